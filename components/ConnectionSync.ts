@@ -1,0 +1,164 @@
+import * as pulumi from "@pulumi/pulumi";
+import { DirectoryProvisioning } from "./DirectoryProvisioning";
+import { ProfileSync } from "./ProfileSync";
+import type { DirectoryMappingItem, ProfileSyncMode, ScimMappingItem, SynchronizeGroups } from "./provider/types";
+import { ScimConfiguration } from "./ScimConfiguration";
+import { ScimToken } from "./ScimToken";
+
+/** Profile sync for `ConnectionSync`: a mode, or a mode with a delete policy. */
+export type ProfileSyncSettings =
+    | pulumi.Input<ProfileSyncMode>
+    | {
+          /** `options.set_user_root_attributes`. Required. */
+          readonly mode: pulumi.Input<ProfileSyncMode>;
+          /** `retain` (default) or `restore` on destroy. */
+          readonly onDelete?: pulumi.Input<"retain" | "restore">;
+      };
+
+/** One SCIM token to issue. */
+export interface ScimTokenSettings {
+    /** `scopes` of the token, e.g. `get:users`. Required. */
+    readonly scopes: pulumi.Input<pulumi.Input<string>[]>;
+    /** `token_lifetime` in seconds. Default: no expiry. */
+    readonly tokenLifetime?: pulumi.Input<number>;
+}
+
+/** SCIM for `ConnectionSync`. */
+export interface ScimSettings {
+    /** `user_id_attribute`. Default `externalId`. */
+    readonly userIdAttribute?: pulumi.Input<string>;
+    /** `mapping` of Auth0 to SCIM attributes. Default: the API's default mapping. */
+    readonly mapping?: pulumi.Input<pulumi.Input<ScimMappingItem>[]>;
+    /** `delete` (default) or `retain` on destroy. */
+    readonly onDelete?: pulumi.Input<"delete" | "retain">;
+    /** Take over an existing configuration. Default `true`. */
+    readonly adoptExisting?: pulumi.Input<boolean>;
+    /** SCIM tokens to issue for the IdP. Default: none. */
+    readonly tokens?: ScimTokenSettings[];
+}
+
+/** Directory provisioning for `ConnectionSync`. */
+export interface DirectoryProvisioningSettings {
+    /** `mapping` of Auth0 to IdP attributes. Default: the API's default mapping. */
+    readonly mapping?: pulumi.Input<pulumi.Input<DirectoryMappingItem>[]>;
+    /** `synchronize_automatically`. Default `false`. */
+    readonly synchronizeAutomatically?: pulumi.Input<boolean>;
+    /** `synchronize_groups`: `all` | `off` | `selected`. Default `off`. */
+    readonly synchronizeGroups?: pulumi.Input<SynchronizeGroups>;
+    /** `delete` (default) or `retain` on destroy. */
+    readonly onDelete?: pulumi.Input<"delete" | "retain">;
+    /** Take over an existing configuration. Default `true`. */
+    readonly adoptExisting?: pulumi.Input<boolean>;
+    /** Start a synchronization after a mapping change. Default `false`. */
+    readonly synchronizeOnChange?: pulumi.Input<boolean>;
+}
+
+/** Arguments of `ConnectionSync`. */
+export interface ConnectionSyncArgs {
+    /** The connection: its id (`con_...`) or a resource with an `id`, such as `auth0.Connection`. Required. */
+    readonly connection: pulumi.Input<string> | { readonly id: pulumi.Input<string> };
+    /** `options.set_user_root_attributes`. Default: not managed. */
+    readonly profileSync?: ProfileSyncSettings;
+    /** `/scim-configuration` and its tokens. Default: not managed. */
+    readonly scim?: ScimSettings;
+    /** `/directory-provisioning`. Default: not managed. */
+    readonly directoryProvisioning?: DirectoryProvisioningSettings;
+}
+
+/** The warning Auth0's guidance calls for when provisioning meets sync-at-each-login. */
+export const EACH_LOGIN_WARNING =
+    "profile sync is on_each_login while SCIM or directory provisioning is declared: the IdP will overwrite " +
+    "provisioned profile attributes at every login. Auth0 advises on_first_login or never_on_login.";
+
+function connectionIdOf(connection: ConnectionSyncArgs["connection"]): pulumi.Input<string> {
+    if (typeof connection === "object" && connection !== null && !pulumi.Output.isInstance(connection) && "id" in connection) {
+        return connection.id;
+    }
+    return connection as pulumi.Input<string>;
+}
+
+function profileSyncOf(s: ProfileSyncSettings): { mode: pulumi.Input<ProfileSyncMode>; onDelete?: pulumi.Input<"retain" | "restore"> } {
+    return typeof s === "object" && s !== null && !pulumi.Output.isInstance(s) && "mode" in s ? s : { mode: s as pulumi.Input<ProfileSyncMode> };
+}
+
+/**
+ * Everything we manage on one Auth0 connection. Creates a child only for what is declared, so an
+ * undeclared setting is never touched. Profile sync is applied before SCIM and directory
+ * provisioning, as Auth0 recommends.
+ */
+export class ConnectionSync extends pulumi.ComponentResource {
+    /** The connection id. */
+    public readonly connectionId: pulumi.Output<string>;
+    /** The live profile sync mode, when managed. */
+    public readonly profileSyncMode: pulumi.Output<ProfileSyncMode | undefined>;
+    /** The SCIM endpoint URL for the IdP, when SCIM is managed. */
+    public readonly scimEndpointUrl: pulumi.Output<string | undefined>;
+    /** Ids of the SCIM tokens issued here. */
+    public readonly scimTokenIds: pulumi.Output<string[]>;
+    /** The SCIM token values, in declaration order (secret). */
+    public readonly scimTokens: pulumi.Output<string[]>;
+    /** The last directory synchronization status, when directory provisioning is managed. */
+    public readonly lastSynchronizationStatus: pulumi.Output<string | undefined>;
+    /** The ProfileSync child, if declared. */
+    public readonly profileSync?: ProfileSync;
+    /** The ScimConfiguration child, if declared. */
+    public readonly scimConfiguration?: ScimConfiguration;
+    /** The ScimToken children, in declaration order. */
+    public readonly tokens: ScimToken[] = [];
+    /** The DirectoryProvisioning child, if declared. */
+    public readonly directoryProvisioning?: DirectoryProvisioning;
+
+    constructor(name: string, args: ConnectionSyncArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("auth0-connection-sync:index:ConnectionSync", name, args, opts);
+        const connectionId = connectionIdOf(args.connection);
+        this.connectionId = pulumi.output(connectionId);
+
+        if (args.profileSync !== undefined) {
+            const ps = profileSyncOf(args.profileSync);
+            this.profileSync = new ProfileSync(`${name}-profile-sync`, { connectionId, mode: ps.mode, onDelete: ps.onDelete }, { parent: this });
+            if (args.scim !== undefined || args.directoryProvisioning !== undefined) {
+                pulumi.output(ps.mode).apply((mode) => {
+                    if (mode === "on_each_login") pulumi.log.warn(EACH_LOGIN_WARNING, this);
+                });
+            }
+        }
+        const after = this.profileSync ? [this.profileSync] : [];
+
+        if (args.scim !== undefined) {
+            const { tokens, ...scim } = args.scim;
+            this.scimConfiguration = new ScimConfiguration(`${name}-scim`, { connectionId, ...scim }, { parent: this, dependsOn: after });
+            (tokens ?? []).forEach((t, i) => {
+                this.tokens.push(
+                    new ScimToken(`${name}-scim-token-${i}`, { connectionId, ...t }, { parent: this, dependsOn: [this.scimConfiguration!] }),
+                );
+            });
+        }
+        if (args.directoryProvisioning !== undefined) {
+            this.directoryProvisioning = new DirectoryProvisioning(
+                `${name}-directory-provisioning`,
+                { connectionId, ...args.directoryProvisioning },
+                { parent: this, dependsOn: after },
+            );
+            this.directoryProvisioning.synchronizationWarning.apply((w) => {
+                if (w) pulumi.log.warn(w, this);
+            });
+        }
+
+        this.profileSyncMode = this.profileSync ? this.profileSync.liveMode.apply((m) => m) : pulumi.output(undefined);
+        this.scimEndpointUrl = this.scimConfiguration ? this.scimConfiguration.scimEndpointUrl.apply((u) => u) : pulumi.output(undefined);
+        this.scimTokenIds = pulumi.all(this.tokens.map((t) => t.tokenId));
+        this.scimTokens = pulumi.secret(pulumi.all(this.tokens.map((t) => t.token)));
+        this.lastSynchronizationStatus = this.directoryProvisioning
+            ? this.directoryProvisioning.lastSynchronizationStatus
+            : pulumi.output(undefined);
+
+        this.registerOutputs({
+            connectionId: this.connectionId,
+            profileSyncMode: this.profileSyncMode,
+            scimEndpointUrl: this.scimEndpointUrl,
+            scimTokenIds: this.scimTokenIds,
+            scimTokens: this.scimTokens,
+            lastSynchronizationStatus: this.lastSynchronizationStatus,
+        });
+    }
+}

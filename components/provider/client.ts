@@ -1,0 +1,184 @@
+/**
+ * Our one door to the Management API: a thin facade over the official `auth0` SDK. The SDK does
+ * the HTTP, the token fetching and the typing; we add the transport (pacing, timeouts, safe
+ * retries, loopback-only http), one error class, and "absent" instead of 404 where absence is an
+ * answer rather than a failure.
+ */
+import { createHash } from "node:crypto";
+import { ManagementClient, type Management } from "auth0";
+import { Auth0ApiError, isAuth0ApiError } from "./errors";
+import { processState } from "./runtime";
+import { resolveCredentials, type ResolvedCredentials } from "./settings";
+import { createTransport, type TransportOptions } from "./transport";
+import type {
+    Connection,
+    ConnectionOptions,
+    DirectoryMappingItem,
+    DirectoryProvisioningConfig,
+    DirectoryProvisioningPatch,
+    ScimConfig,
+    ScimMappingItem,
+    ScimTokenCreated,
+    ScimTokenInfo,
+    SynchronizationStarted,
+} from "./types";
+
+/** Filters for `listConnections`. */
+export interface ListConnectionsQuery {
+    readonly strategy?: string[];
+    readonly name?: string;
+}
+
+/** The Management API operations this project uses, each one request. */
+export interface Auth0Api {
+    /** The tenant host the client talks to, e.g. `my-tenant.eu.auth0.com`. */
+    readonly host: string;
+    getConnection(id: string): Promise<Connection>;
+    listConnections(query?: ListConnectionsQuery): Promise<Connection[]>;
+    /** PATCH with a body of exactly `{options}`: the API replaces the whole options object. */
+    patchConnectionOptions(id: string, options: ConnectionOptions): Promise<Connection>;
+    getScimConfig(connectionId: string): Promise<ScimConfig | undefined>;
+    createScimConfig(connectionId: string, body: { user_id_attribute?: string; mapping?: ScimMappingItem[] }): Promise<ScimConfig>;
+    updateScimConfig(connectionId: string, body: { user_id_attribute: string; mapping: ScimMappingItem[] }): Promise<ScimConfig>;
+    deleteScimConfig(connectionId: string): Promise<void>;
+    getScimDefaultMapping(connectionId: string): Promise<ScimMappingItem[]>;
+    createScimToken(connectionId: string, body: { scopes?: string[]; token_lifetime?: number }): Promise<ScimTokenCreated>;
+    listScimTokens(connectionId: string): Promise<ScimTokenInfo[]>;
+    deleteScimToken(connectionId: string, tokenId: string): Promise<void>;
+    getDirectoryProvisioning(connectionId: string): Promise<DirectoryProvisioningConfig | undefined>;
+    createDirectoryProvisioning(connectionId: string, body: DirectoryProvisioningPatch): Promise<DirectoryProvisioningConfig>;
+    updateDirectoryProvisioning(connectionId: string, body: DirectoryProvisioningPatch): Promise<DirectoryProvisioningConfig>;
+    deleteDirectoryProvisioning(connectionId: string): Promise<void>;
+    getDirectoryDefaultMapping(connectionId: string): Promise<DirectoryMappingItem[]>;
+    startSynchronization(connectionId: string): Promise<SynchronizationStarted>;
+}
+
+interface SdkErrorShape {
+    statusCode?: number;
+    body?: unknown;
+    message?: string;
+    cause?: unknown;
+}
+
+/** Turns whatever the SDK threw into an `Auth0ApiError` naming the call that failed. */
+export function toApiError(err: unknown, method: string, path: string): Auth0ApiError {
+    if (isAuth0ApiError(err)) {
+        return err;
+    }
+    const e = (typeof err === "object" && err !== null ? err : {}) as SdkErrorShape;
+    const tokenCall = typeof e.message === "string" && e.message.startsWith("ManagementClient: token request");
+    const body = (typeof e.body === "object" && e.body !== null ? e.body : {}) as Record<string, unknown>;
+    const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
+    const transport = (e.cause as { name?: string; message?: string } | undefined)?.name === "Auth0TransportError";
+    const apiMessage =
+        str(body.message) ??
+        str(body.error_description) ??
+        str(body.error) ??
+        (transport ? str((e.cause as Error).message) : undefined) ??
+        (typeof e.body === "string" && e.body !== "" ? e.body.slice(0, 200) : undefined) ??
+        str(e.message?.split("\n")[0]) ??
+        "unknown error";
+    return new Auth0ApiError({
+        status: e.statusCode ?? 0,
+        method: tokenCall ? "POST" : method,
+        path: tokenCall ? "/oauth/token" : path,
+        errorCode: str(body.errorCode),
+        apiMessage,
+    });
+}
+
+async function call<T>(method: string, path: string, run: () => Promise<unknown>): Promise<T> {
+    try {
+        return (await run()) as T;
+    } catch (err) {
+        throw toApiError(err, method, path);
+    }
+}
+
+/** 404 without `errorCode` means "no such config"; with `inexistent_connection` it is a real failure. */
+async function orAbsent<T>(p: Promise<T>): Promise<T | undefined> {
+    try {
+        return await p;
+    } catch (err) {
+        if (isAuth0ApiError(err) && err.status === 404 && err.errorCode !== "inexistent_connection") {
+            return undefined;
+        }
+        throw err;
+    }
+}
+
+/** Builds a facade over a fresh SDK client. Prefer `getApi()`, which shares clients (and tokens). */
+export function createApi(creds: ResolvedCredentials, transport?: Partial<TransportOptions>): Auth0Api {
+    const fetchFn = createTransport({ timeoutMs: creds.timeoutMs, ...transport });
+    const common = { domain: creds.host, fetch: fetchFn, maxRetries: 0, timeoutInSeconds: 3600 };
+    const sdk =
+        creds.kind === "token"
+            ? new ManagementClient({ ...common, token: creds.token })
+            : new ManagementClient({ ...common, clientId: creds.clientId, clientSecret: creds.clientSecret });
+    const conn = (id: string) => `/api/v2/connections/${encodeURIComponent(id)}`;
+    const scim = sdk.connections.scimConfiguration;
+    const dir = sdk.connections.directoryProvisioning;
+
+    return {
+        host: creds.host,
+        getConnection: (id) => call("GET", conn(id), () => sdk.connections.get(id)),
+        async listConnections(query = {}) {
+            const out: Connection[] = [];
+            await call("GET", "/api/v2/connections", async () => {
+                let page = await sdk.connections.list({ strategy: query.strategy as Management.ConnectionStrategyEnum[] | undefined, name: query.name, take: 100 });
+                out.push(...(page.data as unknown as Connection[]));
+                while (page.hasNextPage()) {
+                    page = await page.getNextPage();
+                    out.push(...(page.data as unknown as Connection[]));
+                }
+            });
+            return out;
+        },
+        patchConnectionOptions: (id, options) =>
+            call("PATCH", conn(id), () => sdk.connections.update(id, { options })),
+        getScimConfig: (id) => orAbsent(call("GET", `${conn(id)}/scim-configuration`, () => scim.get(id))),
+        createScimConfig: (id, body) => call("POST", `${conn(id)}/scim-configuration`, () => scim.create(id, body)),
+        updateScimConfig: (id, body) => call("PATCH", `${conn(id)}/scim-configuration`, () => scim.update(id, body)),
+        deleteScimConfig: (id) => call("DELETE", `${conn(id)}/scim-configuration`, () => scim.delete(id)),
+        getScimDefaultMapping: async (id) =>
+            (await call<{ mapping: ScimMappingItem[] }>("GET", `${conn(id)}/scim-configuration/default-mapping`, () =>
+                scim.getDefaultMapping(id),
+            )).mapping,
+        createScimToken: (id, body) =>
+            call("POST", `${conn(id)}/scim-configuration/tokens`, () => scim.tokens.create(id, body)),
+        listScimTokens: (id) => call("GET", `${conn(id)}/scim-configuration/tokens`, () => scim.tokens.get(id)),
+        deleteScimToken: (id, tokenId) =>
+            call("DELETE", `${conn(id)}/scim-configuration/tokens/${encodeURIComponent(tokenId)}`, () =>
+                scim.tokens.delete(id, tokenId),
+            ),
+        getDirectoryProvisioning: (id) => orAbsent(call("GET", `${conn(id)}/directory-provisioning`, () => dir.get(id))),
+        createDirectoryProvisioning: (id, body) =>
+            call("POST", `${conn(id)}/directory-provisioning`, () => dir.create(id, body)),
+        updateDirectoryProvisioning: (id, body) =>
+            call("PATCH", `${conn(id)}/directory-provisioning`, () => dir.update(id, body)),
+        deleteDirectoryProvisioning: (id) => call("DELETE", `${conn(id)}/directory-provisioning`, () => dir.delete(id)),
+        getDirectoryDefaultMapping: async (id) =>
+            (await call<{ mapping: DirectoryMappingItem[] }>("GET", `${conn(id)}/directory-provisioning/default-mapping`, () =>
+                dir.getDefaultMapping(id),
+            )).mapping,
+        startSynchronization: (id) =>
+            call("POST", `${conn(id)}/directory-provisioning/synchronizations`, () => dir.synchronizations.create(id)),
+    };
+}
+
+/**
+ * The process-wide client for the configured tenant. Resources share it so the access token is
+ * fetched once and the pacer sees every request. The cache key holds a hash, not the secret.
+ */
+export function getApi(): Auth0Api {
+    const creds = resolveCredentials();
+    const secret = creds.kind === "token" ? creds.token : `${creds.clientId}\u0000${creds.clientSecret}`;
+    const key = `${creds.host}|${creds.kind}|${creds.timeoutMs}|${createHash("sha256").update(secret).digest("hex")}`;
+    const clients = processState().clients;
+    let api = clients.get(key) as Auth0Api | undefined;
+    if (api === undefined) {
+        api = createApi(creds);
+        clients.set(key, api);
+    }
+    return api;
+}

@@ -1,0 +1,128 @@
+/**
+ * Client-side pacing from Auth0's rate-limit headers. The Management API is a token bucket per
+ * tenant: `x-ratelimit-limit` is its size, `x-ratelimit-remaining` what is left and
+ * `x-ratelimit-reset` when it is full again. We keep a local estimate of the bucket so a big stack
+ * waits *before* sending instead of collecting 429s. Everything here is pure: the transport owns
+ * the clock and the sleeping.
+ */
+
+/** The three headers Auth0 sends on every Management API response. */
+export interface RateLimitHeaders {
+    readonly limit: number;
+    readonly remaining: number;
+    /** UNIX time in seconds. */
+    readonly reset: number;
+}
+
+/** Mutable pacing state for one tenant. */
+export interface PacerState {
+    /** Bucket size; undefined until the first response tells us. */
+    limit?: number;
+    /** Estimated whole requests we may still send now. */
+    tokens: number;
+    /** When `tokens` was last brought up to date (ms). */
+    updatedAt: number;
+    /** Estimated refill rate in requests per ms. */
+    rate: number;
+    /** True once a response let us measure the rate. */
+    rateMeasured: boolean;
+    /** Requests sent and not answered yet. */
+    inFlight: number;
+    /** No request before this time (ms), set by a 429. */
+    blockedUntil: number;
+}
+
+/** Requests per second assumed before any header is seen: the free-tier limit, the lowest there is. */
+export const ASSUMED_RATE_PER_SECOND = 2;
+
+/** A fresh state for a tenant we have not talked to yet. */
+export function newPacerState(now: number): PacerState {
+    return {
+        tokens: 1,
+        updatedAt: now,
+        rate: ASSUMED_RATE_PER_SECOND / 1000,
+        rateMeasured: false,
+        inFlight: 0,
+        blockedUntil: 0,
+    };
+}
+
+function refill(state: PacerState, now: number): void {
+    if (now > state.updatedAt) {
+        const cap = state.limit ?? 1;
+        state.tokens = Math.min(cap, state.tokens + state.rate * (now - state.updatedAt));
+        state.updatedAt = now;
+    }
+}
+
+/**
+ * Decides whether a request may go now. Returns 0 and takes a token when it may, otherwise the
+ * number of ms to wait before asking again. Until the first response arrives only one request is
+ * in flight, because we do not know the bucket size yet.
+ */
+export function planSend(state: PacerState, now: number): number {
+    if (now < state.blockedUntil) {
+        return state.blockedUntil - now;
+    }
+    refill(state, now);
+    if (state.limit === undefined && state.inFlight > 0) {
+        return 10;
+    }
+    if (state.tokens >= 1 || state.limit === undefined) {
+        state.tokens -= 1;
+        state.inFlight += 1;
+        return 0;
+    }
+    return Math.max(1, Math.ceil((1 - state.tokens) / state.rate));
+}
+
+/** Parses the rate-limit headers; undefined when any is missing or malformed. */
+export function parseRateLimitHeaders(get: (name: string) => string | null): RateLimitHeaders | undefined {
+    const raw = [get("x-ratelimit-limit"), get("x-ratelimit-remaining"), get("x-ratelimit-reset")];
+    if (raw.some((v) => v === null || v.trim() === "")) {
+        return undefined;
+    }
+    const [limit, remaining, reset] = raw.map(Number);
+    return [limit, remaining, reset].every(Number.isFinite) ? { limit, remaining, reset } : undefined;
+}
+
+/**
+ * Folds one response into the state. The server's `remaining` is the truth for the moment it
+ * answered, less the requests we sent since that it has not counted yet. The refill rate is
+ * measured as (limit - remaining) / (reset - now); `reset` is rounded up to whole seconds, so each
+ * measurement is at most the true rate and the largest one seen is the best estimate.
+ */
+export function observeResponse(
+    state: PacerState,
+    headers: RateLimitHeaders | undefined,
+    status: number,
+    retryAfterSeconds: number | undefined,
+    now: number,
+): void {
+    state.inFlight = Math.max(0, state.inFlight - 1);
+    if (headers === undefined) {
+        return;
+    }
+    refill(state, now);
+    state.limit = headers.limit;
+    const resetMs = headers.reset * 1000;
+    if (headers.remaining < headers.limit && resetMs > now) {
+        const measured = (headers.limit - headers.remaining) / (resetMs - now);
+        state.rate = state.rateMeasured ? Math.max(state.rate, measured) : measured;
+        state.rateMeasured = true;
+    }
+    state.tokens = Math.min(headers.limit, headers.remaining - state.inFlight);
+    state.updatedAt = now;
+    if (status === 429) {
+        state.tokens = Math.min(state.tokens, 0);
+        const waitMs = retryAfterSeconds !== undefined ? retryAfterSeconds * 1000 : Math.max(0, resetMs - now);
+        state.blockedUntil = Math.max(state.blockedUntil, now + waitMs);
+        // Someone else shares the bucket, or our estimate ran ahead: be more careful from here.
+        state.rate = state.rate * 0.8;
+    }
+}
+
+/** Marks a request that ended without a response (timeout, dropped connection). */
+export function observeNoResponse(state: PacerState): void {
+    state.inFlight = Math.max(0, state.inFlight - 1);
+}

@@ -1,0 +1,162 @@
+/**
+ * Owns the SCIM configuration of one connection. A configuration that already exists is adopted
+ * (or refused with `adoptExisting: false`); mapping order never causes a diff; PATCH always sends
+ * both fields because the API requires it.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { getApi, type Auth0Api } from "./client";
+import { configureProvider, defaultScimMapping, isUnknown, requireStrategy, scimEndpointUrl } from "./common";
+import { sameMapping, scimDifferences, scimPatchBody, type DesiredScim } from "./diff";
+import { isAuth0ApiError, isNotFound } from "./errors";
+import { checkInputs } from "./schemas";
+import { SCIM_STRATEGIES, type ScimConfig, type ScimMappingItem } from "./types";
+
+/** Inputs of the ScimConfiguration dynamic resource, after `check` filled in defaults. */
+export interface ScimConfigurationInputs {
+    readonly connectionId: string;
+    readonly userIdAttribute: string;
+    /** Omitted: the API's default mapping. */
+    readonly mapping?: readonly ScimMappingItem[];
+    readonly onDelete: "delete" | "retain";
+    readonly adoptExisting: boolean;
+}
+
+/** State of the ScimConfiguration dynamic resource. */
+export interface ScimConfigurationOutputs extends ScimConfigurationInputs {
+    readonly connectionName: string;
+    readonly strategy: string;
+    readonly tenantName: string;
+    readonly scimEndpointUrl: string;
+    readonly liveMapping: readonly ScimMappingItem[];
+    readonly createdAt: string;
+    readonly updatedOn: string;
+    /** True when the configuration existed before and we took it over. */
+    readonly adopted: boolean;
+}
+
+async function desiredOf(api: Auth0Api, inputs: ScimConfigurationInputs, strategy: string): Promise<DesiredScim> {
+    const mapping = inputs.mapping ?? (await defaultScimMapping(api, inputs.connectionId, strategy));
+    return { userIdAttribute: inputs.userIdAttribute ?? "externalId", mapping };
+}
+
+/** Brings an existing configuration to the desired state with at most one PATCH. */
+async function converge(api: Auth0Api, live: ScimConfig, inputs: ScimConfigurationInputs): Promise<ScimConfig> {
+    const desired = await desiredOf(api, inputs, live.strategy);
+    if (scimDifferences(live, desired).length === 0) {
+        return live;
+    }
+    return api.updateScimConfig(inputs.connectionId, scimPatchBody(desired));
+}
+
+async function createOrAdopt(api: Auth0Api, inputs: ScimConfigurationInputs): Promise<{ config: ScimConfig; adopted: boolean }> {
+    const conn = await api.getConnection(inputs.connectionId);
+    requireStrategy(conn, SCIM_STRATEGIES, "SCIM");
+    const body = { user_id_attribute: inputs.userIdAttribute, ...(inputs.mapping ? { mapping: [...inputs.mapping] } : {}) };
+    try {
+        return { config: await api.createScimConfig(conn.id, body), adopted: false };
+    } catch (err) {
+        // The API answers 400 (not 409) when a configuration exists; look before deciding.
+        if (!isAuth0ApiError(err) || (err.status !== 400 && err.status !== 409)) throw err;
+        const existing = await api.getScimConfig(conn.id);
+        if (existing === undefined) throw err;
+        if (!inputs.adoptExisting) {
+            throw new Error(
+                `connection "${conn.name}" (${conn.id}) already has a SCIM configuration. Set adoptExisting: true ` +
+                    `(the default) to take it over and bring it to the declared state, or delete it in the dashboard first. Nothing was written.`,
+            );
+        }
+        return { config: await converge(api, existing, inputs), adopted: true };
+    }
+}
+
+function outputs(api: Auth0Api, inputs: ScimConfigurationInputs, config: ScimConfig, adopted: boolean): ScimConfigurationOutputs {
+    return {
+        ...inputs,
+        connectionName: config.connection_name,
+        strategy: config.strategy,
+        tenantName: config.tenant_name,
+        scimEndpointUrl: scimEndpointUrl(api.host, inputs.connectionId),
+        liveMapping: config.mapping.map((m) => ({ auth0: m.auth0, scim: m.scim })),
+        createdAt: config.created_at,
+        updatedOn: config.updated_on,
+        adopted,
+    };
+}
+
+/** The dynamic provider behind `ScimConfiguration`. */
+export const scimConfigurationProvider = {
+    configure: configureProvider,
+
+    async check(_olds: ScimConfigurationInputs, news: ScimConfigurationInputs) {
+        const { inputs, failures } = checkInputs("ScimConfiguration", { ...news });
+        return { inputs: inputs as unknown as ScimConfigurationInputs, failures } satisfies pulumi.dynamic.CheckResult<ScimConfigurationInputs>;
+    },
+
+    async diff(_id: string, olds: ScimConfigurationOutputs, news: ScimConfigurationInputs) {
+        if (isUnknown(news.connectionId)) return { changes: true } satisfies pulumi.dynamic.DiffResult;
+        if (olds.connectionId !== news.connectionId) {
+            return { changes: true, replaces: ["connectionId"] } satisfies pulumi.dynamic.DiffResult;
+        }
+        const api = getApi();
+        const live = await api.getScimConfig(news.connectionId);
+        if (live === undefined) return { changes: true } satisfies pulumi.dynamic.DiffResult;
+        const declaredChanged =
+            olds.userIdAttribute !== news.userIdAttribute ||
+            olds.onDelete !== news.onDelete ||
+            olds.adoptExisting !== news.adoptExisting ||
+            (olds.mapping === undefined) !== (news.mapping === undefined) ||
+            (olds.mapping !== undefined && news.mapping !== undefined && !sameMapping(olds.mapping, news.mapping, "scim"));
+        const drifted = scimDifferences(live, await desiredOf(api, news, live.strategy)).length > 0;
+        return { changes: declaredChanged || drifted } satisfies pulumi.dynamic.DiffResult;
+    },
+
+    async create(inputs: ScimConfigurationInputs) {
+        const api = getApi();
+        const { config, adopted } = await createOrAdopt(api, inputs);
+        return { id: inputs.connectionId, outs: outputs(api, inputs, config, adopted) } satisfies pulumi.dynamic.CreateResult<ScimConfigurationOutputs>;
+    },
+
+    async update(_id: string, olds: ScimConfigurationOutputs, news: ScimConfigurationInputs) {
+        const api = getApi();
+        const live = await api.getScimConfig(news.connectionId);
+        // Deleted out of band since the last run: create it again rather than fail.
+        const result = live === undefined ? await createOrAdopt(api, news) : { config: await converge(api, live, news), adopted: olds.adopted ?? false };
+        return { outs: outputs(api, news, result.config, result.adopted) } satisfies pulumi.dynamic.UpdateResult<ScimConfigurationOutputs>;
+    },
+
+    async read(id: string, props?: ScimConfigurationOutputs) {
+        const api = getApi();
+        const connectionId = props?.connectionId ?? id;
+        let live: ScimConfig | undefined;
+        try {
+            live = await api.getScimConfig(connectionId);
+        } catch (err) {
+            if (isNotFound(err)) return {} satisfies pulumi.dynamic.ReadResult<ScimConfigurationOutputs>;
+            throw err;
+        }
+        if (live === undefined) return {} satisfies pulumi.dynamic.ReadResult<ScimConfigurationOutputs>;
+        // Keep "default mapping" as omitted while the live mapping still is the default.
+        const isDefault = props?.mapping === undefined && sameMapping(live.mapping, await defaultScimMapping(api, connectionId, live.strategy), "scim");
+        const inputs: ScimConfigurationInputs = {
+            connectionId,
+            userIdAttribute: live.user_id_attribute,
+            ...(isDefault ? {} : { mapping: live.mapping.map((m) => ({ auth0: m.auth0, scim: m.scim })) }),
+            onDelete: props?.onDelete ?? "delete",
+            adoptExisting: props?.adoptExisting ?? true,
+        };
+        return {
+            id,
+            props: outputs(api, inputs, live, props?.adopted ?? false),
+            inputs: inputs as ScimConfigurationOutputs,
+        } satisfies pulumi.dynamic.ReadResult<ScimConfigurationOutputs>;
+    },
+
+    async delete(_id: string, props: ScimConfigurationOutputs) {
+        if ((props.onDelete ?? "delete") === "retain") return;
+        try {
+            await getApi().deleteScimConfig(props.connectionId);
+        } catch (err) {
+            if (!isNotFound(err)) throw err;
+        }
+    },
+} satisfies pulumi.dynamic.ResourceProvider<ScimConfigurationInputs, ScimConfigurationOutputs>;

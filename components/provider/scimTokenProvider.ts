@@ -1,0 +1,97 @@
+/**
+ * Issues one SCIM bearer token. The API shows the value once, in the create response, so it is
+ * kept in state as a secret output (the resource marks it with `additionalSecretOutputs`). A
+ * token cannot be changed: new scopes or lifetime mean a new token, and delete revokes it.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { getApi } from "./client";
+import { configureProvider, isUnknown } from "./common";
+import { isNotFound } from "./errors";
+import { checkInputs } from "./schemas";
+import type { ScimTokenInfo } from "./types";
+
+/** Inputs of the ScimToken dynamic resource. */
+export interface ScimTokenInputs {
+    readonly connectionId: string;
+    readonly scopes: readonly string[];
+    /** Seconds; omitted means the API's default (no expiry). */
+    readonly tokenLifetime?: number;
+}
+
+/** State of the ScimToken dynamic resource. */
+export interface ScimTokenOutputs extends ScimTokenInputs {
+    readonly tokenId: string;
+    /** The bearer token for the IdP; secret. */
+    readonly token: string;
+    readonly createdAt: string;
+    readonly validUntil?: string;
+}
+
+function sameScopes(a: readonly string[], b: readonly string[]): boolean {
+    return a.length === b.length && [...a].sort().join(" ") === [...b].sort().join(" ");
+}
+
+/** The dynamic provider behind `ScimToken`. */
+export const scimTokenProvider = {
+    configure: configureProvider,
+
+    async check(_olds: ScimTokenInputs, news: ScimTokenInputs) {
+        const { inputs, failures } = checkInputs("ScimToken", { ...news });
+        return { inputs: inputs as unknown as ScimTokenInputs, failures } satisfies pulumi.dynamic.CheckResult<ScimTokenInputs>;
+    },
+
+    async diff(_id: string, olds: ScimTokenOutputs, news: ScimTokenInputs) {
+        const replaces: string[] = [];
+        if (olds.connectionId !== news.connectionId) replaces.push("connectionId");
+        if (!Array.isArray(news.scopes) || !sameScopes(olds.scopes, news.scopes)) replaces.push("scopes");
+        if (olds.tokenLifetime !== news.tokenLifetime) replaces.push("tokenLifetime");
+        if (replaces.length === 0 && !isUnknown(news.connectionId)) {
+            // Revoked in the dashboard: the IdP holds a dead token, so issue a new one.
+            const live = await getApi().listScimTokens(news.connectionId);
+            if (!live.some((t) => t.token_id === olds.tokenId)) replaces.push("tokenId");
+        }
+        return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false } satisfies pulumi.dynamic.DiffResult;
+    },
+
+    async create(inputs: ScimTokenInputs) {
+        const created = await getApi().createScimToken(inputs.connectionId, {
+            scopes: [...inputs.scopes],
+            ...(inputs.tokenLifetime !== undefined ? { token_lifetime: inputs.tokenLifetime } : {}),
+        });
+        const outs: ScimTokenOutputs = {
+            ...inputs,
+            tokenId: created.token_id,
+            token: created.token,
+            createdAt: created.created_at,
+            ...(created.valid_until ? { validUntil: created.valid_until } : {}),
+        };
+        return { id: created.token_id, outs } satisfies pulumi.dynamic.CreateResult<ScimTokenOutputs>;
+    },
+
+    async read(id: string, props?: ScimTokenOutputs) {
+        if (props === undefined) return {} satisfies pulumi.dynamic.ReadResult<ScimTokenOutputs>;
+        let live: ScimTokenInfo[];
+        try {
+            live = await getApi().listScimTokens(props.connectionId);
+        } catch (err) {
+            if (isNotFound(err)) return {} satisfies pulumi.dynamic.ReadResult<ScimTokenOutputs>;
+            throw err;
+        }
+        const token = live.find((t) => t.token_id === (props.tokenId ?? id));
+        if (token === undefined) return {} satisfies pulumi.dynamic.ReadResult<ScimTokenOutputs>;
+        const inputs: ScimTokenInputs = {
+            connectionId: props.connectionId,
+            scopes: [...token.scopes],
+            ...(props.tokenLifetime !== undefined ? { tokenLifetime: props.tokenLifetime } : {}),
+        };
+        return { id, props: { ...props, scopes: [...token.scopes] }, inputs: inputs as ScimTokenOutputs } satisfies pulumi.dynamic.ReadResult<ScimTokenOutputs>;
+    },
+
+    async delete(id: string, props: ScimTokenOutputs) {
+        try {
+            await getApi().deleteScimToken(props.connectionId, props.tokenId ?? id);
+        } catch (err) {
+            if (!isNotFound(err)) throw err;
+        }
+    },
+} satisfies pulumi.dynamic.ResourceProvider<ScimTokenInputs, ScimTokenOutputs>;

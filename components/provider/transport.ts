@@ -1,0 +1,174 @@
+/**
+ * The `fetch` we hand to the official SDK. It is the one place that touches the wire, so it owns:
+ * plain http only to loopback (the emulator), pacing from rate-limit headers, a per-request
+ * timeout, retries that are safe for the method, and request counting.
+ *
+ * Why retries live here and the SDK's are off (`maxRetries: 0`): the SDK retries every method on
+ * 5xx, POST included, so a gateway error after the server created a SCIM token would mint a second
+ * token (tests/client/sdk-retries.test.ts shows it). Here a POST is retried only on 429, which
+ * Auth0 answers before doing any work.
+ */
+import { newPacerState, observeNoResponse, observeResponse, parseRateLimitHeaders, planSend } from "./pacer";
+import { processState } from "./runtime";
+
+/** Knobs of the transport; defaults suit a real tenant. */
+export interface TransportOptions {
+    /** Per-attempt timeout in ms. */
+    readonly timeoutMs: number;
+    /** Attempts after a 429 before giving up. */
+    readonly rateLimitRetries?: number;
+    /** Attempts after a 5xx, timeout or dropped connection, for idempotent methods only. */
+    readonly errorRetries?: number;
+    /** First backoff after an error, doubled each time. */
+    readonly backoffMs?: number;
+}
+
+const IDEMPOTENT = ["GET", "HEAD", "PUT", "PATCH", "DELETE"];
+const RETRYABLE_STATUS = [500, 502, 503, 504];
+const MAX_WAIT_MS = 60_000;
+
+/** True for 127.0.0.0/8, localhost and ::1: the only hosts we talk plain http to. */
+export function isLoopbackHost(hostname: string): boolean {
+    const h = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+    return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+/** Turns the SDK's `https://` URL into the one we really call, refusing http to non-loopback hosts. */
+export function resolveWireUrl(raw: string): URL {
+    const url = new URL(raw);
+    if (isLoopbackHost(url.hostname)) {
+        url.protocol = "http:";
+    } else if (url.protocol !== "https:") {
+        throw new Error(`refusing plain ${url.protocol}// to ${url.hostname}: only loopback emulators may use http`);
+    }
+    return url;
+}
+
+/** Error thrown when no response arrived; the SDK wraps it and the client unwraps it again. */
+export class TransportError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "Auth0TransportError";
+    }
+}
+
+function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function retryAfterSeconds(res: Response): number | undefined {
+    const v = res.headers.get("retry-after");
+    const n = v === null ? NaN : Number(v);
+    return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+/** ms to wait after a 429: retry-after, else until the bucket resets, else one second. */
+export function rateLimitWaitMs(retryAfter: number | undefined, resetSeconds: number | undefined, now: number): number {
+    if (retryAfter !== undefined) {
+        return Math.min(MAX_WAIT_MS, retryAfter * 1000);
+    }
+    if (resetSeconds !== undefined && resetSeconds * 1000 > now) {
+        return Math.min(MAX_WAIT_MS, resetSeconds * 1000 - now);
+    }
+    return 1000;
+}
+
+async function paced(host: string): Promise<void> {
+    const pacers = processState().pacers;
+    let state = pacers.get(host);
+    if (state === undefined) {
+        state = newPacerState(Date.now());
+        pacers.set(host, state);
+    }
+    for (let wait = planSend(state, Date.now()); wait > 0; wait = planSend(state, Date.now())) {
+        await sleep(wait);
+    }
+}
+
+/** Builds the fetch function for one client. */
+export function createTransport(options: TransportOptions): typeof fetch {
+    const rateLimitRetries = options.rateLimitRetries ?? 6;
+    const errorRetries = options.errorRetries ?? 3;
+    const backoffMs = options.backoffMs ?? 250;
+
+    return async function auth0Fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+        const url = resolveWireUrl(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
+        const method = (init?.method ?? "GET").toUpperCase();
+        const isApi = url.pathname.startsWith("/api/v2");
+        const stats = processState().stats;
+        const pacerState = () => processState().pacers.get(url.host);
+        // Minting an access token twice is harmless, so the token endpoint counts as idempotent.
+        const retrySafe = IDEMPOTENT.includes(method) || !isApi;
+        let rateLimited = 0;
+        let errors = 0;
+
+        for (;;) {
+            if (isApi) {
+                await paced(url.host);
+                stats.requests += 1;
+                stats[method === "GET" ? "reads" : "writes"] += 1;
+            } else {
+                stats.tokenRequests += 1;
+            }
+            const signals = [AbortSignal.timeout(options.timeoutMs)];
+            if (init?.signal) {
+                signals.push(init.signal);
+            }
+            let res: Response;
+            try {
+                res = await fetch(url, { ...init, signal: AbortSignal.any(signals) });
+            } catch (err) {
+                const state = pacerState();
+                if (isApi && state) observeNoResponse(state);
+                if (init?.signal?.aborted) {
+                    throw err;
+                }
+                const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
+                const what = timedOut ? `timed out after ${options.timeoutMs} ms` : `no response (${describe(err)})`;
+                stats.failures += 1;
+                if (retrySafe && errors < errorRetries) {
+                    errors += 1;
+                    stats.retries += 1;
+                    await sleep(backoffMs * 2 ** (errors - 1));
+                    continue;
+                }
+                throw new TransportError(what);
+            }
+            const headers = parseRateLimitHeaders((n) => res.headers.get(n));
+            const state = pacerState();
+            if (isApi && state) observeResponse(state, headers, res.status, retryAfterSeconds(res), Date.now());
+            stats.byStatus[res.status] = (stats.byStatus[res.status] ?? 0) + 1;
+
+            if (res.status === 429 && rateLimited < rateLimitRetries) {
+                rateLimited += 1;
+                stats.rateLimited += 1;
+                stats.retries += 1;
+                await res.body?.cancel();
+                // The pacer now blocks everyone until the bucket refills; waiting here too keeps
+                // this request from jumping the queue when the token endpoint (unpaced) is limited.
+                if (!isApi) await sleep(rateLimitWaitMs(retryAfterSeconds(res), headers?.reset, Date.now()));
+                continue;
+            }
+            if (res.status === 429) {
+                stats.rateLimited += 1;
+            }
+            if (RETRYABLE_STATUS.includes(res.status) && retrySafe && errors < errorRetries) {
+                errors += 1;
+                stats.retries += 1;
+                await res.body?.cancel();
+                await sleep(backoffMs * 2 ** (errors - 1));
+                continue;
+            }
+            return res;
+        }
+    };
+}
+
+function describe(err: unknown): string {
+    if (err instanceof Error) {
+        const cause = (err as Error & { cause?: unknown }).cause;
+        const code = typeof cause === "object" && cause !== null ? (cause as { code?: unknown }).code : undefined;
+        return typeof code === "string" ? code : err.message;
+    }
+    return String(err);
+}

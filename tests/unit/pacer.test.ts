@@ -1,0 +1,53 @@
+import * as assert from "node:assert/strict";
+import { newPacerState, observeResponse, parseRateLimitHeaders, planSend } from "../../components/provider/pacer";
+
+describe("Pacer", () => {
+    it("sends one request at a time until the bucket size is known", () => {
+        const s = newPacerState(0);
+        assert.equal(planSend(s, 0), 0);
+        assert.ok(planSend(s, 0) > 0, "a second request waits for the first answer");
+        observeResponse(s, { limit: 10, remaining: 9, reset: 1 }, 200, undefined, 5);
+        assert.equal(planSend(s, 5), 0);
+    });
+
+    it("spends what the server says remains, then waits one refill interval", () => {
+        const s = newPacerState(0);
+        planSend(s, 0);
+        // 2 per second, burst 2: one used, the bucket is full again at t=1s (rounded up).
+        observeResponse(s, { limit: 2, remaining: 1, reset: 1 }, 200, undefined, 10);
+        assert.equal(planSend(s, 10), 0);
+        const wait = planSend(s, 10);
+        assert.ok(wait > 0 && wait <= 1000, `waits about one interval, got ${wait}`);
+    });
+
+    it("measures the refill rate from the headers and never overestimates it", () => {
+        const s = newPacerState(0);
+        planSend(s, 0);
+        // True rate 16/s: 48 missing tokens refill in 3 s; reset is rounded up to 4 s.
+        observeResponse(s, { limit: 50, remaining: 2, reset: 4 }, 200, undefined, 1000);
+        assert.ok(s.rate * 1000 <= 16 && s.rate * 1000 >= 12, `rate ${s.rate * 1000}/s`);
+    });
+
+    it("accounts for requests still in flight", () => {
+        const s = newPacerState(0);
+        planSend(s, 0);
+        observeResponse(s, { limit: 5, remaining: 4, reset: 1 }, 200, undefined, 1);
+        for (let i = 0; i < 4; i++) assert.equal(planSend(s, 1), 0);
+        // The first of those four answers: the server counted it, three others are still out.
+        observeResponse(s, { limit: 5, remaining: 3, reset: 1 }, 200, undefined, 2);
+        assert.ok(s.tokens <= 0.01, `tokens ${s.tokens}`);
+    });
+
+    it("blocks everyone after a 429 for retry-after seconds", () => {
+        const s = newPacerState(0);
+        planSend(s, 0);
+        observeResponse(s, { limit: 2, remaining: 0, reset: 1 }, 429, 3, 0);
+        assert.equal(planSend(s, 100), 2900);
+    });
+
+    it("parses the headers and rejects incomplete ones", () => {
+        const h: Record<string, string> = { "x-ratelimit-limit": "50", "x-ratelimit-remaining": "49", "x-ratelimit-reset": "1700000000" };
+        assert.deepEqual(parseRateLimitHeaders((n) => h[n] ?? null), { limit: 50, remaining: 49, reset: 1700000000 });
+        assert.equal(parseRateLimitHeaders((n) => (n === "x-ratelimit-reset" ? null : h[n])), undefined);
+    });
+});

@@ -1,0 +1,100 @@
+import * as assert from "node:assert/strict";
+import { checkInputs, UNKNOWN } from "../../components/provider/schemas";
+
+const CON = "con_0123456789abcdef";
+
+function failuresOf(kind: Parameters<typeof checkInputs>[0], news: Record<string, unknown>) {
+    return checkInputs(kind, news).failures;
+}
+
+describe("Input checks", () => {
+    it("fills in defaults", () => {
+        assert.deepEqual(checkInputs("ProfileSync", { connectionId: CON, mode: "on_first_login" }).inputs, {
+            connectionId: CON,
+            mode: "on_first_login",
+            onDelete: "retain",
+        });
+        assert.deepEqual(checkInputs("ScimConfiguration", { connectionId: CON }).inputs, {
+            connectionId: CON,
+            userIdAttribute: "externalId",
+            onDelete: "delete",
+            adoptExisting: true,
+        });
+        const dir = checkInputs("DirectoryProvisioning", { connectionId: CON }).inputs;
+        assert.equal(dir.synchronizeGroups, "off");
+        assert.equal(dir.synchronizeAutomatically, false);
+        assert.equal(dir.synchronizeOnChange, false);
+    });
+
+    it("names the property and the allowed values for a wrong mode", () => {
+        assert.deepEqual(failuresOf("ProfileSync", { connectionId: CON, mode: "sometimes" }), [
+            { property: "mode", reason: 'must be one of on_each_login, on_first_login, never_on_login (got "sometimes")' },
+        ]);
+    });
+
+    it("says a required property is required", () => {
+        assert.deepEqual(failuresOf("ProfileSync", { connectionId: CON }), [
+            { property: "mode", reason: "is required (one of on_each_login, on_first_login, never_on_login)" },
+        ]);
+    });
+
+    it("tells a connection name from an id", () => {
+        const [f] = failuresOf("ProfileSync", { connectionId: "okta-workforce", mode: "on_first_login" });
+        assert.equal(f.property, "connectionId");
+        assert.match(f.reason, /pass the id, not the name/);
+    });
+
+    it("names the exact mapping element that is malformed", () => {
+        const failures = failuresOf("ScimConfiguration", { connectionId: CON, mapping: [{ auth0: "email", scim: "" }, { auth0: "name" }] });
+        assert.deepEqual(failures.map((f) => f.property), ["mapping[0].scim", "mapping[1].scim"]);
+        assert.match(failures[1].reason, /is required|non-empty/);
+    });
+
+    it("rejects an empty mapping, pointing at the default", () => {
+        const [f] = failuresOf("DirectoryProvisioning", { connectionId: CON, mapping: [] });
+        assert.equal(f.property, "mapping");
+        assert.match(f.reason, /at least one .*default mapping/);
+    });
+
+    it("rejects duplicate pairs and a second target for the same Auth0 attribute", () => {
+        const failures = failuresOf("ScimConfiguration", {
+            connectionId: CON,
+            mapping: [
+                { auth0: "email", scim: "emails" },
+                { auth0: "email", scim: "emails" },
+                { auth0: "email", scim: "userName" },
+            ],
+        });
+        assert.deepEqual(failures.map((f) => f.property), ["mapping[1]", "mapping[2]"]);
+    });
+
+    it("rejects unknown keys inside a mapping pair and unknown arguments", () => {
+        const failures = failuresOf("DirectoryProvisioning", { connectionId: CON, mapping: [{ auth0: "a", idp: "b", scim: "c" }], mappings: [] });
+        assert.deepEqual(failures.map((f) => f.property).sort(), ["mapping[0]", "mappings"]);
+    });
+
+    it("lists synchronizeGroups values and rejects non-booleans", () => {
+        const failures = failuresOf("DirectoryProvisioning", { connectionId: CON, synchronizeGroups: "some", synchronizeAutomatically: "yes" });
+        assert.deepEqual(failures, [
+            { property: "synchronizeAutomatically", reason: "must be true or false" },
+            { property: "synchronizeGroups", reason: 'must be one of all, off, selected (got "some")' },
+        ]);
+    });
+
+    it("checks SCIM token scopes and lifetime", () => {
+        const failures = failuresOf("ScimToken", { connectionId: CON, scopes: ["get:users", "read:everything"], tokenLifetime: 60 });
+        assert.deepEqual(failures.map((f) => f.property), ["scopes[1]", "tokenLifetime"]);
+        assert.deepEqual(failuresOf("ScimToken", { connectionId: CON, scopes: [] }).map((f) => f.property), ["scopes"]);
+    });
+
+    it("accepts preview-time unknowns without hiding other problems", () => {
+        const { inputs, failures } = checkInputs("ProfileSync", { connectionId: UNKNOWN, mode: "bogus" });
+        assert.equal(inputs.connectionId, UNKNOWN);
+        assert.deepEqual(failures.map((f) => f.property), ["mode"]);
+        assert.deepEqual(checkInputs("ScimConfiguration", { connectionId: CON, mapping: [{ auth0: UNKNOWN, scim: "x" }] }).failures, []);
+    });
+
+    it("ignores Pulumi's own __provider key", () => {
+        assert.deepEqual(failuresOf("ProfileSync", { connectionId: CON, mode: "never_on_login", __provider: "x" }), []);
+    });
+});
