@@ -58,7 +58,11 @@ if [ -x "$BIN/pulumi" ] && { [ -x "$BIN/pulumi-language-nodejs" ] || [ -f "$BIN/
   exit 0
 fi
 
-# 3. Build from Go modules.
+# 3. Build from Go modules (unless the caller only wants to know).
+if [ "${1:-}" = "--no-build" ]; then
+  log "no cached toolchain in $BIN and no usable pulumi on PATH"
+  exit 1
+fi
 if ! command -v go >/dev/null 2>&1; then
   log "no usable pulumi on PATH and no Go toolchain to build one."
   log "Install the Pulumi CLI (>= $MIN_VERSION, with pulumi-language-nodejs beside it) or Go >= 1.24."

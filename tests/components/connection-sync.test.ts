@@ -1,0 +1,112 @@
+import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import * as mod from "../../components";
+
+interface Registered {
+    type: string;
+    name: string;
+    inputs: Record<string, unknown>;
+}
+
+const registered: Registered[] = [];
+const warnings: string[] = [];
+
+// Mocks answer only the dynamic resources we expect; anything else is a wiring bug.
+pulumi.runtime.setMocks(
+    {
+        newResource(args) {
+            const { type, name, inputs } = args;
+            if (type === "auth0-connection-sync:index:ConnectionSync") {
+                return { id: undefined, state: {} };
+            }
+            registered.push({ type, name, inputs });
+            if (!type.startsWith("pulumi-nodejs:dynamic/auth0-connection-sync:")) {
+                throw new Error(`unexpected resource ${type}`);
+            }
+            const kind = type.split(":").pop();
+            const outs: Record<string, unknown> = { ...inputs };
+            if (kind === "ProfileSync") Object.assign(outs, { liveMode: inputs.mode });
+            if (kind === "ScimConfiguration") Object.assign(outs, { scimEndpointUrl: `https://t.example/scim/v2/connections/${inputs.connectionId}` });
+            if (kind === "ScimToken") Object.assign(outs, { tokenId: `tok_${name}`, token: `secret-${name}` });
+            if (kind === "DirectoryProvisioning") Object.assign(outs, { lastSynchronizationStatus: "completed" });
+            return { id: `${name}-id`, state: outs };
+        },
+        call(args) {
+            throw new Error(`unexpected call ${args.token}`);
+        },
+    },
+    "project",
+    "stack",
+    false,
+);
+
+const origWarn = pulumi.log.warn;
+(pulumi.log as { warn: typeof pulumi.log.warn }).warn = async (msg: string) => {
+    warnings.push(msg);
+};
+
+function value<T>(o: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => o.apply((v) => resolve(v)));
+}
+
+describe("ConnectionSync", () => {
+    beforeEach(() => {
+        registered.length = 0;
+        warnings.length = 0;
+    });
+    after(() => {
+        (pulumi.log as { warn: typeof pulumi.log.warn }).warn = origWarn;
+    });
+
+    it("creates only a ProfileSync child when only profile sync is declared", async () => {
+        const c = new mod.ConnectionSync("okta", { connection: "con_0123456789abcdef", profileSync: "on_first_login" });
+        assert.equal(await value(c.profileSyncMode), "on_first_login");
+        assert.deepEqual(registered.map((r) => r.name), ["okta-profile-sync"]);
+        assert.equal(c.scimConfiguration, undefined);
+        assert.equal(await value(c.scimEndpointUrl), undefined);
+    });
+
+    it("creates SCIM, one token per entry and directory provisioning, named after the component", async () => {
+        const c = new mod.ConnectionSync("acme", {
+            connection: { id: pulumi.output("con_0123456789abcdef") },
+            profileSync: { mode: "never_on_login", onDelete: "restore" },
+            scim: { mapping: [{ auth0: "email", scim: "userName" }], tokens: [{ scopes: ["get:users"] }, { scopes: ["post:users"], tokenLifetime: 3600 }] },
+            directoryProvisioning: { synchronizeGroups: "all" },
+        });
+        assert.deepEqual(await value(c.scimTokenIds), ["tok_acme-scim-token-0", "tok_acme-scim-token-1"]);
+        assert.deepEqual(await value(c.scimTokens), ["secret-acme-scim-token-0", "secret-acme-scim-token-1"]);
+        assert.equal(await value(c.scimEndpointUrl), "https://t.example/scim/v2/connections/con_0123456789abcdef");
+        assert.equal(await value(c.lastSynchronizationStatus), "completed");
+        assert.deepEqual(registered.map((r) => r.name).sort(), [
+            "acme-directory-provisioning",
+            "acme-profile-sync",
+            "acme-scim",
+            "acme-scim-token-0",
+            "acme-scim-token-1",
+        ]);
+        const ps = registered.find((r) => r.name === "acme-profile-sync")!;
+        assert.equal(ps.inputs.onDelete, "restore");
+        assert.equal(ps.inputs.connectionId, "con_0123456789abcdef");
+        assert.equal(registered.find((r) => r.name === "acme-scim-token-1")!.inputs.tokenLifetime, 3600);
+        assert.equal(warnings.length, 0);
+    });
+
+    it("parents every child to the component", async () => {
+        const c = new mod.ConnectionSync("p", { connection: "con_0123456789abcdef", profileSync: "on_first_login", scim: {} });
+        const urns = await Promise.all([c.profileSync!, c.scimConfiguration!].map((r) => value(r.urn)));
+        for (const urn of urns) assert.match(urn, /auth0-connection-sync:index:ConnectionSync\$pulumi-nodejs:dynamic/);
+    });
+
+    it("warns when SCIM or directory provisioning meets on_each_login", async () => {
+        const c = new mod.ConnectionSync("w", { connection: "con_0123456789abcdef", profileSync: "on_each_login", directoryProvisioning: {} });
+        await value(c.connectionId);
+        await new Promise((r) => setTimeout(r, 10));
+        assert.deepEqual(warnings, [mod.EACH_LOGIN_WARNING]);
+    });
+
+    // The engine applies additionalSecretOutputs on ScimToken itself; the end-to-end suite checks the state file.
+    it("marks the token values it exports secret", async () => {
+        const c = new mod.ConnectionSync("s", { connection: "con_0123456789abcdef", scim: { tokens: [{ scopes: ["get:users"] }] } });
+        assert.equal(await pulumi.isSecret(c.scimTokens), true);
+    });
+});
