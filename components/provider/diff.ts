@@ -36,18 +36,19 @@ export function literalMode(options: ConnectionOptions): PreviousMode {
  * and its position; `absent` removes the key. The input is not modified.
  */
 export function optionsWithMode(options: ConnectionOptions, mode: PreviousMode): ConnectionOptions {
-    const out: ConnectionOptions = {};
+    // Entries, not assignment: a key named "__proto__" must stay an own property.
+    const entries: Array<[string, unknown]> = [];
     for (const [k, v] of Object.entries(options)) {
         if (k !== MODE_KEY) {
-            out[k] = v;
+            entries.push([k, v]);
         } else if (mode !== "absent") {
-            out[k] = mode;
+            entries.push([k, mode]);
         }
     }
-    if (mode !== "absent" && !(MODE_KEY in out)) {
-        out[MODE_KEY] = mode;
+    if (mode !== "absent" && !Object.prototype.hasOwnProperty.call(options, MODE_KEY)) {
+        entries.push([MODE_KEY, mode]);
     }
-    return out;
+    return Object.fromEntries(entries);
 }
 
 /** True when the live options already mean the desired mode (no write needed). */

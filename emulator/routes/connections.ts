@@ -74,10 +74,29 @@ function list(ctx: RouteContext): RouteResult {
   const matching = Object.values(ctx.state.connections).filter(
     (c) => (strategies.length === 0 || strategies.includes(c.strategy)) && (name === null || c.name === name),
   );
+  if (query.has("from") || query.has("take")) return checkpointPage(ctx, matching, selection);
   const start = page * perPage;
   const connections = matching.slice(start, start + perPage).map((c) => render(c, ctx.scopes, selection));
   if (!totals) return { status: 200, body: connections };
   return { status: 200, body: { connections, start, limit: perPage, total: matching.length } };
+}
+
+/**
+ * Checkpoint pagination (`from`, `take`), the mode the official SDK uses: `next` is an opaque
+ * cursor present while more results remain.
+ */
+function checkpointPage(ctx: RouteContext, matching: Connection[], selection: FieldSelection): RouteResult {
+  const take = parseInteger(ctx.query, "take", 50, 1, 100);
+  const from = ctx.query.get("from");
+  let start = 0;
+  if (from !== null && from !== "") {
+    start = Number.parseInt(Buffer.from(from, "base64url").toString("utf8"), 10);
+    if (!Number.isInteger(start) || start < 0) throw new ApiError(400, "Invalid value for from", "invalid_query_string");
+  }
+  const connections = matching.slice(start, start + take).map((c) => render(c, ctx.scopes, selection));
+  const body: JsonObject = { connections: connections as unknown as JsonObject[] };
+  if (start + take < matching.length) body.next = Buffer.from(String(start + take), "utf8").toString("base64url");
+  return { status: 200, body };
 }
 
 function getOne(ctx: RouteContext): RouteResult {

@@ -140,8 +140,15 @@ describe("Management API client", () => {
     });
 
     it("lists connections across pages and by strategy", async () => {
+        for (let i = 0; i < 250; i++) {
+            const id = `con_bulk${String(i).padStart(12, "0")}`;
+            emu.state.connections[id] = { id, name: `bulk-${i}`, strategy: "samlp", options: {}, enabled_clients: [] } as never;
+        }
+        emu.clearJournal();
         const all = await getApi().listConnections();
         assert.deepEqual(all.map((c) => c.id).sort(), Object.keys(emu.state.connections).sort());
+        assert.equal(apiCalls(emu.journal).length, 3, "256 connections in pages of 100");
+        for (let i = 0; i < 250; i++) delete emu.state.connections[`con_bulk${String(i).padStart(12, "0")}`];
         const okta = await getApi().listConnections({ strategy: ["okta"] });
         assert.deepEqual(okta.map((c) => c.id), [SAMPLE.okta]);
     });

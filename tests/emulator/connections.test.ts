@@ -163,3 +163,31 @@ describe("Emulator connections: creating and deleting", () => {
     assert.equal(res.body.errorCode, "inexistent_connection");
   });
 });
+
+describe("Emulator connection list checkpoint pagination", () => {
+  let emu: RunningEmulator;
+  before(async () => {
+    emu = await startEmulator();
+  });
+  after(() => emu.close());
+
+  it("pages with from/take and returns next until the end", async () => {
+    const seen: string[] = [];
+    let from: string | undefined;
+    for (let i = 0; i < 10; i++) {
+      const q = `take=4${from ? `&from=${from}` : ""}`;
+      const res = await fetch(`${emu.url}/api/v2/connections?${q}`, { headers: { authorization: "Bearer local-admin-token" } });
+      assert.equal(res.status, 200);
+      const body = (await res.json()) as { connections: { id: string }[]; next?: string };
+      seen.push(...body.connections.map((c) => c.id));
+      if (body.next === undefined) break;
+      from = body.next;
+    }
+    assert.deepEqual(seen, Object.keys(emu.state.connections));
+  });
+
+  it("rejects a take over 100 with a 400", async () => {
+    const res = await fetch(`${emu.url}/api/v2/connections?take=101`, { headers: { authorization: "Bearer local-admin-token" } });
+    assert.equal(res.status, 400);
+  });
+});

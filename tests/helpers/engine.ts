@@ -5,7 +5,7 @@
  * engine's own provider process, exactly as in `pulumi up`.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 
@@ -51,6 +51,17 @@ export interface TestStack {
     cleanup(): void;
 }
 
+/** The stack's state file as the file backend keeps it at rest (exportStack would decrypt secrets). */
+export function stateFileText(t: TestStack): string {
+    const dir = path.join(t.stateDir, "backend", ".pulumi", "stacks");
+    for (const project of readdirSync(dir)) {
+        for (const file of readdirSync(path.join(dir, project))) {
+            if (file === `${t.stack.name}.json`) return readFileSync(path.join(dir, project, file), "utf8");
+        }
+    }
+    throw new Error(`no state file for ${t.stack.name} under ${dir}`);
+}
+
 /** Environment for the CLI: offline, private home and backend, our bin first on PATH. */
 export function engineEnv(bin: string, stateDir: string): Record<string, string> {
     return {
@@ -92,5 +103,7 @@ export async function createTestStack(opts: {
         },
     );
     if (opts.config) await stack.setAllConfig(opts.config);
-    return { stack, stateDir, cleanup: () => rmSync(stateDir, { recursive: true, force: true }) };
+    // KEEP_E2E=1 keeps the folders for a post-mortem.
+    const cleanup = () => (process.env.KEEP_E2E === "1" ? undefined : rmSync(stateDir, { recursive: true, force: true }));
+    return { stack, stateDir, cleanup };
 }

@@ -120,7 +120,10 @@ describe("ProfileSync provider", () => {
 
     it("keeps every option it does not own through create, update and restore (property)", async function () {
         this.timeout(60_000);
-        const key = fc.string({ minLength: 1, maxLength: 12 }).filter((k) => k !== "set_user_root_attributes" && k !== "__proto__");
+        const key = fc.oneof(
+            fc.string({ minLength: 1, maxLength: 12 }).filter((k) => k !== "set_user_root_attributes"),
+            fc.constantFrom("__proto__", "constructor", "toString"),
+        );
         const options = fc.dictionary(key, fc.jsonValue({ maxDepth: 4 }), { maxKeys: 8 });
         const mode = fc.constantFrom("on_each_login" as const, "on_first_login" as const, "never_on_login" as const);
         const previous = fc.constantFrom(undefined, "on_each_login", "on_first_login", "never_on_login");

@@ -65,6 +65,12 @@ describe("Profile sync decisions", () => {
         assert.deepEqual(restorePlan({}, "on_first_login"), { set_user_root_attributes: "on_first_login" });
     });
 
+    it("keeps a key named __proto__ as an ordinary option", () => {
+        const live = JSON.parse('{"__proto__":{"x":1},"a":2}') as Record<string, unknown>;
+        const out = optionsWithMode(live, "on_first_login");
+        assert.equal(JSON.stringify(out), '{"__proto__":{"x":1},"a":2,"set_user_root_attributes":"on_first_login"}');
+    });
+
     it("never touches any other key, for any options object (property)", () => {
         const json = fc.jsonValue({ maxDepth: 4 });
         fc.assert(
@@ -76,6 +82,7 @@ describe("Profile sync decisions", () => {
                 assert.equal(Object.keys(out).filter((k) => k !== "set_user_root_attributes").length, Object.keys(opts).filter((k) => k !== "set_user_root_attributes").length);
                 assert.equal(literalMode(out), mode);
             }),
+            { numRuns: 500 },
         );
     });
 });

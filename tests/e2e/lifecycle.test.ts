@@ -1,0 +1,127 @@
+import * as assert from "node:assert/strict";
+import { startEmulator, type RunningEmulator } from "../../emulator";
+import { requireEngine, stateFileText } from "../helpers/engine";
+import { collector, rootProgramStack, saveTranscript, setConnections } from "../helpers/e2e";
+import { apiCalls, SAMPLE, writes } from "../helpers/api";
+import type { TestStack } from "../helpers/engine";
+
+const MAPPING = [
+    { auth0: "email", scim: "emails[primary eq true].value" },
+    { auth0: "preferred_username", scim: "userName" },
+];
+
+const DECLARED = {
+    "okta-workforce": { profileSync: "on_first_login", scim: { mapping: MAPPING, tokens: [{ scopes: ["get:users", "post:users"] }] } },
+    "google-workspace": { profileSync: "never_on_login", directoryProvisioning: { synchronizeGroups: "all" } },
+};
+
+describe("End to end: the root program through the real engine", function () {
+    this.timeout(180_000);
+    let emu: RunningEmulator;
+    let t: TestStack;
+    let original: Record<string, Record<string, unknown>>;
+
+    before(async function () {
+        const bin = requireEngine(this);
+        emu = await startEmulator({ rateLimit: { rate: 16, burst: 50 } });
+        original = Object.fromEntries(Object.entries(emu.state.connections).map(([id, c]) => [id, structuredClone(c.options ?? {})]));
+        t = await rootProgramStack(bin, emu, "lifecycle", DECLARED);
+    });
+    after(async () => {
+        t?.cleanup();
+        await emu?.close();
+    });
+
+    it("up creates the declared settings and keeps every other option intact", async () => {
+        const out = collector();
+        const up = await t.stack.up({ onOutput: out.onOutput, color: "never" });
+        assert.equal(up.summary.result, "succeeded");
+        assert.equal(emu.state.connections[SAMPLE.okta].options!.set_user_root_attributes, "on_first_login");
+        assert.equal(emu.state.connections[SAMPLE.google].options!.set_user_root_attributes, "never_on_login");
+        for (const [id, before] of Object.entries(original)) {
+            const { set_user_root_attributes: _x, ...now } = emu.state.connections[id].options ?? {};
+            const { set_user_root_attributes: _y, ...was } = before;
+            assert.deepEqual(now, was, `options of ${emu.state.connections[id].name} changed`);
+        }
+        assert.equal(emu.state.scimConfigurations[SAMPLE.okta].mapping.length, 2);
+        assert.equal(emu.state.directoryProvisionings[SAMPLE.google].synchronize_groups, "all");
+        assert.equal(emu.state.scimTokens[SAMPLE.okta].length, 1);
+        saveTranscript("01-first-up", out.text());
+    });
+
+    it("a second up and a preview change nothing and write nothing", async () => {
+        emu.clearJournal();
+        const pre = await t.stack.preview({ color: "never" });
+        assert.deepEqual(Object.keys(pre.changeSummary), ["same"]);
+        const up = await t.stack.up({ color: "never" });
+        assert.deepEqual(Object.keys(up.summary.resourceChanges ?? {}), ["same"]);
+        assert.deepEqual(writes(emu.journal), []);
+        assert.ok(apiCalls(emu.journal).every((e) => e.status !== 429));
+    });
+
+    it("shows a dashboard edit as live -> desired after --refresh, and up fixes it with one PATCH", async () => {
+        emu.state.connections[SAMPLE.okta].options!.set_user_root_attributes = "on_each_login";
+        const out = collector();
+        await t.stack.preview({ refresh: true, diff: true, onOutput: out.onOutput, color: "never" });
+        const text = out.text();
+        assert.match(text, /okta-workforce-profile-sync/);
+        assert.match(text, /mode\s*:\s*"on_each_login"\s*=>\s*"on_first_login"/);
+        saveTranscript("02-drift-preview-refresh-diff", text);
+        emu.clearJournal();
+        await t.stack.up({ color: "never" });
+        assert.deepEqual(writes(emu.journal).map((e) => `${e.method} ${e.path}`), [`PATCH /api/v2/connections/${SAMPLE.okta}`]);
+        assert.equal(emu.state.connections[SAMPLE.okta].options!.set_user_root_attributes, "on_first_login");
+    });
+
+    it("shows a change of mode and of mapping in config with old and new values", async () => {
+        await setConnections(t, {
+            ...DECLARED,
+            "okta-workforce": { ...DECLARED["okta-workforce"], profileSync: "never_on_login", scim: { ...DECLARED["okta-workforce"].scim, mapping: [...MAPPING, { auth0: "name", scim: "displayName" }] } },
+        });
+        const out = collector();
+        const pre = await t.stack.preview({ diff: true, onOutput: out.onOutput, color: "never" });
+        const text = out.text();
+        // Two resources and their ConnectionSync, whose recorded arguments changed too.
+        assert.equal(pre.changeSummary.update, 3, text);
+        assert.match(text, /ProfileSync: \(update\)/);
+        assert.match(text, /ScimConfiguration: \(update\)/);
+        assert.doesNotMatch(text, /ScimToken: \(/);
+        assert.match(text, /mode\s*:\s*"on_first_login"\s*=>\s*"never_on_login"/);
+        assert.match(text, /\+\s*\[2\]: \{\s*\+\s*auth0: "name"\s*\+\s*scim\s*: "displayName"/);
+        saveTranscript("03-config-change-preview-diff", text);
+        emu.clearJournal();
+        await t.stack.up({ color: "never" });
+        assert.deepEqual(writes(emu.journal).map((e) => e.method).sort(), ["PATCH", "PATCH"]);
+        await setConnections(t, DECLARED);
+        await t.stack.up({ color: "never" });
+    });
+
+    it("refresh drops a SCIM config deleted out of band, and the next up recreates it", async () => {
+        delete emu.state.scimConfigurations[SAMPLE.okta];
+        const out = collector();
+        await t.stack.refresh({ onOutput: out.onOutput, color: "never" });
+        const state = await t.stack.exportStack();
+        const types = (state.deployment.resources as Array<{ urn: string }>).map((r) => r.urn);
+        assert.ok(!types.some((u) => u.endsWith("::okta-workforce-scim")), "the SCIM resource left the state");
+        saveTranscript("04-refresh-after-out-of-band-delete", out.text());
+        await t.stack.up({ color: "never" });
+        assert.equal(emu.state.scimConfigurations[SAMPLE.okta].mapping.length, 2);
+    });
+
+    it("never shows the client secret or a SCIM token value in the state or the CLI output", async () => {
+        const out = collector();
+        await t.stack.up({ onOutput: out.onOutput, color: "never" });
+        await t.stack.preview({ diff: true, onOutput: out.onOutput, color: "never" });
+        const state = stateFileText(t);
+        const outputs = JSON.stringify(await t.stack.outputs());
+        const tokens = emu.state.scimTokens[SAMPLE.okta].map((x) => x.token);
+        assert.ok(tokens.length > 0);
+        for (const secret of ["local-secret", ...tokens]) {
+            assert.ok(!state.includes(secret), `state contains ${secret.slice(0, 4)}...`);
+            assert.ok(!out.text().includes(secret), "CLI output contains a secret");
+            assert.ok(!outputs.includes(secret) || outputs.includes('"secret":true'));
+        }
+        // The token is in the state, encrypted: Pulumi's secret signature with a ciphertext.
+        assert.match(state, /"token":\s*\{\s*"4dabf18193072939515e22adb298388d":\s*"1b47061264138c4ac30d75fd1eb44270",\s*"ciphertext"/);
+    });
+});
