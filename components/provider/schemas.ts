@@ -93,6 +93,11 @@ function fieldsOf(kind: InputKind): Record<string, z.ZodType> {
     }
 }
 
+/** The argument names a resource kind accepts, in declaration order. */
+export function fieldNames(kind: InputKind): string[] {
+    return Object.keys(fieldsOf(kind));
+}
+
 /** Renders a zod path as `mapping[0].scim`. */
 export function propertyPath(prefix: string, path: readonly PropertyKey[]): string {
     return path.reduce<string>((acc, p) => (typeof p === "number" ? `${acc}[${p}]` : `${acc}.${String(p)}`), prefix);

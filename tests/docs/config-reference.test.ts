@@ -1,0 +1,89 @@
+import * as assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { parseConnectionsConfig } from "../../components/config";
+import { checkInputs, fieldNames, type InputKind } from "../../components/provider/schemas";
+import { REPO_ROOT } from "../helpers/engine";
+
+const CON = "con_0000000000000000";
+
+/** The README's configuration table: key -> [what, default]. */
+function readmeTable(): Map<string, { what: string; dflt: string }> {
+    const readme = readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+    const start = readme.indexOf("| key | what it maps to | default |");
+    assert.ok(start >= 0, "README has the configuration table");
+    const rows = readme.slice(start).split("\n").slice(2);
+    const table = new Map<string, { what: string; dflt: string }>();
+    for (const row of rows) {
+        if (!row.startsWith("|")) break;
+        const cells = row.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
+        table.set(cells[0].replace(/`/g, ""), { what: cells[1], dflt: cells[2] });
+    }
+    return table;
+}
+
+/** Every configurable field, by the path it has under a connection, from the resources' schemas. */
+function schemaFields(): Array<{ key: string; kind: InputKind; field: string }> {
+    const out: Array<{ key: string; kind: InputKind; field: string }> = [];
+    const add = (kind: InputKind, prefix: string, rename: Record<string, string> = {}) => {
+        for (const field of fieldNames(kind).filter((f) => f !== "connectionId")) {
+            out.push({ key: rename[field] ?? `${prefix}.${field}`, kind, field });
+        }
+    };
+    add("ProfileSync", "profileSync", { mode: "profileSync" });
+    add("ScimConfiguration", "scim");
+    add("ScimToken", "scim.tokens[]");
+    add("DirectoryProvisioning", "directoryProvisioning");
+    return out;
+}
+
+function allowedValues(kind: InputKind, field: string): string[] {
+    const [failure] = checkInputs(kind, { connectionId: CON, scopes: ["get:users"], mode: "on_each_login", [field]: "not-a-value" }).failures;
+    const m = failure?.reason.match(/^must be one of (.*) \(got/);
+    return m ? m[1].split(", ") : [];
+}
+
+describe("Configuration reference", () => {
+    it("lists in the README exactly the fields the schemas accept", () => {
+        assert.deepEqual([...readmeTable().keys()].sort(), schemaFields().map((f) => f.key).sort());
+    });
+
+    it("states in the README every schema default and every allowed value", () => {
+        const table = readmeTable();
+        for (const { key, kind, field } of schemaFields()) {
+            const row = table.get(key)!;
+            const dflt = checkInputs(kind, { connectionId: CON, scopes: ["get:users"], mode: "on_each_login" }).inputs[field];
+            if (dflt !== undefined && !["mode", "scopes"].includes(field)) {
+                assert.ok(row.dflt.includes(`\`${String(dflt)}\``), `${key}: README default "${row.dflt}" should say \`${String(dflt)}\``);
+            }
+            for (const v of allowedValues(kind, field)) {
+                assert.ok(row.what.includes(`\`${v}\``), `${key}: README should list \`${v}\``);
+            }
+        }
+    });
+
+    it("accepts the connections block of every stack in stacks/", () => {
+        const dir = path.join(REPO_ROOT, "stacks");
+        const files = readdirSync(dir).filter((f) => /^Pulumi\..+\.yaml$/.test(f));
+        assert.ok(files.length >= 3);
+        for (const f of files) {
+            const doc = parse(readFileSync(path.join(dir, f), "utf8")) as { config: Record<string, unknown> };
+            const { failures } = parseConnectionsConfig(doc.config["auth0-connection-sync:connections"]);
+            assert.deepEqual(failures, [], f);
+        }
+    });
+
+    it("keeps real stacks' client secrets encrypted", () => {
+        for (const s of ["dev", "prod"]) {
+            const doc = parse(readFileSync(path.join(REPO_ROOT, "stacks", `Pulumi.${s}.yaml`), "utf8")) as { config: Record<string, unknown> };
+            assert.deepEqual(Object.keys(doc.config["auth0:clientSecret"] as object), ["secure"], s);
+        }
+    });
+
+    it("declares the project's config keys with types in Pulumi.yaml", () => {
+        const project = parse(readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as { config: Record<string, { type: string }> };
+        assert.equal(project.config.connections.type, "object");
+        assert.equal(project.config.requestTimeoutMs.type, "integer");
+    });
+});
