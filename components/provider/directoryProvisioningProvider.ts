@@ -58,7 +58,23 @@ async function converge(api: Auth0Api, live: DirectoryProvisioningConfig, inputs
     return { config: await api.updateDirectoryProvisioning(inputs.connectionId, patch), adopted, mappingChanged: patch.mapping !== undefined };
 }
 
+/** Looks before it writes, like ScimConfiguration: adopt what exists, POST only when nothing does. */
 async function createOrAdopt(api: Auth0Api, inputs: DirectoryProvisioningInputs): Promise<Applied> {
+    const adopt = async (existing: DirectoryProvisioningConfig, connectionName: string) => {
+        if (!inputs.adoptExisting) {
+            throw new Error(
+                `connection "${connectionName}" (${inputs.connectionId}) already has directory provisioning. Set adoptExisting: true ` +
+                    `(the default) to take it over and bring it to the declared state, or delete it first. Nothing was written.`,
+            );
+        }
+        return converge(api, existing, inputs, true);
+    };
+    const existing = await api.getDirectoryProvisioning(inputs.connectionId).catch((err: unknown) => {
+        // Other strategies answer 400 and a tenant without the feature 403: the checks below explain both.
+        if (isAuth0ApiError(err) && (err.status === 400 || (err.status === 404 && err.errorCode !== "inexistent_connection"))) return undefined;
+        throw err;
+    });
+    if (existing !== undefined) return adopt(existing, existing.connection_name);
     const conn = await api.getConnection(inputs.connectionId);
     requireStrategy(conn, DIRECTORY_STRATEGIES, "Directory provisioning");
     const body = {
@@ -70,15 +86,9 @@ async function createOrAdopt(api: Auth0Api, inputs: DirectoryProvisioningInputs)
         return { config: await api.createDirectoryProvisioning(conn.id, body), adopted: false, mappingChanged: true };
     } catch (err) {
         if (!isAuth0ApiError(err) || err.status !== 409) throw err;
-        const existing = await api.getDirectoryProvisioning(conn.id);
-        if (existing === undefined) throw err;
-        if (!inputs.adoptExisting) {
-            throw new Error(
-                `connection "${conn.name}" (${conn.id}) already has directory provisioning. Set adoptExisting: true ` +
-                    `(the default) to take it over and bring it to the declared state, or delete it first. Nothing was written.`,
-            );
-        }
-        return converge(api, existing, inputs, true);
+        const raced = await api.getDirectoryProvisioning(conn.id);
+        if (raced === undefined) throw err;
+        return adopt(raced, conn.name);
     }
 }
 

@@ -48,7 +48,27 @@ async function converge(api: Auth0Api, live: ScimConfig, inputs: ScimConfigurati
     return api.updateScimConfig(inputs.connectionId, scimPatchBody(desired));
 }
 
+/**
+ * Looks before it writes: an existing configuration is adopted without a refused POST (so adopting
+ * a hand-made tenant makes zero writes when it already matches). A POST that still meets "already
+ * exists" (a race, or a retried POST) falls back to adoption too.
+ */
 async function createOrAdopt(api: Auth0Api, inputs: ScimConfigurationInputs): Promise<{ config: ScimConfig; adopted: boolean }> {
+    const adopt = async (existing: ScimConfig, connectionName: string) => {
+        if (!inputs.adoptExisting) {
+            throw new Error(
+                `connection "${connectionName}" (${inputs.connectionId}) already has a SCIM configuration. Set adoptExisting: true ` +
+                    `(the default) to take it over and bring it to the declared state, or delete it in the dashboard first. Nothing was written.`,
+            );
+        }
+        return { config: await converge(api, existing, inputs), adopted: true };
+    };
+    const existing = await api.getScimConfig(inputs.connectionId).catch((err: unknown) => {
+        // Strategies without SCIM answer 404 here too; the connection read below explains it.
+        if (isNotFound(err) && isAuth0ApiError(err) && err.errorCode !== "inexistent_connection") return undefined;
+        throw err;
+    });
+    if (existing !== undefined) return adopt(existing, existing.connection_name);
     const conn = await api.getConnection(inputs.connectionId);
     requireStrategy(conn, SCIM_STRATEGIES, "SCIM");
     const body = { user_id_attribute: inputs.userIdAttribute, ...(inputs.mapping ? { mapping: [...inputs.mapping] } : {}) };
@@ -57,15 +77,9 @@ async function createOrAdopt(api: Auth0Api, inputs: ScimConfigurationInputs): Pr
     } catch (err) {
         // The API answers 400 (not 409) when a configuration exists; look before deciding.
         if (!isAuth0ApiError(err) || (err.status !== 400 && err.status !== 409)) throw err;
-        const existing = await api.getScimConfig(conn.id);
-        if (existing === undefined) throw err;
-        if (!inputs.adoptExisting) {
-            throw new Error(
-                `connection "${conn.name}" (${conn.id}) already has a SCIM configuration. Set adoptExisting: true ` +
-                    `(the default) to take it over and bring it to the declared state, or delete it in the dashboard first. Nothing was written.`,
-            );
-        }
-        return { config: await converge(api, existing, inputs), adopted: true };
+        const raced = await api.getScimConfig(conn.id);
+        if (raced === undefined) throw err;
+        return adopt(raced, conn.name);
     }
 }
 

@@ -5,8 +5,8 @@
  *
  * Why retries live here and the SDK's are off (`maxRetries: 0`): the SDK retries every method on
  * 5xx, POST included, so a gateway error after the server created a SCIM token would mint a second
- * token (tests/client/sdk-retries.test.ts shows it). Here a POST is retried only on 429, which
- * Auth0 answers before doing any work.
+ * token (tests/client/sdk-retries.test.ts shows it). Here a POST is retried on 429, which Auth0
+ * answers before doing any work, and otherwise only where a repeat is refused as a conflict.
  */
 import { newPacerState, observeNoResponse, observeResponse, parseRateLimitHeaders, planSend } from "./pacer";
 import { processState } from "./runtime";
@@ -24,6 +24,12 @@ export interface TransportOptions {
 }
 
 const IDEMPOTENT = ["GET", "HEAD", "PUT", "PATCH", "DELETE"];
+/**
+ * POSTs whose repetition cannot change the outcome: creating a SCIM configuration or directory
+ * provisioning a second time is refused (400 / 409) and the provider then adopts what exists.
+ * Token and synchronization POSTs are not here: a repeat would mint a second token or sync.
+ */
+const CREATE_OR_CONFLICT = /^\/api\/v2\/connections\/[^/]+\/(scim-configuration|directory-provisioning)$/;
 const RETRYABLE_STATUS = [500, 502, 503, 504];
 const MAX_WAIT_MS = 60_000;
 
@@ -98,7 +104,7 @@ export function createTransport(options: TransportOptions): typeof fetch {
         const stats = processState().stats;
         const pacerState = () => processState().pacers.get(url.host);
         // Minting an access token twice is harmless, so the token endpoint counts as idempotent.
-        const retrySafe = IDEMPOTENT.includes(method) || !isApi;
+        const retrySafe = IDEMPOTENT.includes(method) || !isApi || (method === "POST" && CREATE_OR_CONFLICT.test(url.pathname));
         let rateLimited = 0;
         let errors = 0;
 

@@ -108,6 +108,16 @@ describe("Management API client", () => {
         assert.equal(emu.state.scimTokens[SAMPLE.samlp].length, before + 1, "the server did create one token");
     });
 
+    it("retries a create-or-conflict POST, whose repeat the API refuses, and the provider adopts", async () => {
+        emu.setFaults([{ method: "POST", path: "/scim-configuration$", kind: "status-after-processing", status: 503, times: 1 }]);
+        const err = await failure(createApi(resolveCredentials(), { backoffMs: 10 }).createScimConfig(SAMPLE.okta, {}));
+        // The first POST created it behind a 503; the retry met "already exists".
+        assert.equal(err.status, 400);
+        assert.deepEqual(emu.journal.filter((e) => e.method === "POST").map((e) => e.status), [503, 400]);
+        assert.ok(emu.state.scimConfigurations[SAMPLE.okta]);
+        delete emu.state.scimConfigurations[SAMPLE.okta];
+    });
+
     it("gives up on a slow POST with a timeout error and does not repeat it", async () => {
         emu.setFaults([{ method: "POST", path: "/scim-configuration/tokens$", kind: "slow", delayMs: 1500, times: 1 }]);
         const err = await failure(createApi({ ...resolveCredentials(), timeoutMs: 300 }).createScimToken(SAMPLE.samlp, { scopes: ["get:users"] }));

@@ -57,7 +57,7 @@ describe("DirectoryProvisioning provider", () => {
         assert.equal(writes(emu.journal).length, 0);
     });
 
-    it("adopts an existing configuration after a 409", async () => {
+    it("adopts an existing configuration, and after a 409 when a POST races another writer", async () => {
         emu.state.directoryProvisionings[SAMPLE.google] = {
             connection_id: SAMPLE.google,
             connection_name: "google-workspace",
@@ -70,8 +70,14 @@ describe("DirectoryProvisioning provider", () => {
         };
         const { outs } = await p.create(inputs({ mapping: MAPPING }));
         assert.equal(outs.adopted, true);
-        assert.deepEqual(writes(emu.journal).map((e) => `${e.method} ${e.status}`), ["POST 409", "PATCH 200"]);
+        assert.deepEqual(writes(emu.journal).map((e) => `${e.method} ${e.status}`), ["PATCH 200"]);
         assert.equal(emu.state.directoryProvisionings[SAMPLE.google].synchronize_automatically, false);
+        emu.state.directoryProvisionings[SAMPLE.google].synchronize_automatically = true;
+        emu.clearJournal();
+        emu.setFaults([{ method: "GET", path: "/directory-provisioning$", kind: "status", status: 404, times: 1 }]);
+        await p.create(inputs({ mapping: MAPPING }));
+        emu.setFaults([]);
+        assert.deepEqual(writes(emu.journal).map((e) => `${e.method} ${e.status}`), ["POST 409", "PATCH 200"]);
     });
 
     it("refuses okta before any write, naming google-apps", async () => {

@@ -65,15 +65,31 @@ describe("ScimConfiguration provider", () => {
     it("adopts a configuration that already exists and brings it to the declared state", async () => {
         const { outs } = await p.create(inputs({ connectionId: SAMPLE.samlp, mapping: MAPPING }));
         assert.equal(outs.adopted, true);
-        assert.deepEqual(writes(emu.journal).map((e) => e.method), ["POST", "PATCH"]);
+        // It looks first, so adoption costs no refused POST: one PATCH and nothing else.
+        assert.deepEqual(writes(emu.journal).map((e) => e.method), ["PATCH"]);
         assert.deepEqual(emu.state.scimConfigurations[SAMPLE.samlp].mapping.map((m) => m.auth0).sort(), ["email", "name"]);
     });
 
-    it("refuses to adopt with adoptExisting false, says how, and writes nothing that changes state", async () => {
+    it("adopts an identical configuration with zero writes", async () => {
+        const live = emu.state.scimConfigurations[SAMPLE.samlp];
+        const { outs } = await p.create(inputs({ connectionId: SAMPLE.samlp, userIdAttribute: live.user_id_attribute, mapping: [...live.mapping].reverse() }));
+        assert.equal(outs.adopted, true);
+        assert.deepEqual(writes(emu.journal), []);
+    });
+
+    it("falls back to adoption when a POST meets an existing configuration (a race)", async () => {
+        emu.setFaults([{ method: "GET", path: "/scim-configuration$", kind: "status", status: 404, times: 1 }]);
+        const { outs } = await p.create(inputs({ connectionId: SAMPLE.samlp, mapping: MAPPING }));
+        emu.setFaults([]);
+        assert.equal(outs.adopted, true);
+        assert.deepEqual(writes(emu.journal).map((e) => `${e.method} ${e.status}`), ["POST 400", "PATCH 200"]);
+    });
+
+    it("refuses to adopt with adoptExisting false, says how, and writes nothing", async () => {
         const before = JSON.stringify(emu.state.scimConfigurations[SAMPLE.samlp]);
         await assert.rejects(p.create(inputs({ connectionId: SAMPLE.samlp, adoptExisting: false })), /already has a SCIM configuration\. Set adoptExisting: true/);
         assert.equal(JSON.stringify(emu.state.scimConfigurations[SAMPLE.samlp]), before);
-        assert.deepEqual(writes(emu.journal).map((e) => e.status), [400]);
+        assert.deepEqual(writes(emu.journal), []);
     });
 
     it("refuses a database connection before any write, naming the strategies that work", async () => {
