@@ -9,7 +9,7 @@ import { ManagementClient, type Management } from "auth0";
 import { Auth0ApiError, isAuth0ApiError } from "./errors";
 import { processState } from "./runtime";
 import { resolveCredentials, type ResolvedCredentials } from "./settings";
-import { createTransport, type TransportOptions } from "./transport";
+import { createTransport, reserve, type TransportOptions } from "./transport";
 import type {
     Connection,
     ConnectionOptions,
@@ -37,6 +37,14 @@ export interface Auth0Api {
     listConnections(query?: ListConnectionsQuery): Promise<Connection[]>;
     /** PATCH with a body of exactly `{options}`: the API replaces the whole options object. */
     patchConnectionOptions(id: string, options: ConnectionOptions): Promise<Connection>;
+    /**
+     * GET the connection and, when `modify` returns new options, PATCH them right after: both
+     * requests are reserved on the rate-limit bucket together, so nothing queues between them.
+     */
+    readModifyWriteOptions(
+        id: string,
+        modify: (conn: Connection) => ConnectionOptions | undefined,
+    ): Promise<{ before: Connection; after?: Connection }>;
     getScimConfig(connectionId: string): Promise<ScimConfig | undefined>;
     createScimConfig(connectionId: string, body: { user_id_attribute?: string; mapping?: ScimMappingItem[] }): Promise<ScimConfig>;
     updateScimConfig(connectionId: string, body: { user_id_attribute: string; mapping: ScimMappingItem[] }): Promise<ScimConfig>;
@@ -108,7 +116,10 @@ async function orAbsent<T>(p: Promise<T>): Promise<T | undefined> {
 }
 
 /** Builds a facade over a fresh SDK client. Prefer `getApi()`, which shares clients (and tokens). */
-export function createApi(creds: ResolvedCredentials, transport?: Partial<TransportOptions>): Auth0Api {
+export function createApi(
+    creds: ResolvedCredentials,
+    transport?: Partial<TransportOptions> & { readonly pairReadModifyWrite?: boolean },
+): Auth0Api {
     const fetchFn = createTransport({ timeoutMs: creds.timeoutMs, ...transport });
     const common = { domain: creds.host, fetch: fetchFn, maxRetries: 0, timeoutInSeconds: 3600 };
     const sdk =
@@ -136,6 +147,20 @@ export function createApi(creds: ResolvedCredentials, transport?: Partial<Transp
         },
         patchConnectionOptions: (id, options) =>
             call("PATCH", conn(id), () => sdk.connections.update(id, { options })),
+        async readModifyWriteOptions(id, modify) {
+            const paired = transport?.pairReadModifyWrite ?? true;
+            const reservation = paired ? await reserve(creds.host, 2) : { headers: {}, release: () => undefined };
+            const headers = reservation.headers;
+            try {
+                const before = await call<Connection>("GET", conn(id), () => sdk.connections.get(id, {}, { headers }));
+                const options = modify(before);
+                if (options === undefined) return { before };
+                const after = await call<Connection>("PATCH", conn(id), () => sdk.connections.update(id, { options }, { headers }));
+                return { before, after };
+            } finally {
+                reservation.release();
+            }
+        },
         getScimConfig: (id) => orAbsent(call("GET", `${conn(id)}/scim-configuration`, () => scim.get(id))),
         createScimConfig: (id, body) => call("POST", `${conn(id)}/scim-configuration`, () => scim.create(id, body)),
         updateScimConfig: (id, body) => call("PATCH", `${conn(id)}/scim-configuration`, () => scim.update(id, body)),

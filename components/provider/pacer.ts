@@ -30,6 +30,8 @@ export interface PacerState {
     inFlight: number;
     /** No request before this time (ms), set by a 429. */
     blockedUntil: number;
+    /** Tokens taken for requests not sent yet (the PATCH of a read-modify-write). */
+    reserved: number;
 }
 
 /** Requests per second assumed before any header is seen: the free-tier limit, the lowest there is. */
@@ -44,6 +46,7 @@ export function newPacerState(now: number): PacerState {
         rateMeasured: false,
         inFlight: 0,
         blockedUntil: 0,
+        reserved: 0,
     };
 }
 
@@ -61,19 +64,48 @@ function refill(state: PacerState, now: number): void {
  * in flight, because we do not know the bucket size yet.
  */
 export function planSend(state: PacerState, now: number): number {
+    const wait = planReserve(state, now, 1);
+    if (wait === 0) {
+        sendReserved(state);
+    }
+    return wait;
+}
+
+/**
+ * Like `planSend` for `count` requests that must go back to back (a GET and the PATCH built from
+ * it): waits until the bucket holds all of them, so the PATCH never waits behind other requests
+ * and the window in which a dashboard edit can be overwritten stays one round trip.
+ */
+export function planReserve(state: PacerState, now: number, count: number): number {
     if (now < state.blockedUntil) {
         return state.blockedUntil - now;
     }
     refill(state, now);
-    if (state.limit === undefined && state.inFlight > 0) {
+    if (state.limit === undefined && state.inFlight + state.reserved > 0) {
         return 10;
     }
-    if (state.tokens >= 1 || state.limit === undefined) {
-        state.tokens -= 1;
-        state.inFlight += 1;
+    const need = Math.min(count, state.limit ?? count);
+    if (state.tokens >= need || state.limit === undefined) {
+        state.tokens -= need;
+        state.reserved += count;
         return 0;
     }
-    return Math.max(1, Math.ceil((1 - state.tokens) / state.rate));
+    return Math.max(1, Math.ceil((need - state.tokens) / state.rate));
+}
+
+/** Sends one reserved request: false when none is left (then pace it as usual). */
+export function sendReserved(state: PacerState): boolean {
+    if (state.reserved <= 0) return false;
+    state.reserved -= 1;
+    state.inFlight += 1;
+    return true;
+}
+
+/** Gives back reserved tokens that will not be used (no PATCH was needed). */
+export function refundReserved(state: PacerState, count: number): void {
+    const n = Math.min(count, state.reserved);
+    state.reserved -= n;
+    state.tokens = Math.min(state.limit ?? 1, state.tokens + n);
 }
 
 /** Parses the rate-limit headers; undefined when any is missing or malformed. */
@@ -111,7 +143,7 @@ export function observeResponse(
         state.rate = state.rateMeasured ? Math.max(state.rate, measured) : measured;
         state.rateMeasured = true;
     }
-    state.tokens = Math.min(headers.limit, headers.remaining - state.inFlight);
+    state.tokens = Math.min(headers.limit, headers.remaining - state.inFlight - state.reserved);
     state.updatedAt = now;
     if (status === 429) {
         state.tokens = Math.min(state.tokens, 0);

@@ -39,16 +39,15 @@ function refusePasswordless(conn: Connection): void {
 
 /** Brings the live key to `mode`, writing only when the live value means something else. */
 async function apply(inputs: ProfileSyncInputs): Promise<{ conn: Connection; before: PreviousMode; live: ProfileSyncMode }> {
-    const api = getApi();
-    const conn = await api.getConnection(inputs.connectionId);
-    refusePasswordless(conn);
-    const options = requireOptions(conn);
-    const before = literalMode(options);
-    if (modeSatisfied(options, inputs.mode)) {
-        return { conn, before, live: effectiveMode(options) };
-    }
-    const updated = await api.patchConnectionOptions(conn.id, optionsWithMode(options, inputs.mode));
-    return { conn, before, live: updated.options ? effectiveMode(updated.options) : inputs.mode };
+    let before: PreviousMode = "absent";
+    const { before: conn, after } = await getApi().readModifyWriteOptions(inputs.connectionId, (c) => {
+        refusePasswordless(c);
+        const options = requireOptions(c);
+        before = literalMode(options);
+        return modeSatisfied(options, inputs.mode) ? undefined : optionsWithMode(options, inputs.mode);
+    });
+    const live = after === undefined ? effectiveMode(conn.options ?? {}) : after.options ? effectiveMode(after.options) : inputs.mode;
+    return { conn, before, live };
 }
 
 function outputs(inputs: ProfileSyncInputs, conn: Connection, live: ProfileSyncMode, previousMode: PreviousMode): ProfileSyncOutputs {
@@ -119,17 +118,10 @@ export const profileSyncProvider = {
         if ((props.onDelete ?? "retain") !== "restore") {
             return;
         }
-        const api = getApi();
-        let conn: Connection;
         try {
-            conn = await api.getConnection(props.connectionId);
+            await getApi().readModifyWriteOptions(props.connectionId, (c) => restorePlan(requireOptions(c), props.previousMode ?? "absent"));
         } catch (err) {
-            if (isNotFound(err)) return;
-            throw err;
-        }
-        const plan = restorePlan(requireOptions(conn), props.previousMode ?? "absent");
-        if (plan !== undefined) {
-            await api.patchConnectionOptions(conn.id, plan);
+            if (!isNotFound(err)) throw err;
         }
     },
 } satisfies pulumi.dynamic.ResourceProvider<ProfileSyncInputs, ProfileSyncOutputs>;

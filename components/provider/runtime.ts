@@ -34,6 +34,10 @@ export interface RequestStats {
 export interface ProcessState {
     settings?: ProviderSettings;
     pacers: Map<string, PacerState>;
+    /** Per tenant, the tail of the FIFO of requests waiting for the bucket. */
+    queues: Map<string, Promise<void>>;
+    /** Open reservations: id -> requests still to send on it. */
+    reservations: Map<string, number>;
     clients: Map<string, unknown>;
     cache: Map<string, unknown>;
     stats: RequestStats;
@@ -51,7 +55,7 @@ export function processState(): ProcessState {
     const holder = globalThis as unknown as Record<string, ProcessState | undefined>;
     let state = holder[KEY];
     if (state === undefined) {
-        state = { pacers: new Map(), clients: new Map(), cache: new Map(), stats: emptyStats() };
+        state = { pacers: new Map(), queues: new Map(), reservations: new Map(), clients: new Map(), cache: new Map(), stats: emptyStats() };
         holder[KEY] = state;
     }
     return state;
@@ -68,6 +72,8 @@ export function resetProcessState(): void {
     const state = processState();
     state.stats = emptyStats();
     state.pacers.clear();
+    state.queues.clear();
+    state.reservations.clear();
     state.clients.clear();
     state.cache.clear();
 }

@@ -4,11 +4,11 @@
  * token cannot be changed: new scopes or lifetime mean a new token, and delete revokes it.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { getApi } from "./client";
+import { getApi, type Auth0Api } from "./client";
 import { configureProvider, isUnknown } from "./common";
-import { isNotFound } from "./errors";
+import { isAuth0ApiError, isNotFound } from "./errors";
 import { checkInputs } from "./schemas";
-import type { ScimTokenInfo } from "./types";
+import type { ScimTokenCreated, ScimTokenInfo } from "./types";
 
 /** Inputs of the ScimToken dynamic resource. */
 export interface ScimTokenInputs {
@@ -25,6 +25,28 @@ export interface ScimTokenOutputs extends ScimTokenInputs {
     readonly token: string;
     readonly createdAt: string;
     readonly validUntil?: string;
+}
+
+/** How long to look for a token that an unanswered POST may still create. */
+const STRAY_SEARCH_MS = 3000;
+
+/**
+ * After a POST that may have been processed (5xx, timeout, dropped connection) the API may hold a
+ * token nobody knows the value of. Find tokens that appeared since `before` with our scopes and
+ * revoke them, so a failed create leaves the tenant as it was and the next run starts clean.
+ */
+async function revokeStrays(api: Auth0Api, connectionId: string, before: Set<string>, scopes: readonly string[]): Promise<string[]> {
+    const revoked: string[] = [];
+    const deadline = Date.now() + STRAY_SEARCH_MS;
+    for (;;) {
+        const strays = (await api.listScimTokens(connectionId)).filter((t) => !before.has(t.token_id) && sameScopes(t.scopes, scopes));
+        for (const t of strays) {
+            await api.deleteScimToken(connectionId, t.token_id);
+            revoked.push(t.token_id);
+        }
+        if (revoked.length > 0 || Date.now() >= deadline) return revoked;
+        await new Promise((r) => setTimeout(r, 500));
+    }
 }
 
 function sameScopes(a: readonly string[], b: readonly string[]): boolean {
@@ -54,10 +76,23 @@ export const scimTokenProvider = {
     },
 
     async create(inputs: ScimTokenInputs) {
-        const created = await getApi().createScimToken(inputs.connectionId, {
-            scopes: [...inputs.scopes],
-            ...(inputs.tokenLifetime !== undefined ? { token_lifetime: inputs.tokenLifetime } : {}),
-        });
+        const api = getApi();
+        // One read first, so that after an ambiguous failure we can tell our stray token from others.
+        const before = new Set((await api.listScimTokens(inputs.connectionId).catch(() => [] as ScimTokenInfo[])).map((t) => t.token_id));
+        let created: ScimTokenCreated;
+        try {
+            created = await api.createScimToken(inputs.connectionId, {
+                scopes: [...inputs.scopes],
+                ...(inputs.tokenLifetime !== undefined ? { token_lifetime: inputs.tokenLifetime } : {}),
+            });
+        } catch (err) {
+            if (isAuth0ApiError(err) && (err.status === 0 || err.status >= 500)) {
+                const revoked = await revokeStrays(api, inputs.connectionId, before, inputs.scopes).catch(() => []);
+                const what = revoked.length > 0 ? `the token it created anyway (${revoked.join(", ")}) was revoked` : "no stray token was found";
+                throw new Error(`${err.message}; ${what}. Run again to issue the token.`);
+            }
+            throw err;
+        }
         const outs: ScimTokenOutputs = {
             ...inputs,
             tokenId: created.token_id,

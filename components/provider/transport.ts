@@ -8,7 +8,16 @@
  * token (tests/client/sdk-retries.test.ts shows it). Here a POST is retried on 429, which Auth0
  * answers before doing any work, and otherwise only where a repeat is refused as a conflict.
  */
-import { newPacerState, observeNoResponse, observeResponse, parseRateLimitHeaders, planSend } from "./pacer";
+import {
+    newPacerState,
+    observeNoResponse,
+    observeResponse,
+    parseRateLimitHeaders,
+    planReserve,
+    refundReserved,
+    sendReserved,
+    type PacerState,
+} from "./pacer";
 import { processState } from "./runtime";
 
 /** Knobs of the transport; defaults suit a real tenant. */
@@ -79,16 +88,75 @@ export function rateLimitWaitMs(retryAfter: number | undefined, resetSeconds: nu
     return 1000;
 }
 
-async function paced(host: string): Promise<void> {
+function pacerFor(host: string): PacerState {
     const pacers = processState().pacers;
     let state = pacers.get(host);
     if (state === undefined) {
         state = newPacerState(Date.now());
         pacers.set(host, state);
     }
-    for (let wait = planSend(state, Date.now()); wait > 0; wait = planSend(state, Date.now())) {
-        await sleep(wait);
+    return state;
+}
+
+/**
+ * Waits for `count` tokens in strict arrival order. Without the queue, single requests would take
+ * every token as it refills and a GET+PATCH pair, which needs two at once, could starve.
+ */
+async function acquire(host: string, count: number): Promise<void> {
+    const state = pacerFor(host);
+    const queues = processState().queues;
+    const ahead = queues.get(host) ?? Promise.resolve();
+    let done!: () => void;
+    const mine = new Promise<void>((resolve) => (done = resolve));
+    queues.set(host, ahead.then(() => mine));
+    await ahead;
+    try {
+        for (let wait = planReserve(state, Date.now(), count); wait > 0; wait = planReserve(state, Date.now(), count)) {
+            await sleep(wait);
+        }
+    } finally {
+        done();
     }
+}
+
+async function paced(host: string): Promise<void> {
+    await acquire(host, 1);
+    sendReserved(pacerFor(host));
+}
+
+/** Header carrying a reservation id: the request spends it instead of queueing; never sent. */
+export const PREPAID_HEADER = "x-auth0-sync-prepaid";
+
+/** A reservation of back-to-back requests: send them with `headers`, then `release()`. */
+export interface Reservation {
+    readonly headers: Record<string, string>;
+    /** Refunds what was not sent (e.g. no PATCH was needed). */
+    release(): void;
+}
+
+/** Reserves `count` back-to-back requests on the tenant's bucket. */
+export async function reserve(host: string, count: number): Promise<Reservation> {
+    await acquire(host, count);
+    const { reservations } = processState();
+    const id = `${host}#${Math.random().toString(36).slice(2)}`;
+    reservations.set(id, count);
+    return {
+        headers: { [PREPAID_HEADER]: id },
+        release() {
+            const left = reservations.get(id) ?? 0;
+            reservations.delete(id);
+            if (left > 0) refundReserved(pacerFor(host), left);
+        },
+    };
+}
+
+/** Spends one request of a reservation; false when it is used up or unknown (then queue as usual). */
+function spend(host: string, id: string | null): boolean {
+    const { reservations } = processState();
+    const left = id === null ? 0 : (reservations.get(id) ?? 0);
+    if (left <= 0) return false;
+    reservations.set(id!, left - 1);
+    return sendReserved(pacerFor(host));
 }
 
 /** Builds the fetch function for one client. */
@@ -105,12 +173,17 @@ export function createTransport(options: TransportOptions): typeof fetch {
         const pacerState = () => processState().pacers.get(url.host);
         // Minting an access token twice is harmless, so the token endpoint counts as idempotent.
         const retrySafe = IDEMPOTENT.includes(method) || !isApi || (method === "POST" && CREATE_OR_CONFLICT.test(url.pathname));
+        const headers = new Headers(init?.headers);
+        let prepaid = headers.get(PREPAID_HEADER);
+        headers.delete(PREPAID_HEADER);
         let rateLimited = 0;
         let errors = 0;
 
         for (;;) {
             if (isApi) {
-                await paced(url.host);
+                // A reservation covers the first attempt only; retries queue like everyone else.
+                if (!spend(url.host, prepaid)) await paced(url.host);
+                prepaid = null;
                 stats.requests += 1;
                 stats[method === "GET" ? "reads" : "writes"] += 1;
             } else {
@@ -122,7 +195,7 @@ export function createTransport(options: TransportOptions): typeof fetch {
             }
             let res: Response;
             try {
-                res = await fetch(url, { ...init, signal: AbortSignal.any(signals) });
+                res = await fetch(url, { ...init, headers, signal: AbortSignal.any(signals) });
             } catch (err) {
                 const state = pacerState();
                 if (isApi && state) observeNoResponse(state);
@@ -140,9 +213,9 @@ export function createTransport(options: TransportOptions): typeof fetch {
                 }
                 throw new TransportError(what);
             }
-            const headers = parseRateLimitHeaders((n) => res.headers.get(n));
+            const limits = parseRateLimitHeaders((n) => res.headers.get(n));
             const state = pacerState();
-            if (isApi && state) observeResponse(state, headers, res.status, retryAfterSeconds(res), Date.now());
+            if (isApi && state) observeResponse(state, limits, res.status, retryAfterSeconds(res), Date.now());
             stats.byStatus[res.status] = (stats.byStatus[res.status] ?? 0) + 1;
 
             if (res.status === 429 && rateLimited < rateLimitRetries) {
@@ -152,7 +225,7 @@ export function createTransport(options: TransportOptions): typeof fetch {
                 await res.body?.cancel();
                 // The pacer now blocks everyone until the bucket refills; waiting here too keeps
                 // this request from jumping the queue when the token endpoint (unpaced) is limited.
-                if (!isApi) await sleep(rateLimitWaitMs(retryAfterSeconds(res), headers?.reset, Date.now()));
+                if (!isApi) await sleep(rateLimitWaitMs(retryAfterSeconds(res), limits?.reset, Date.now()));
                 continue;
             }
             if (res.status === 429) {

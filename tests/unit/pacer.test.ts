@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { newPacerState, observeResponse, parseRateLimitHeaders, planSend } from "../../components/provider/pacer";
+import { newPacerState, observeResponse, parseRateLimitHeaders, planReserve, planSend, refundReserved, sendReserved } from "../../components/provider/pacer";
 
 describe("Pacer", () => {
     it("sends one request at a time until the bucket size is known", () => {
@@ -49,5 +49,34 @@ describe("Pacer", () => {
         const h: Record<string, string> = { "x-ratelimit-limit": "50", "x-ratelimit-remaining": "49", "x-ratelimit-reset": "1700000000" };
         assert.deepEqual(parseRateLimitHeaders((n) => h[n] ?? null), { limit: 50, remaining: 49, reset: 1700000000 });
         assert.equal(parseRateLimitHeaders((n) => (n === "x-ratelimit-reset" ? null : h[n])), undefined);
+    });
+});
+
+describe("Pacer reservations", () => {
+    it("reserves a GET and its PATCH together, and refunds the PATCH when it is not needed", () => {
+        const s = newPacerState(0);
+        planSend(s, 0);
+        observeResponse(s, { limit: 2, remaining: 1, reset: 1 }, 200, undefined, 0);
+        // Only one token left: a pair must wait for the second (measured refill: 1 per second).
+        assert.ok(planReserve(s, 0, 2) > 0);
+        assert.equal(planReserve(s, 1000, 2), 0);
+        assert.equal(s.reserved, 2);
+        assert.equal(sendReserved(s), true);
+        // A third request meanwhile finds no token: the PATCH's is held for it.
+        assert.ok(planSend(s, 1000) > 0);
+        refundReserved(s, 1);
+        assert.equal(s.reserved, 0);
+        assert.equal(planSend(s, 1000), 0);
+    });
+
+    it("keeps the reservation when a response reports the bucket", () => {
+        const s = newPacerState(0);
+        planSend(s, 0);
+        observeResponse(s, { limit: 10, remaining: 9, reset: 1 }, 200, undefined, 1);
+        assert.equal(planReserve(s, 1, 2), 0);
+        sendReserved(s);
+        observeResponse(s, { limit: 10, remaining: 8, reset: 1 }, 200, undefined, 2);
+        // 8 left on the server, one of them promised to our PATCH.
+        assert.equal(Math.floor(s.tokens), 7);
     });
 });

@@ -1,0 +1,106 @@
+import * as assert from "node:assert/strict";
+import type { FaultRule, RunningEmulator } from "../../emulator";
+import { directoryProvisioningProvider } from "../../components/provider/directoryProvisioningProvider";
+import { profileSyncProvider } from "../../components/provider/profileSyncProvider";
+import { scimConfigurationProvider } from "../../components/provider/scimConfigurationProvider";
+import { scimTokenProvider } from "../../components/provider/scimTokenProvider";
+import { startEmulator } from "../../emulator";
+import { Driver, type Declared } from "../helpers/driver";
+import { SAMPLE, useEmulator, writes } from "../helpers/api";
+
+const MAPPING = [
+    { auth0: "email", scim: "emails[primary eq true].value" },
+    { auth0: "name", scim: "displayName" },
+];
+
+function declared(): Declared[] {
+    const ps = (name: string, connectionId: string, mode: string): Declared => ({
+        name,
+        step: 0,
+        provider: profileSyncProvider,
+        inputs: { connectionId, mode, onDelete: "retain" },
+    });
+    return [
+        ps("okta-ps", SAMPLE.okta, "on_first_login"),
+        ps("saml-ps", SAMPLE.samlp, "never_on_login"),
+        ps("waad-ps", SAMPLE.waad, "never_on_login"),
+        ps("google-ps", SAMPLE.google, "on_first_login"),
+        ps("db-ps", SAMPLE.database, "on_first_login"),
+        { name: "okta-scim", step: 1, provider: scimConfigurationProvider, inputs: { connectionId: SAMPLE.okta, userIdAttribute: "externalId", mapping: MAPPING, onDelete: "delete", adoptExisting: true } },
+        { name: "saml-scim", step: 1, provider: scimConfigurationProvider, inputs: { connectionId: SAMPLE.samlp, userIdAttribute: "externalId", mapping: MAPPING, onDelete: "delete", adoptExisting: true } },
+        {
+            name: "google-dir",
+            step: 1,
+            provider: directoryProvisioningProvider,
+            inputs: { connectionId: SAMPLE.google, synchronizeAutomatically: true, synchronizeGroups: "all", onDelete: "delete", adoptExisting: true, synchronizeOnChange: false },
+        },
+        { name: "okta-token", step: 2, provider: scimTokenProvider, inputs: { connectionId: SAMPLE.okta, scopes: ["get:users", "post:users"] } },
+        { name: "saml-token", step: 2, provider: scimTokenProvider, inputs: { connectionId: SAMPLE.samlp, scopes: ["get:users"] } },
+    ];
+}
+
+const MODES: Record<string, string> = {
+    [SAMPLE.okta]: "on_first_login",
+    [SAMPLE.samlp]: "never_on_login",
+    [SAMPLE.waad]: "never_on_login",
+    [SAMPLE.google]: "on_first_login",
+    [SAMPLE.database]: "on_first_login",
+};
+
+const SCENARIOS: Array<[string, FaultRule[], { rate: number; burst: number } | undefined]> = [
+    ["20% 503s on every route", [{ path: "^/api/v2/", kind: "status", status: 503, probability: 0.2 }], undefined],
+    ["20% 503s after the server did the work", [{ path: "^/api/v2/", kind: "status-after-processing", status: 503, probability: 0.2 }], undefined],
+    ["slow responses past the client timeout", [{ path: "^/api/v2/", kind: "slow", delayMs: 700, probability: 0.15 }], undefined],
+    ["dropped connections", [{ path: "^/api/v2/", kind: "drop", probability: 0.15 }], undefined],
+    ["a tiny bucket (5/s, burst 1), where pacing must keep every 429 away", [], { rate: 5, burst: 1 }],
+    ["a 429 storm answered at random", [{ path: "^/api/v2/", kind: "status", status: 429, probability: 0.3 }], undefined],
+];
+
+describe("Fault runs", function () {
+    this.timeout(120_000);
+
+    for (const [what, faults, rateLimit] of SCENARIOS) {
+        it(`converges under ${what}, loses no option and mints no extra token`, async () => {
+            const emu: RunningEmulator = await startEmulator({ faults, faultSeed: 7, rateLimit });
+            try {
+                const original = structuredClone(Object.fromEntries(Object.entries(emu.state.connections).map(([id, c]) => [id, c.options])));
+                const preexistingTokens = emu.state.scimTokens[SAMPLE.samlp].length;
+                useEmulator(emu, { timeoutMs: 500 });
+                const driver = new Driver(declared());
+                let runs = 0;
+                for (; runs < 8; runs++) {
+                    const r = await driver.up();
+                    if (r.errors.length === 0) break;
+                }
+                assert.ok(runs < 8, "converged within 8 runs");
+                const hits = emu.journal.filter((e) => e.fault !== undefined || e.status === 429).length;
+                if (faults.length > 0) assert.ok(hits > 0, "the faults really happened");
+                else assert.equal(hits, 0, "paced: no 429 at all");
+                console.log(`      ${what}: ${runs + 1} run(s), ${hits} faulted or 429 responses, ${emu.journal.length} requests`);
+                emu.setFaults([]);
+                emu.setRateLimit(undefined);
+                emu.clearJournal();
+                const last = await driver.up();
+                assert.deepEqual(last.errors, []);
+                assert.ok(last.operations.every((o) => o.op === "same"), JSON.stringify(last.operations));
+                assert.deepEqual(writes(emu.journal), [], "a converged run writes nothing");
+                // Every option we do not own is exactly as before; ours are as declared.
+                for (const [id, before] of Object.entries(original)) {
+                    const { set_user_root_attributes: mode, ...rest } = emu.state.connections[id].options ?? {};
+                    const { set_user_root_attributes: _m, ...was } = before ?? {};
+                    assert.deepEqual(rest, was, emu.state.connections[id].name);
+                    if (MODES[id]) assert.equal(mode, MODES[id]);
+                }
+                for (const id of [SAMPLE.okta, SAMPLE.samlp]) {
+                    assert.deepEqual(emu.state.scimConfigurations[id].mapping.map((m) => m.auth0).sort(), ["email", "name"]);
+                }
+                assert.equal(emu.state.directoryProvisionings[SAMPLE.google].synchronize_groups, "all");
+                // No write repeated into a different outcome: exactly the declared tokens exist.
+                assert.equal(emu.state.scimTokens[SAMPLE.okta].length, 1);
+                assert.equal(emu.state.scimTokens[SAMPLE.samlp].length, preexistingTokens + 1);
+            } finally {
+                await emu.close();
+            }
+        });
+    }
+});
