@@ -32,6 +32,10 @@ export interface PacerState {
     blockedUntil: number;
     /** Tokens taken for requests not sent yet (the PATCH of a read-modify-write). */
     reserved: number;
+    /** When the request behind the freshest bucket report was sent (ms). */
+    reportSentAt: number;
+    /** How many requests the last successful `planReserve` reserved. */
+    lastGranted: number;
 }
 
 /** Requests per second assumed before any header is seen: the free-tier limit, the lowest there is. */
@@ -47,6 +51,8 @@ export function newPacerState(now: number): PacerState {
         inFlight: 0,
         blockedUntil: 0,
         reserved: 0,
+        reportSentAt: 0,
+        lastGranted: 0,
     };
 }
 
@@ -84,13 +90,25 @@ export function planReserve(state: PacerState, now: number, count: number): numb
     if (state.limit === undefined && state.inFlight + state.reserved > 0) {
         return 10;
     }
-    const need = Math.min(count, state.limit ?? count);
+    // Until the bucket size is known one request at a time; a bucket smaller than the
+    // reservation cannot hold it. Either way reserve what fits and let the rest queue.
+    const need = Math.min(count, state.limit ?? 1);
     if (state.tokens >= need || state.limit === undefined) {
         state.tokens -= need;
-        state.reserved += count;
+        state.reserved += need;
+        state.lastGranted = need;
         return 0;
     }
     return Math.max(1, Math.ceil((need - state.tokens) / state.rate));
+}
+
+/**
+ * True when the bucket still backs the reserved requests. It may not: the reservation was made
+ * before the bucket size was known, or the bucket holds fewer requests than the reservation.
+ */
+export function reservationBacked(state: PacerState, now: number): boolean {
+    refill(state, now);
+    return state.limit === undefined || (state.tokens >= 0 && state.reserved <= state.limit);
 }
 
 /** Sends one reserved request: false when none is left (then pace it as usual). */
@@ -121,8 +139,9 @@ export function parseRateLimitHeaders(get: (name: string) => string | null): Rat
 /**
  * Folds one response into the state. The server's `remaining` is the truth for the moment it
  * answered, less the requests we sent since that it has not counted yet. The refill rate is
- * measured as (limit - remaining) / (reset - now); `reset` is rounded up to whole seconds, so each
- * measurement is at most the true rate and the largest one seen is the best estimate.
+ * measured as (limit - remaining) / (reset - sentAt); `reset` is rounded up to whole seconds and
+ * the request left before the server counted it, so each measurement is at most the true rate and
+ * the largest one seen is the best estimate.
  */
 export function observeResponse(
     state: PacerState,
@@ -130,6 +149,7 @@ export function observeResponse(
     status: number,
     retryAfterSeconds: number | undefined,
     now: number,
+    sentAt: number = now,
 ): void {
     state.inFlight = Math.max(0, state.inFlight - 1);
     if (headers === undefined) {
@@ -138,13 +158,20 @@ export function observeResponse(
     refill(state, now);
     state.limit = headers.limit;
     const resetMs = headers.reset * 1000;
-    if (headers.remaining < headers.limit && resetMs > now) {
-        const measured = (headers.limit - headers.remaining) / (resetMs - now);
+    // Measured from when the request left: the server answered somewhere after that, so the
+    // interval is never shorter than the true one and the rate never overestimated.
+    if (headers.remaining < headers.limit && resetMs > sentAt) {
+        const measured = (headers.limit - headers.remaining) / (resetMs - sentAt);
         state.rate = state.rateMeasured ? Math.max(state.rate, measured) : measured;
         state.rateMeasured = true;
     }
-    state.tokens = Math.min(headers.limit, headers.remaining - state.inFlight - state.reserved);
-    state.updatedAt = now;
+    // Answers can overtake each other; an older report of `remaining` would hand out tokens
+    // that later requests already spent.
+    if (sentAt >= state.reportSentAt) {
+        state.reportSentAt = sentAt;
+        state.tokens = Math.min(headers.limit, headers.remaining - state.inFlight - state.reserved);
+        state.updatedAt = now;
+    }
     if (status === 429) {
         state.tokens = Math.min(state.tokens, 0);
         const waitMs = retryAfterSeconds !== undefined ? retryAfterSeconds * 1000 : Math.max(0, resetMs - now);

@@ -15,6 +15,7 @@ import {
     parseRateLimitHeaders,
     planReserve,
     refundReserved,
+    reservationBacked,
     sendReserved,
     type PacerState,
 } from "./pacer";
@@ -102,7 +103,7 @@ function pacerFor(host: string): PacerState {
  * Waits for `count` tokens in strict arrival order. Without the queue, single requests would take
  * every token as it refills and a GET+PATCH pair, which needs two at once, could starve.
  */
-async function acquire(host: string, count: number): Promise<void> {
+async function acquire(host: string, count: number): Promise<number> {
     const state = pacerFor(host);
     const queues = processState().queues;
     const ahead = queues.get(host) ?? Promise.resolve();
@@ -114,6 +115,8 @@ async function acquire(host: string, count: number): Promise<void> {
         for (let wait = planReserve(state, Date.now(), count); wait > 0; wait = planReserve(state, Date.now(), count)) {
             await sleep(wait);
         }
+        // Read right after the synchronous grant: nothing can run in between.
+        return state.lastGranted;
     } finally {
         done();
     }
@@ -136,10 +139,10 @@ export interface Reservation {
 
 /** Reserves `count` back-to-back requests on the tenant's bucket. */
 export async function reserve(host: string, count: number): Promise<Reservation> {
-    await acquire(host, count);
+    const granted = await acquire(host, count);
     const { reservations } = processState();
     const id = `${host}#${Math.random().toString(36).slice(2)}`;
-    reservations.set(id, count);
+    reservations.set(id, granted);
     return {
         headers: { [PREPAID_HEADER]: id },
         release() {
@@ -156,7 +159,13 @@ function spend(host: string, id: string | null): boolean {
     const left = id === null ? 0 : (reservations.get(id) ?? 0);
     if (left <= 0) return false;
     reservations.set(id!, left - 1);
-    return sendReserved(pacerFor(host));
+    const state = pacerFor(host);
+    if (!reservationBacked(state, Date.now())) {
+        // Hand the token back and queue instead of sending into an empty bucket.
+        refundReserved(state, 1);
+        return false;
+    }
+    return sendReserved(state);
 }
 
 /** Builds the fetch function for one client. */
@@ -194,6 +203,7 @@ export function createTransport(options: TransportOptions): typeof fetch {
                 signals.push(init.signal);
             }
             let res: Response;
+            const sentAt = Date.now();
             try {
                 res = await fetch(url, { ...init, headers, signal: AbortSignal.any(signals) });
             } catch (err) {
@@ -215,7 +225,7 @@ export function createTransport(options: TransportOptions): typeof fetch {
             }
             const limits = parseRateLimitHeaders((n) => res.headers.get(n));
             const state = pacerState();
-            if (isApi && state) observeResponse(state, limits, res.status, retryAfterSeconds(res), Date.now());
+            if (isApi && state) observeResponse(state, limits, res.status, retryAfterSeconds(res), Date.now(), sentAt);
             stats.byStatus[res.status] = (stats.byStatus[res.status] ?? 0) + 1;
 
             if (res.status === 429 && rateLimited < rateLimitRetries) {

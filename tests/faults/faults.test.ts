@@ -5,6 +5,7 @@ import { profileSyncProvider } from "../../components/provider/profileSyncProvid
 import { scimConfigurationProvider } from "../../components/provider/scimConfigurationProvider";
 import { scimTokenProvider } from "../../components/provider/scimTokenProvider";
 import { startEmulator } from "../../emulator";
+import { processState } from "../../components/provider/runtime";
 import { Driver, type Declared } from "../helpers/driver";
 import { SAMPLE, useEmulator, writes } from "../helpers/api";
 
@@ -84,6 +85,9 @@ describe("Fault runs", function () {
                 assert.deepEqual(last.errors, []);
                 assert.ok(last.operations.every((o) => o.op === "same"), JSON.stringify(last.operations));
                 assert.deepEqual(writes(emu.journal), [], "a converged run writes nothing");
+                // No rate-limit reservation leaked (a leak would slowly stall every later request).
+                for (const pacer of processState().pacers.values()) assert.equal(pacer.reserved, 0);
+                assert.ok([...processState().reservations.values()].every((left) => left === 0));
                 // Every option we do not own is exactly as before; ours are as declared.
                 for (const [id, before] of Object.entries(original)) {
                     const { set_user_root_attributes: mode, ...rest } = emu.state.connections[id].options ?? {};

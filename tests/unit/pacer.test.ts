@@ -80,3 +80,17 @@ describe("Pacer reservations", () => {
         assert.equal(Math.floor(s.tokens), 7);
     });
 });
+
+describe("Pacer with reordered answers", () => {
+    it("ignores a bucket report older than the one it already has", () => {
+        const s = newPacerState(0);
+        planSend(s, 0);
+        observeResponse(s, { limit: 10, remaining: 9, reset: 1 }, 200, undefined, 5, 0);
+        planSend(s, 5);
+        planSend(s, 6);
+        // The second request's answer (sent at 6) arrives before the first's (sent at 5).
+        observeResponse(s, { limit: 10, remaining: 7, reset: 1 }, 200, undefined, 20, 6);
+        observeResponse(s, { limit: 10, remaining: 8, reset: 1 }, 200, undefined, 21, 5);
+        assert.ok(s.tokens < 7.1, `tokens ${s.tokens}`);
+    });
+});
