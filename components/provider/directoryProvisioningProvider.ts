@@ -7,7 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { getApi, type Auth0Api } from "./client";
 import { configureProvider, defaultDirectoryMapping, isUnknown, requireStrategy } from "./common";
 import { directoryPatch, sameMapping, type DesiredDirectory } from "./diff";
-import { isAuth0ApiError, isNotFound } from "./errors";
+import { isAuth0ApiError, unlessGone } from "./errors";
 import { checkInputs } from "./schemas";
 import { DIRECTORY_STRATEGIES, type DirectoryMappingItem, type DirectoryProvisioningConfig, type SynchronizeGroups } from "./types";
 
@@ -168,13 +168,7 @@ export const directoryProvisioningProvider = {
     async read(id: string, props?: DirectoryProvisioningOutputs) {
         const api = getApi();
         const connectionId = props?.connectionId ?? id;
-        let live: DirectoryProvisioningConfig | undefined;
-        try {
-            live = await api.getDirectoryProvisioning(connectionId);
-        } catch (err) {
-            if (isNotFound(err)) return {} satisfies pulumi.dynamic.ReadResult<DirectoryProvisioningOutputs>;
-            throw err;
-        }
+        const live = await unlessGone(api.getDirectoryProvisioning(connectionId));
         if (live === undefined) return {} satisfies pulumi.dynamic.ReadResult<DirectoryProvisioningOutputs>;
         const isDefault =
             props?.mapping === undefined && sameMapping(live.mapping, await defaultDirectoryMapping(api, connectionId, live.strategy), "idp");
@@ -193,10 +187,6 @@ export const directoryProvisioningProvider = {
 
     async delete(_id: string, props: DirectoryProvisioningOutputs) {
         if ((props.onDelete ?? "delete") === "retain") return;
-        try {
-            await getApi().deleteDirectoryProvisioning(props.connectionId);
-        } catch (err) {
-            if (!isNotFound(err)) throw err;
-        }
+        await unlessGone(getApi().deleteDirectoryProvisioning(props.connectionId));
     },
 } satisfies pulumi.dynamic.ResourceProvider<DirectoryProvisioningInputs, DirectoryProvisioningOutputs>;

@@ -48,3 +48,13 @@ export function isAuth0ApiError(err: unknown): err is Auth0ApiError {
 export function isNotFound(err: unknown): boolean {
     return isAuth0ApiError(err) && err.status === 404;
 }
+
+/** The value, or undefined when the API says 404: "already gone" is an answer for read and delete. */
+export async function unlessGone<T>(p: Promise<T>): Promise<T | undefined> {
+    try {
+        return await p;
+    } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw err;
+    }
+}

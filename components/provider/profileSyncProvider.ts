@@ -7,7 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { getApi } from "./client";
 import { configureProvider, isUnknown, requireOptions } from "./common";
 import { effectiveMode, literalMode, modeSatisfied, optionsWithMode, restorePlan, type PreviousMode } from "./diff";
-import { isNotFound } from "./errors";
+import { unlessGone } from "./errors";
 import { checkInputs } from "./schemas";
 import { PASSWORDLESS_STRATEGIES, type Connection, type ProfileSyncMode } from "./types";
 
@@ -97,13 +97,8 @@ export const profileSyncProvider = {
 
     async read(id: string, props?: ProfileSyncOutputs) {
         const connectionId = props?.connectionId ?? id;
-        let conn: Connection;
-        try {
-            conn = await getApi().getConnection(connectionId);
-        } catch (err) {
-            if (isNotFound(err)) return {} satisfies pulumi.dynamic.ReadResult<ProfileSyncOutputs>;
-            throw err;
-        }
+        const conn = await unlessGone(getApi().getConnection(connectionId));
+        if (conn === undefined) return {} satisfies pulumi.dynamic.ReadResult<ProfileSyncOutputs>;
         const live = effectiveMode(requireOptions(conn));
         const onDelete = props?.onDelete ?? "retain";
         const inputs: ProfileSyncInputs = { connectionId, mode: live, onDelete };
@@ -118,10 +113,6 @@ export const profileSyncProvider = {
         if ((props.onDelete ?? "retain") !== "restore") {
             return;
         }
-        try {
-            await getApi().readModifyWriteOptions(props.connectionId, (c) => restorePlan(requireOptions(c), props.previousMode ?? "absent"));
-        } catch (err) {
-            if (!isNotFound(err)) throw err;
-        }
+        await unlessGone(getApi().readModifyWriteOptions(props.connectionId, (c) => restorePlan(requireOptions(c), props.previousMode ?? "absent")));
     },
 } satisfies pulumi.dynamic.ResourceProvider<ProfileSyncInputs, ProfileSyncOutputs>;

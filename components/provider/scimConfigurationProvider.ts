@@ -7,7 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { getApi, type Auth0Api } from "./client";
 import { configureProvider, defaultScimMapping, isUnknown, requireStrategy, scimEndpointUrl } from "./common";
 import { sameMapping, scimDifferences, scimPatchBody, type DesiredScim } from "./diff";
-import { isAuth0ApiError, isNotFound } from "./errors";
+import { isAuth0ApiError, isNotFound, unlessGone } from "./errors";
 import { checkInputs } from "./schemas";
 import { SCIM_STRATEGIES, type ScimConfig, type ScimMappingItem } from "./types";
 
@@ -141,13 +141,7 @@ export const scimConfigurationProvider = {
     async read(id: string, props?: ScimConfigurationOutputs) {
         const api = getApi();
         const connectionId = props?.connectionId ?? id;
-        let live: ScimConfig | undefined;
-        try {
-            live = await api.getScimConfig(connectionId);
-        } catch (err) {
-            if (isNotFound(err)) return {} satisfies pulumi.dynamic.ReadResult<ScimConfigurationOutputs>;
-            throw err;
-        }
+        const live = await unlessGone(api.getScimConfig(connectionId));
         if (live === undefined) return {} satisfies pulumi.dynamic.ReadResult<ScimConfigurationOutputs>;
         // Keep "default mapping" as omitted while the live mapping still is the default.
         const isDefault = props?.mapping === undefined && sameMapping(live.mapping, await defaultScimMapping(api, connectionId, live.strategy), "scim");
@@ -167,10 +161,6 @@ export const scimConfigurationProvider = {
 
     async delete(_id: string, props: ScimConfigurationOutputs) {
         if ((props.onDelete ?? "delete") === "retain") return;
-        try {
-            await getApi().deleteScimConfig(props.connectionId);
-        } catch (err) {
-            if (!isNotFound(err)) throw err;
-        }
+        await unlessGone(getApi().deleteScimConfig(props.connectionId));
     },
 } satisfies pulumi.dynamic.ResourceProvider<ScimConfigurationInputs, ScimConfigurationOutputs>;

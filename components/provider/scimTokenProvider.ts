@@ -6,7 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { getApi, type Auth0Api } from "./client";
 import { configureProvider, isUnknown } from "./common";
-import { isAuth0ApiError, isNotFound } from "./errors";
+import { isAuth0ApiError, unlessGone } from "./errors";
 import { checkInputs } from "./schemas";
 import type { ScimTokenCreated, ScimTokenInfo } from "./types";
 
@@ -105,14 +105,8 @@ export const scimTokenProvider = {
 
     async read(id: string, props?: ScimTokenOutputs) {
         if (props === undefined) return {} satisfies pulumi.dynamic.ReadResult<ScimTokenOutputs>;
-        let live: ScimTokenInfo[];
-        try {
-            live = await getApi().listScimTokens(props.connectionId);
-        } catch (err) {
-            if (isNotFound(err)) return {} satisfies pulumi.dynamic.ReadResult<ScimTokenOutputs>;
-            throw err;
-        }
-        const token = live.find((t) => t.token_id === (props.tokenId ?? id));
+        const live = await unlessGone(getApi().listScimTokens(props.connectionId));
+        const token = live?.find((t) => t.token_id === (props.tokenId ?? id));
         if (token === undefined) return {} satisfies pulumi.dynamic.ReadResult<ScimTokenOutputs>;
         const inputs: ScimTokenInputs = {
             connectionId: props.connectionId,
@@ -123,10 +117,6 @@ export const scimTokenProvider = {
     },
 
     async delete(id: string, props: ScimTokenOutputs) {
-        try {
-            await getApi().deleteScimToken(props.connectionId, props.tokenId ?? id);
-        } catch (err) {
-            if (!isNotFound(err)) throw err;
-        }
+        await unlessGone(getApi().deleteScimToken(props.connectionId, props.tokenId ?? id));
     },
 } satisfies pulumi.dynamic.ResourceProvider<ScimTokenInputs, ScimTokenOutputs>;
