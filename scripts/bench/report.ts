@@ -1,0 +1,197 @@
+/**
+ * Turns measured rows into the tables printed by `npm run bench` and kept in docs/benchmarks.md.
+ * Measured numbers and computed floors sit in separate columns (and separate tables for what was
+ * not run), so a floor is never mistaken for a measurement.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import type { Combo } from "./args";
+import { apiSpanMs, floorSeconds, LIMITS, OP_LABELS, OPS, writeFloor, type OpResult } from "./measure";
+import { shapeOf } from "./seed";
+
+const FINDINGS_BEGIN = "<!-- findings:begin -->";
+const FINDINGS_END = "<!-- findings:end -->";
+
+function table(header: string[], rows: string[][]): string {
+    return [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+}
+
+const s1 = (ms: number) => (ms / 1000).toFixed(1);
+const over = (got: number, floor: number) => (got > floor ? ` **+${got - floor}**` : "");
+
+/** The main table: one row per measured operation. */
+export function resultsTable(rows: readonly OpResult[]): string {
+    return table(
+        ["N", "settings", "limit", "run", "operation", "reads (floor ≤)", "writes (floor =)", "/oauth/token", "429s in journal", "failures", "wall s", "API span s", "floor s", "wall ÷ floor", "CPU ms / setting"],
+        rows.map((r) => {
+            const c = r.counts;
+            const floor = floorSeconds(c.reads + c.writes, LIMITS[r.limitName]);
+            const cpu = r.providerCpuUs === undefined ? "n/a" : (r.providerCpuUs / 1000 / r.resources).toFixed(2);
+            const writes = c.writes === r.writeFloor ? `${c.writes} (${r.writeFloor})` : `**${c.writes}** (${r.writeFloor})`;
+            return [
+                String(r.size),
+                String(r.resources),
+                r.limitName,
+                r.mode,
+                op(r),
+                `${c.reads} (≤${r.resources})${over(c.reads, r.resources)}`,
+                writes,
+                String(c.tokenRequests),
+                String(c.rateLimited),
+                String(r.failures),
+                s1(r.wallMs),
+                s1(apiSpanMs(c)),
+                floor.toFixed(1),
+                floor > 0 ? (r.wallMs / 1000 / floor).toFixed(2) : "–",
+                cpu,
+            ];
+        }),
+    );
+}
+
+function op(r: OpResult): string {
+    return r.op === "change" ? `${OP_LABELS.change.replace("k", `k=${r.k}`)}` : OP_LABELS[r.op];
+}
+
+/** Floors for what was not measured: reads at the allowance (one per setting), writes at the floor. */
+export function floorsTable(skipped: ReadonlyArray<Combo & { reason: string }>, k: number): string {
+    const rows: string[][] = [];
+    for (const s of skipped) {
+        const shape = shapeOf(s.size);
+        const kk = Math.min(k, s.size);
+        for (const o of OPS) {
+            const requests = shape.resources + writeFloor(o, shape.createWrites, kk);
+            rows.push([String(s.size), String(shape.resources), s.limit, s.mode, o === "change" ? `up, k=${kk} changed` : OP_LABELS[o], String(requests), floorSeconds(requests, LIMITS[s.limit]).toFixed(1), s.reason]);
+        }
+    }
+    return table(["N", "settings", "limit", "run", "operation", "floor requests (computed)", "floor s (computed)", "why not measured"], rows);
+}
+
+/** What each run did besides counting: steps, pacer estimate, retries, CPU of the program, checks. */
+export function detailsTable(rows: readonly OpResult[]): string {
+    return table(
+        ["N", "limit", "run", "operation", "steps", "default-mapping reads", "1st→2nd request ms", "pacer rate est. final / max (true)", "transport 429s / retries", "program CPU s", "engine CLI CPU s", "tenant check", "failure samples"],
+        rows.map((r) => [
+            String(r.size),
+            r.limitName,
+            r.mode,
+            op(r),
+            r.steps || "–",
+            String(r.counts.defaultMappingReads),
+            r.counts.secondAt === undefined || r.counts.firstAt === undefined ? "–" : String(r.counts.secondAt - r.counts.firstAt),
+            r.pacerRate ? `${r.pacerRate.final.toFixed(2)} / ${r.pacerRate.max.toFixed(2)} (${LIMITS[r.limitName].rate})` : "–",
+            r.transport ? `${r.transport.rateLimited} / ${r.transport.retries}` : "–",
+            r.programCpuUs === undefined ? "–" : (r.programCpuUs / 1e6).toFixed(1),
+            r.cliCpuUs === undefined ? "–" : (r.cliCpuUs / 1e6).toFixed(1),
+            r.check === "" ? "ok" : `**${r.check}**`,
+            r.failureSamples.map((f) => f.replace(/\|/g, "\\|").replace(/\n/g, " ")).join("<br>") || "–",
+        ]),
+    );
+}
+
+/** Where the requests of the largest measured size of each limit and run went, by route. */
+export function routesTable(rows: readonly OpResult[]): string {
+    const out: string[][] = [];
+    const groups = new Map<string, OpResult[]>();
+    for (const r of rows) groups.set(`${r.limitName}|${r.mode}`, [...(groups.get(`${r.limitName}|${r.mode}`) ?? []), r]);
+    for (const group of groups.values()) {
+        const biggest = Math.max(...group.map((r) => r.size));
+        for (const r of group.filter((g) => g.size === biggest)) {
+            const routes = Object.entries(r.counts.byRoute).sort((a, b) => b[1] - a[1]);
+            out.push([String(r.size), r.limitName, r.mode, op(r), routes.map(([k, v]) => `${v}× ${k.replace("/api/v2/connections/:id", "")}`).join("<br>")]);
+        }
+    }
+    return table(["N", "limit", "run", "operation", "answered requests by route (`/api/v2/connections/:id` left out)"], out);
+}
+
+/** The hand-written findings kept across regenerations, or a placeholder. */
+export function keptFindings(file: string): string {
+    if (!existsSync(file)) return `${FINDINGS_BEGIN}\n_No findings recorded yet._\n${FINDINGS_END}`;
+    const text = readFileSync(file, "utf8");
+    const a = text.indexOf(FINDINGS_BEGIN);
+    const b = text.indexOf(FINDINGS_END);
+    return a >= 0 && b > a ? text.slice(a, b + FINDINGS_END.length) : `${FINDINGS_BEGIN}\n_No findings recorded yet._\n${FINDINGS_END}`;
+}
+
+/** Everything docs/benchmarks.md holds. */
+export function markdown(o: {
+    command: string;
+    environment: string;
+    totalSeconds: number;
+    rows: readonly OpResult[];
+    skipped: ReadonlyArray<Combo & { reason: string }>;
+    k: number;
+    replay: string;
+    findings: string;
+}): string {
+    const sizes = [...new Set(o.rows.map((r) => r.size))].map((n) => {
+        const s = shapeOf(n);
+        return `N=${n}: ${s.resources} settings (create must write ${s.createWrites})`;
+    });
+    return `# Benchmarks
+
+Generated by \`${o.command}\` (scripts/bench.ts) on ${o.environment}. The whole run took ${(o.totalSeconds / 60).toFixed(1)} min.
+Every number in the first three tables is measured in that run, except the columns marked *floor*,
+which are computed. Regenerate with the same command; the Findings section at the end is kept.
+
+## What is measured
+
+- **Tenant**: N connections on the emulator, strategies cycling okta, samlp, waad, google-apps, with
+  large realistic options (certificates, secrets, claim maps). Each has profile sync declared
+  (\`on_first_login\`; every fifth connection already has it, so \`create\` must not write there), plus
+  SCIM configuration and one SCIM token (okta, samlp, waad) or directory provisioning (google-apps).
+  Half of the SCIM and directory configurations use the API's default mapping. A *setting* is one
+  dynamic resource (ProfileSync, ScimConfiguration, ScimToken, DirectoryProvisioning). ${sizes.join("; ")}.
+- **Operations**: create all; no-op preview; no-op up; up after changing the declared profile sync
+  mode of k connections (k = min(${o.k}, N)); refresh. Each starts with a rested rate-limit bucket and,
+  in direct runs, fresh provider process state (pacer, access token, default-mapping cache), as each
+  Pulumi command starts a new provider process.
+- **Runs**: *direct* calls the exported providers' check/diff/create/update/read in this process, all
+  resources at once, profile sync before SCIM/directory and the SCIM configuration before its token.
+  *engine* runs an inline program with one ConnectionSync per connection through the Automation API
+  and the real engine (\`stack.up/preview/refresh\`, the CLI's default \`--parallel\` unless told otherwise).
+- **Requests** come from the emulator's journal, cleared before each operation. Reads and writes
+  count Management API requests that were answered (not 429); 429 answers are counted apart, and
+  \`/oauth/token\` (not rate limited by the emulator) apart too. The floor: 0 writes for a no-op or a
+  refresh, exactly one write per changed setting, and at most one read per managed setting per
+  command (the "reads" column is bold where it goes over).
+- **Time**: *floor s* = max(0, requests − burst) ÷ rate for the requests the run actually made
+  (429 answers spend no token). *API span* is first to last Management API request; *wall* adds the
+  start-up of the command. Limits: free {rate 2/s, burst 2}, enterprise {rate 16/s, burst 50}.
+- **Failures** are errors that reached a resource: rejected provider calls (direct) or failed engine
+  steps and error diagnostics (engine). 429s absorbed by the transport are only in the 429 column.
+- **CPU**: direct runs: \`process.cpuUsage()\` of this process around the operation (the emulator runs
+  in a child process, so it is not included; the harness's own work is). Engine runs: the CPU of the
+  engine's dynamic-provider process, written by a preloaded probe at exit: that includes Node start-up,
+  loading @pulumi/pulumi and the SDK, and gRPC, so it is an upper bound of the providers' own CPU.
+  The CPU of this process (Automation API, inline program) is in the details table.
+
+## Results
+
+${resultsTable(o.rows)}
+
+## Not measured
+
+${o.skipped.length === 0 ? "Everything the flags asked for was measured." : `These combinations were not run, for the reason given. Their floors are computed, not measured.\n\n${floorsTable(o.skipped, o.k)}`}
+
+## Details
+
+${detailsTable(o.rows)}
+
+## Where the requests go
+
+${routesTable(o.rows)}
+
+## Pacer replay (simulated, not measured)
+
+The product's pacer functions (components/provider/pacer.ts) against the emulator's token bucket on
+a simulated clock: 64 senders at once, 4 ms round trip, timers firing late and round trips varying
+by up to the jitter shown, 10 runs with the start spread over one second (the reset header is in
+whole seconds). This isolates the pacer's arithmetic from everything else in the measured runs.
+
+${o.replay}
+
+## Findings
+
+${o.findings}
+`;
+}
