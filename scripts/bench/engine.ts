@@ -5,12 +5,11 @@
  * probe that writes `process.cpuUsage()` when the process ends.
  */
 import { chmodSync, copyFileSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { ConnectionSync } from "../../components/ConnectionSync";
-import { createTestStack, pulumiBin } from "../../tests/helpers/engine";
+import { createTestStack, pulumiBin, REPO_ROOT } from "../../tests/helpers/engine";
 import type { EmulatorProxy } from "./emulator-proxy";
 import { countJournal, LIMITS, OPS, saveTimeline, writeFloor, type LimitName, type OpName, type OpResult } from "./measure";
 import { CHANGED_MODE, declaredConnections, shapeOf, type DeclaredConnection } from "./seed";
@@ -35,7 +34,11 @@ interface ProbeBin {
 }
 
 function probeBin(realBin: string): ProbeBin {
-    const root = mkdtempSync(path.join(os.tmpdir(), "auth0-sync-bench-"));
+    // Beside the test stacks in the repository's ignored .e2e/, not in /tmp: a run once lost its
+    // CLI mid-operation when something swept /tmp.
+    const parent = path.join(REPO_ROOT, ".e2e");
+    mkdirSync(parent, { recursive: true });
+    const root = mkdtempSync(path.join(parent, "bench-probe-"));
     const bin = path.join(root, "bin");
     const cpuDir = path.join(root, "cpu");
     mkdirSync(bin);
