@@ -144,8 +144,8 @@ export class ConnectionSync extends pulumi.ComponentResource {
             });
         }
 
-        this.profileSyncMode = this.profileSync ? this.profileSync.liveMode.apply((m) => m) : pulumi.output(undefined);
-        this.scimEndpointUrl = this.scimConfiguration ? this.scimConfiguration.scimEndpointUrl.apply((u) => u) : pulumi.output(undefined);
+        this.profileSyncMode = this.profileSync?.liveMode ?? pulumi.output(undefined);
+        this.scimEndpointUrl = this.scimConfiguration?.scimEndpointUrl ?? pulumi.output(undefined);
         this.scimTokenIds = pulumi.all(this.tokens.map((t) => t.tokenId));
         this.scimTokens = pulumi.secret(pulumi.all(this.tokens.map((t) => t.token)));
         this.lastSynchronizationStatus = this.directoryProvisioning

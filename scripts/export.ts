@@ -14,6 +14,7 @@ import { parse } from "yaml";
 import { getApi } from "../components/provider/client";
 import { storeSettings } from "../components/provider/settings";
 import type { Connection } from "../components/provider/types";
+import { toolchainBin } from "./engine";
 import { collectTenant } from "./export/collect";
 import { exportConnection, hasNonDefault, mergeIntoStackFile, renderBlock } from "./export/render";
 
@@ -60,8 +61,9 @@ function stackValue(config: Record<string, unknown>, key: string, stack: string)
     if (typeof v === "string") return v;
     if (typeof v !== "object" || v === null || !("secure" in v)) return undefined;
     try {
-        const bin = execFileSync("bash", [path.join(ROOT, "scripts/pulumi-toolchain.sh"), "--no-build"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim().split("\n").pop();
-        return execFileSync(path.join(bin ?? "", "pulumi"), ["config", "get", key, "--stack", stack], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+        const bin = toolchainBin({ build: false });
+        if (bin === undefined) throw new Error("no Pulumi CLI");
+        return execFileSync(path.join(bin, "pulumi"), ["config", "get", key, "--stack", stack], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
     } catch {
         throw new Error(`${key} is encrypted in Pulumi.${stack}.yaml and could not be decrypted: set the matching AUTH0_* variable, or log in to the stack's backend and set PULUMI_CONFIG_PASSPHRASE`);
     }

@@ -4,23 +4,18 @@
  * prints what changed, then a preview that must show no changes, and stops the emulator.
  * No Auth0 account and no network needed.
  */
-import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { startEmulator } from "../emulator";
 import { main } from "../index";
+import { offlineEngineEnv, toolchainBin } from "./engine";
 
 const ROOT = path.resolve(__dirname, "..");
 const STACK = "local";
 
-function toolchain(): string {
-    const out = execFileSync("bash", [path.join(ROOT, "scripts/pulumi-toolchain.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-    return out.trim().split("\n").pop()!;
-}
-
 async function run(): Promise<void> {
-    const bin = toolchain();
+    const bin = toolchainBin({ build: true })!;
     const emu = await startEmulator({ rateLimit: { rate: 16, burst: 50 } });
     console.log(`Auth0 emulator (sample tenant) at ${emu.url}`);
     // The emulator starts from the sample seed every time, so the local stack's state starts over too.
@@ -40,13 +35,12 @@ async function run(): Promise<void> {
             pulumiCommand: await PulumiCommand.get({ root: path.dirname(bin), skipVersionCheck: true }),
             envVars: {
                 ...env,
-                PATH: `${bin}:${process.env.PATH ?? ""}`,
-                PULUMI_BACKEND_URL: `file://${stateDir}`,
-                PULUMI_HOME: path.join(ROOT, ".pulumi-state", "home"),
-                PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "local",
-                PULUMI_SKIP_UPDATE_CHECK: "true",
-                PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-                PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+                ...offlineEngineEnv({
+                    bin,
+                    backendDir: stateDir,
+                    home: path.join(ROOT, ".pulumi-state", "home"),
+                    passphrase: process.env.PULUMI_CONFIG_PASSPHRASE ?? "local",
+                }),
             },
         });
         const stack = await Stack.createOrSelect(STACK, ws);

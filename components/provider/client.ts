@@ -35,11 +35,10 @@ export interface Auth0Api {
     readonly host: string;
     getConnection(id: string): Promise<Connection>;
     listConnections(query?: ListConnectionsQuery): Promise<Connection[]>;
-    /** PATCH with a body of exactly `{options}`: the API replaces the whole options object. */
-    patchConnectionOptions(id: string, options: ConnectionOptions): Promise<Connection>;
     /**
-     * GET the connection and, when `modify` returns new options, PATCH them right after: both
-     * requests are reserved on the rate-limit bucket together, so nothing queues between them.
+     * GET the connection and, when `modify` returns new options, PATCH exactly `{options}` right
+     * after (the API replaces the whole options object): both requests are reserved on the
+     * rate-limit bucket together, so nothing queues between them.
      */
     readModifyWriteOptions(
         id: string,
@@ -145,8 +144,6 @@ export function createApi(
             });
             return out;
         },
-        patchConnectionOptions: (id, options) =>
-            call("PATCH", conn(id), () => sdk.connections.update(id, { options })),
         async readModifyWriteOptions(id, modify) {
             const paired = transport?.pairReadModifyWrite ?? true;
             const reservation = paired ? await reserve(creds.host, 2) : { headers: {}, release: () => undefined };

@@ -2,6 +2,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Auth0Api } from "./client";
 import { processState } from "./runtime";
+import { UNKNOWN } from "./schemas";
 import { settingsFromConfig, storeSettings } from "./settings";
 import { isLoopbackHost } from "./transport";
 import type { Connection, ConnectionOptions, DirectoryMappingItem, ScimMappingItem } from "./types";
@@ -43,15 +44,20 @@ export function scimEndpointUrl(host: string, connectionId: string): string {
     return `${publicBaseUrl(host)}/scim/v2/connections/${connectionId}`;
 }
 
-async function cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+/**
+ * Caches the pending request, not its value, so the many diffs of one run that ask at once share
+ * one GET. A failed request is forgotten so the next caller tries again.
+ */
+function cached<T>(key: string, load: () => Promise<T>): Promise<T> {
     const cache = processState().cache;
-    const hit = cache.get(key) as T | undefined;
+    const hit = cache.get(key) as Promise<T> | undefined;
     if (hit !== undefined) {
         return hit;
     }
-    const value = await load();
-    cache.set(key, value);
-    return value;
+    const pending = load();
+    cache.set(key, pending);
+    pending.catch(() => cache.delete(key));
+    return pending;
 }
 
 /** The API's default SCIM mapping, fetched once per process, tenant and strategy. */
@@ -66,5 +72,5 @@ export function defaultDirectoryMapping(api: Auth0Api, connectionId: string, str
 
 /** True when a preview-time unknown stands where a value should be. */
 export function isUnknown(v: unknown): boolean {
-    return v === "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    return v === UNKNOWN;
 }

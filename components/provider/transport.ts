@@ -179,7 +179,6 @@ export function createTransport(options: TransportOptions): typeof fetch {
         const method = (init?.method ?? "GET").toUpperCase();
         const isApi = url.pathname.startsWith("/api/v2");
         const stats = processState().stats;
-        const pacerState = () => processState().pacers.get(url.host);
         // Minting an access token twice is harmless, so the token endpoint counts as idempotent.
         const retrySafe = IDEMPOTENT.includes(method) || !isApi || (method === "POST" && CREATE_OR_CONFLICT.test(url.pathname));
         const headers = new Headers(init?.headers);
@@ -207,8 +206,7 @@ export function createTransport(options: TransportOptions): typeof fetch {
             try {
                 res = await fetch(url, { ...init, headers, signal: AbortSignal.any(signals) });
             } catch (err) {
-                const state = pacerState();
-                if (isApi && state) observeNoResponse(state);
+                if (isApi) observeNoResponse(pacerFor(url.host));
                 if (init?.signal?.aborted) {
                     throw err;
                 }
@@ -224,8 +222,7 @@ export function createTransport(options: TransportOptions): typeof fetch {
                 throw new TransportError(what);
             }
             const limits = parseRateLimitHeaders((n) => res.headers.get(n));
-            const state = pacerState();
-            if (isApi && state) observeResponse(state, limits, res.status, retryAfterSeconds(res), Date.now(), sentAt);
+            if (isApi) observeResponse(pacerFor(url.host), limits, res.status, retryAfterSeconds(res), Date.now(), sentAt);
             stats.byStatus[res.status] = (stats.byStatus[res.status] ?? 0) + 1;
 
             if (res.status === 429 && rateLimited < rateLimitRetries) {

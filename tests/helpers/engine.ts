@@ -4,9 +4,9 @@
  * run inline through the Automation API, in this process; the dynamic providers run in the
  * engine's own provider process, exactly as in `pulumi up`.
  */
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
+import { offlineEngineEnv, toolchainBin } from "../../scripts/engine";
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 
 /** The repository root. */
@@ -20,15 +20,7 @@ let cachedBin: string | undefined | null = null;
  */
 export function pulumiBin(): string | undefined {
     if (cachedBin !== null) return cachedBin;
-    try {
-        const out = execFileSync("bash", [path.join(REPO_ROOT, "scripts/pulumi-toolchain.sh"), "--no-build"], {
-            encoding: "utf8",
-            stdio: ["ignore", "pipe", "pipe"],
-        });
-        cachedBin = out.trim().split("\n").pop() || undefined;
-    } catch {
-        cachedBin = undefined;
-    }
+    cachedBin = toolchainBin({ build: false });
     return cachedBin;
 }
 
@@ -64,15 +56,7 @@ export function stateFileText(t: TestStack): string {
 
 /** Environment for the CLI: offline, private home and backend, our bin first on PATH. */
 export function engineEnv(bin: string, stateDir: string): Record<string, string> {
-    return {
-        PATH: `${bin}:${process.env.PATH ?? ""}`,
-        PULUMI_HOME: path.join(stateDir, "home"),
-        PULUMI_BACKEND_URL: `file://${path.join(stateDir, "backend")}`,
-        PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-        PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
-    };
+    return offlineEngineEnv({ bin, backendDir: path.join(stateDir, "backend"), home: path.join(stateDir, "home"), passphrase: "e2e-passphrase" });
 }
 
 /**
