@@ -139,7 +139,7 @@ export function parseRateLimitHeaders(get: (name: string) => string | null): Rat
 /**
  * Folds one response into the state. The server's `remaining` is the truth for the moment it
  * answered, less the requests we sent since that it has not counted yet. The refill rate is
- * measured as (limit - remaining) / (reset - sentAt); `reset` is rounded up to whole seconds and
+ * measured as (limit - remaining - 1) / (reset - sentAt); `reset` is rounded up to whole seconds and
  * the request left before the server counted it, so each measurement is at most the true rate and
  * the largest one seen is the best estimate.
  */
@@ -161,8 +161,10 @@ export function observeResponse(
     // Measured from when the request left: the server answered somewhere after that, so the
     // interval is never shorter than the true one and the rate never overestimated.
     if (headers.remaining < headers.limit && resetMs > sentAt) {
-        const measured = (headers.limit - headers.remaining) / (resetMs - sentAt);
-        state.rate = state.rateMeasured ? Math.max(state.rate, measured) : measured;
+        // `remaining` is rounded down, so up to one more token than it says may be left: count one
+        // fewer as used. The assumed free-tier rate stays the floor (no tenant is slower).
+        const measured = (headers.limit - headers.remaining - 1) / (resetMs - sentAt);
+        state.rate = Math.max(state.rate, measured);
         state.rateMeasured = true;
     }
     // Answers can overtake each other; an older report of `remaining` would hand out tokens
