@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { ManagementClient, type Management } from "auth0";
-import { Auth0ApiError, isAuth0ApiError } from "./errors";
+import { Auth0ApiError, isAuth0ApiError, isUnsupportedStrategy } from "./errors";
 import { processState } from "./runtime";
 import { resolveCredentials, type ResolvedCredentials } from "./settings";
 import { createTransport, reserve, type TransportOptions } from "./transport";
@@ -102,12 +102,15 @@ async function call<T>(method: string, path: string, run: () => Promise<unknown>
     }
 }
 
-/** 404 without `errorCode` means "no such config"; with `inexistent_connection` it is a real failure. */
+/**
+ * 404 without `errorCode` means "no such config"; with `inexistent_connection` it is a real failure,
+ * and so is the 404 that says the strategy does not support SCIM.
+ */
 async function orAbsent<T>(p: Promise<T>): Promise<T | undefined> {
     try {
         return await p;
     } catch (err) {
-        if (isAuth0ApiError(err) && err.status === 404 && err.errorCode !== "inexistent_connection") {
+        if (isAuth0ApiError(err) && err.status === 404 && err.errorCode !== "inexistent_connection" && !isUnsupportedStrategy(err, "scim")) {
             return undefined;
         }
         throw err;

@@ -33,6 +33,15 @@ export function requireStrategy(conn: Connection, supported: readonly string[], 
     }
 }
 
+/**
+ * Turns the API's refusal for the connection's strategy into our message (which names the
+ * connection and the strategies that work). Reads the connection only on this failure path.
+ */
+export async function refuseUnsupported(api: Auth0Api, connectionId: string, supported: readonly string[], feature: string, cause: unknown): Promise<never> {
+    requireStrategy(await api.getConnection(connectionId), supported, feature);
+    throw cause;
+}
+
 /** The base URL people outside see for the tenant: https, or http for the local emulator. */
 export function publicBaseUrl(host: string): string {
     const hostname = host.startsWith("[") ? host.slice(0, host.indexOf("]") + 1) : host.split(":")[0];
@@ -68,6 +77,33 @@ export function defaultScimMapping(api: Auth0Api, connectionId: string, strategy
 /** The API's default directory-provisioning mapping, fetched once per process, tenant and strategy. */
 export function defaultDirectoryMapping(api: Auth0Api, connectionId: string, strategy: string): Promise<DirectoryMappingItem[]> {
     return cached(`directory-default|${api.host}|${strategy}`, () => api.getDirectoryDefaultMapping(connectionId));
+}
+
+/** How long what read() fetched may stand in for the diff's own read. */
+const HANDOFF_MS = 5_000;
+
+/** The hand-off slot of one resource kind on one connection of one tenant. */
+export function handOffKey(kind: string, api: Auth0Api, connectionId: string): string {
+    return `handoff|${kind}|${api.host}|${connectionId}`;
+}
+
+/**
+ * In a refresh the engine calls read() and at once diff() on the same resource; read leaves what
+ * it fetched here so the diff need not ask again (refresh's requests halve).
+ */
+export function handOff(key: string, value: unknown): void {
+    processState().cache.set(key, { at: Date.now(), value });
+}
+
+/**
+ * What read() just fetched, taken at most once and only while fresh, so an ordinary diff always
+ * reads live. Writes never use it: they read right before they write.
+ */
+export function takeHandOff<T>(key: string): T | undefined {
+    const cache = processState().cache;
+    const slot = cache.get(key) as { at: number; value: T } | undefined;
+    cache.delete(key);
+    return slot !== undefined && Date.now() - slot.at <= HANDOFF_MS ? slot.value : undefined;
 }
 
 /** True when a preview-time unknown stands where a value should be. */

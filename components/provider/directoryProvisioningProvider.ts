@@ -5,9 +5,9 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { getApi, type Auth0Api } from "./client";
-import { configureProvider, defaultDirectoryMapping, isUnknown, requireStrategy } from "./common";
+import { configureProvider, defaultDirectoryMapping, handOff, handOffKey, isUnknown, refuseUnsupported, takeHandOff } from "./common";
 import { directoryPatch, sameMapping, type DesiredDirectory } from "./diff";
-import { isAuth0ApiError, unlessGone } from "./errors";
+import { isAuth0ApiError, isUnsupportedStrategy, unlessGone } from "./errors";
 import { checkInputs } from "./schemas";
 import { DIRECTORY_STRATEGIES, type DirectoryMappingItem, type DirectoryProvisioningConfig, type SynchronizeGroups } from "./types";
 
@@ -69,26 +69,25 @@ async function createOrAdopt(api: Auth0Api, inputs: DirectoryProvisioningInputs)
         }
         return converge(api, existing, inputs, true);
     };
-    const existing = await api.getDirectoryProvisioning(inputs.connectionId).catch((err: unknown) => {
-        // Other strategies answer 400 and a tenant without the feature 403: the checks below explain both.
-        if (isAuth0ApiError(err) && (err.status === 400 || (err.status === 404 && err.errorCode !== "inexistent_connection"))) return undefined;
-        throw err;
-    });
+    const existing = await api.getDirectoryProvisioning(inputs.connectionId).catch((err: unknown) =>
+        // Other strategies answer 400: say which strategy works, before any write. A tenant without the feature answers 403.
+        isUnsupportedStrategy(err, "directory")
+            ? refuseUnsupported(api, inputs.connectionId, DIRECTORY_STRATEGIES, "Directory provisioning", err)
+            : Promise.reject(err),
+    );
     if (existing !== undefined) return adopt(existing, existing.connection_name);
-    const conn = await api.getConnection(inputs.connectionId);
-    requireStrategy(conn, DIRECTORY_STRATEGIES, "Directory provisioning");
     const body = {
         ...(inputs.mapping ? { mapping: inputs.mapping.map((m) => ({ auth0: m.auth0, idp: m.idp })) } : {}),
         synchronize_automatically: inputs.synchronizeAutomatically,
         synchronize_groups: inputs.synchronizeGroups,
     };
     try {
-        return { config: await api.createDirectoryProvisioning(conn.id, body), adopted: false, mappingChanged: true };
+        return { config: await api.createDirectoryProvisioning(inputs.connectionId, body), adopted: false, mappingChanged: true };
     } catch (err) {
         if (!isAuth0ApiError(err) || err.status !== 409) throw err;
-        const raced = await api.getDirectoryProvisioning(conn.id);
+        const raced = await api.getDirectoryProvisioning(inputs.connectionId);
         if (raced === undefined) throw err;
-        return adopt(raced, conn.name);
+        return adopt(raced, raced.connection_name);
     }
 }
 
@@ -138,7 +137,8 @@ export const directoryProvisioningProvider = {
             return { changes: true, replaces: ["connectionId"] } satisfies pulumi.dynamic.DiffResult;
         }
         const api = getApi();
-        const live = await api.getDirectoryProvisioning(news.connectionId);
+        const key = handOffKey("directory", api, news.connectionId);
+        const live = takeHandOff<DirectoryProvisioningConfig>(key) ?? (await api.getDirectoryProvisioning(news.connectionId));
         if (live === undefined) return { changes: true } satisfies pulumi.dynamic.DiffResult;
         const declaredChanged =
             (["synchronizeAutomatically", "synchronizeGroups", "onDelete", "adoptExisting", "synchronizeOnChange"] as const).some(
@@ -170,6 +170,7 @@ export const directoryProvisioningProvider = {
         const connectionId = props?.connectionId ?? id;
         const live = await unlessGone(api.getDirectoryProvisioning(connectionId));
         if (live === undefined) return {} satisfies pulumi.dynamic.ReadResult<DirectoryProvisioningOutputs>;
+        handOff(handOffKey("directory", api, connectionId), live);
         const isDefault =
             props?.mapping === undefined && sameMapping(live.mapping, await defaultDirectoryMapping(api, connectionId, live.strategy), "idp");
         const inputs: DirectoryProvisioningInputs = {

@@ -58,3 +58,15 @@ export async function unlessGone<T>(p: Promise<T>): Promise<T | undefined> {
         throw err;
     }
 }
+
+/**
+ * True when the API refuses a SCIM or directory call because of the connection's strategy: SCIM
+ * answers 404 "This connection type does not support SCIM..." and directory provisioning 400.
+ * Such a refusal writes nothing, so the provider may learn the strategy from it instead of
+ * spending a connection read on every create.
+ */
+export function isUnsupportedStrategy(err: unknown, feature: "scim" | "directory"): boolean {
+    if (!isAuth0ApiError(err) || err.errorCode === "inexistent_connection") return false;
+    if (feature === "directory") return err.status === 400;
+    return err.status === 404 && /does not support/i.test(err.apiMessage);
+}

@@ -5,7 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { getApi } from "./client";
-import { configureProvider, isUnknown, requireOptions } from "./common";
+import { configureProvider, handOff, handOffKey, isUnknown, requireOptions, takeHandOff } from "./common";
 import { effectiveMode, literalMode, modeSatisfied, optionsWithMode, restorePlan, type PreviousMode } from "./diff";
 import { unlessGone } from "./errors";
 import { checkInputs } from "./schemas";
@@ -78,7 +78,9 @@ export const profileSyncProvider = {
         if (olds.connectionId !== news.connectionId) {
             return { changes: true, replaces: ["connectionId"] } satisfies pulumi.dynamic.DiffResult;
         }
-        const conn = await getApi().getConnection(news.connectionId);
+        const api = getApi();
+        const key = handOffKey("profile-sync", api, news.connectionId);
+        const conn = takeHandOff<Connection>(key) ?? (await api.getConnection(news.connectionId));
         const live = requireOptions(conn);
         const changes =
             !modeSatisfied(live, news.mode) || olds.mode !== news.mode || (olds.onDelete ?? "retain") !== news.onDelete;
@@ -97,8 +99,10 @@ export const profileSyncProvider = {
 
     async read(id: string, props?: ProfileSyncOutputs) {
         const connectionId = props?.connectionId ?? id;
-        const conn = await unlessGone(getApi().getConnection(connectionId));
+        const api = getApi();
+        const conn = await unlessGone(api.getConnection(connectionId));
         if (conn === undefined) return {} satisfies pulumi.dynamic.ReadResult<ProfileSyncOutputs>;
+        handOff(handOffKey("profile-sync", api, connectionId), conn);
         const live = effectiveMode(requireOptions(conn));
         const onDelete = props?.onDelete ?? "retain";
         const inputs: ProfileSyncInputs = { connectionId, mode: live, onDelete };

@@ -5,9 +5,9 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { getApi, type Auth0Api } from "./client";
-import { configureProvider, defaultScimMapping, isUnknown, requireStrategy, scimEndpointUrl } from "./common";
+import { configureProvider, defaultScimMapping, handOff, handOffKey, isUnknown, refuseUnsupported, scimEndpointUrl, takeHandOff } from "./common";
 import { sameMapping, scimDifferences, scimPatchBody, type DesiredScim } from "./diff";
-import { isAuth0ApiError, isNotFound, unlessGone } from "./errors";
+import { isAuth0ApiError, isUnsupportedStrategy, unlessGone } from "./errors";
 import { checkInputs } from "./schemas";
 import { SCIM_STRATEGIES, type ScimConfig, type ScimMappingItem } from "./types";
 
@@ -63,23 +63,22 @@ async function createOrAdopt(api: Auth0Api, inputs: ScimConfigurationInputs): Pr
         }
         return { config: await converge(api, existing, inputs), adopted: true };
     };
-    const existing = await api.getScimConfig(inputs.connectionId).catch((err: unknown) => {
-        // Strategies without SCIM answer 404 here too; the connection read below explains it.
-        if (isNotFound(err) && isAuth0ApiError(err) && err.errorCode !== "inexistent_connection") return undefined;
-        throw err;
-    });
+    const existing = await api.getScimConfig(inputs.connectionId).catch((err: unknown) =>
+        // Other strategies answer 404 "does not support SCIM" here: say which strategies do, before any write.
+        isUnsupportedStrategy(err, "scim") ? refuseUnsupported(api, inputs.connectionId, SCIM_STRATEGIES, "SCIM", err) : Promise.reject(err),
+    );
     if (existing !== undefined) return adopt(existing, existing.connection_name);
-    const conn = await api.getConnection(inputs.connectionId);
-    requireStrategy(conn, SCIM_STRATEGIES, "SCIM");
     const body = { user_id_attribute: inputs.userIdAttribute, ...(inputs.mapping ? { mapping: [...inputs.mapping] } : {}) };
     try {
-        return { config: await api.createScimConfig(conn.id, body), adopted: false };
+        return { config: await api.createScimConfig(inputs.connectionId, body), adopted: false };
     } catch (err) {
+        // The documented refusal for other strategies is the POST's 404; it wrote nothing.
+        if (isUnsupportedStrategy(err, "scim")) return refuseUnsupported(api, inputs.connectionId, SCIM_STRATEGIES, "SCIM", err);
         // The API answers 400 (not 409) when a configuration exists; look before deciding.
         if (!isAuth0ApiError(err) || (err.status !== 400 && err.status !== 409)) throw err;
-        const raced = await api.getScimConfig(conn.id);
+        const raced = await api.getScimConfig(inputs.connectionId);
         if (raced === undefined) throw err;
-        return adopt(raced, conn.name);
+        return adopt(raced, raced.connection_name);
     }
 }
 
@@ -112,7 +111,8 @@ export const scimConfigurationProvider = {
             return { changes: true, replaces: ["connectionId"] } satisfies pulumi.dynamic.DiffResult;
         }
         const api = getApi();
-        const live = await api.getScimConfig(news.connectionId);
+        const key = handOffKey("scim", api, news.connectionId);
+        const live = takeHandOff<ScimConfig>(key) ?? (await api.getScimConfig(news.connectionId));
         if (live === undefined) return { changes: true } satisfies pulumi.dynamic.DiffResult;
         const declaredChanged =
             olds.userIdAttribute !== news.userIdAttribute ||
@@ -143,6 +143,7 @@ export const scimConfigurationProvider = {
         const connectionId = props?.connectionId ?? id;
         const live = await unlessGone(api.getScimConfig(connectionId));
         if (live === undefined) return {} satisfies pulumi.dynamic.ReadResult<ScimConfigurationOutputs>;
+        handOff(handOffKey("scim", api, connectionId), live);
         // Keep "default mapping" as omitted while the live mapping still is the default.
         const isDefault = props?.mapping === undefined && sameMapping(live.mapping, await defaultScimMapping(api, connectionId, live.strategy), "scim");
         const inputs: ScimConfigurationInputs = {

@@ -5,7 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { getApi, type Auth0Api } from "./client";
-import { configureProvider, isUnknown } from "./common";
+import { configureProvider, handOff, handOffKey, isUnknown, takeHandOff } from "./common";
 import { isAuth0ApiError, unlessGone } from "./errors";
 import { checkInputs } from "./schemas";
 import type { ScimTokenCreated, ScimTokenInfo } from "./types";
@@ -69,7 +69,9 @@ export const scimTokenProvider = {
         if (olds.tokenLifetime !== news.tokenLifetime) replaces.push("tokenLifetime");
         if (replaces.length === 0 && !isUnknown(news.connectionId)) {
             // Revoked in the dashboard: the IdP holds a dead token, so issue a new one.
-            const live = await getApi().listScimTokens(news.connectionId);
+            const api = getApi();
+            const key = handOffKey(`scim-token|${olds.tokenId}`, api, news.connectionId);
+            const live = takeHandOff<ScimTokenInfo[]>(key) ?? (await api.listScimTokens(news.connectionId));
             if (!live.some((t) => t.token_id === olds.tokenId)) replaces.push("tokenId");
         }
         return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false } satisfies pulumi.dynamic.DiffResult;
@@ -105,9 +107,11 @@ export const scimTokenProvider = {
 
     async read(id: string, props?: ScimTokenOutputs) {
         if (props === undefined) return {} satisfies pulumi.dynamic.ReadResult<ScimTokenOutputs>;
-        const live = await unlessGone(getApi().listScimTokens(props.connectionId));
+        const api = getApi();
+        const live = await unlessGone(api.listScimTokens(props.connectionId));
         const token = live?.find((t) => t.token_id === (props.tokenId ?? id));
         if (token === undefined) return {} satisfies pulumi.dynamic.ReadResult<ScimTokenOutputs>;
+        handOff(handOffKey(`scim-token|${props.tokenId ?? id}`, api, props.connectionId), live);
         const inputs: ScimTokenInputs = {
             connectionId: props.connectionId,
             scopes: [...token.scopes],

@@ -18,7 +18,7 @@ const OPERATIONS: Array<[string, string[], () => Promise<unknown>]> = [
         ["read:connections", "read:connections_options", "update:connections", "update:connections_options"],
         () => ps.create({ connectionId: SAMPLE.okta, mode: "never_on_login", onDelete: "retain" }),
     ],
-    ["create a SCIM configuration", ["read:scim_config", "read:connections", "create:scim_config"], () => scim.create({ connectionId: SAMPLE.okta, ...scimInputs })],
+    ["create a SCIM configuration", ["read:scim_config", "create:scim_config"], () => scim.create({ connectionId: SAMPLE.okta, ...scimInputs })],
     ["adopt and update a SCIM configuration", ["read:scim_config", "update:scim_config"], () => scim.create({ connectionId: SAMPLE.samlp, ...scimInputs, mapping: [{ auth0: "email", scim: "userName" }] })],
     ["delete a SCIM configuration", ["delete:scim_config"], () => scim.delete(SAMPLE.samlp, { connectionId: SAMPLE.samlp, onDelete: "delete" } as never)],
     ["issue a SCIM token", ["create:scim_token"], () => tokens.create({ connectionId: SAMPLE.samlp, scopes: ["get:users"] })],
@@ -26,7 +26,7 @@ const OPERATIONS: Array<[string, string[], () => Promise<unknown>]> = [
     ["revoke a SCIM token", ["delete:scim_token"], () => tokens.delete("tok_Q2x7mP4sT9vB1nK6", { connectionId: SAMPLE.samlp, tokenId: "tok_Q2x7mP4sT9vB1nK6" } as never)],
     [
         "create directory provisioning",
-        ["read:directory_provisionings", "read:connections", "create:directory_provisionings"],
+        ["read:directory_provisionings", "create:directory_provisionings"],
         () => dir.create({ connectionId: SAMPLE.google, ...dirInputs }),
     ],
 ];

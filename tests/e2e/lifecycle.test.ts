@@ -96,6 +96,18 @@ describe("End to end: the root program through the real engine", function () {
         await t.stack.up({ color: "never" });
     });
 
+    it("a refresh reads each managed setting once (the diff after each read reuses it) and writes nothing", async () => {
+        emu.clearJournal();
+        const refresh = await t.stack.refresh({ color: "never" });
+        assert.equal(refresh.summary.result, "succeeded");
+        const reads = apiCalls(emu.journal).filter((e) => e.method === "GET").map((e) => e.path);
+        const twice = reads.filter((p, i) => reads.indexOf(p) !== i);
+        assert.deepEqual(twice, [], `read more than once: ${twice.join(", ")}`);
+        // okta: connection, SCIM config, tokens; google-workspace: connection, directory provisioning (+ its default mapping).
+        assert.ok(reads.length >= 5 && reads.length <= 6, reads.join("\n"));
+        assert.deepEqual(writes(emu.journal), []);
+    });
+
     it("refresh drops a SCIM config deleted out of band, and the next up recreates it", async () => {
         delete emu.state.scimConfigurations[SAMPLE.okta];
         const out = collector();

@@ -4,7 +4,7 @@ import {
     directoryProvisioningProvider as p,
     type DirectoryProvisioningInputs,
 } from "../../components/provider/directoryProvisioningProvider";
-import { SAMPLE, startForProvider, useEmulator, writes } from "../helpers/api";
+import { apiCalls, SAMPLE, startForProvider, useEmulator, writes } from "../helpers/api";
 
 const MAPPING = [
     { auth0: "email", idp: "primaryEmail" },
@@ -78,6 +78,12 @@ describe("DirectoryProvisioning provider", () => {
         await p.create(inputs({ mapping: MAPPING }));
         emu.setFaults([]);
         assert.deepEqual(writes(emu.journal).map((e) => `${e.method} ${e.status}`), ["POST 409", "PATCH 200"]);
+    });
+
+    it("creates with one read and one write: no connection read just to check the strategy", async () => {
+        await p.create(inputs({ mapping: MAPPING }));
+        const path = `/api/v2/connections/${SAMPLE.google}/directory-provisioning`;
+        assert.deepEqual(apiCalls(emu.journal).map((e) => `${e.method} ${e.path} ${e.status}`), [`GET ${path} 404`, `POST ${path} 201`]);
     });
 
     it("refuses okta before any write, naming google-apps", async () => {

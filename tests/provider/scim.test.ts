@@ -92,9 +92,24 @@ describe("ScimConfiguration provider", () => {
         assert.deepEqual(writes(emu.journal), []);
     });
 
+    it("creates with one read and one write: no connection read just to check the strategy", async () => {
+        await p.create(inputs({ mapping: MAPPING }));
+        const path = `/api/v2/connections/${SAMPLE.okta}/scim-configuration`;
+        assert.deepEqual(apiCalls(emu.journal).map((e) => `${e.method} ${e.path} ${e.status}`), [`GET ${path} 404`, `POST ${path} 201`]);
+    });
+
     it("refuses a database connection before any write, naming the strategies that work", async () => {
         await assert.rejects(p.create(inputs({ connectionId: SAMPLE.database })), /SCIM is not available .*strategy auth0\): supported strategies are samlp, oidc, okta, waad/);
         assert.equal(writes(emu.journal).length, 0);
+    });
+
+    it("gives the same message when only the POST says the strategy is unsupported (the documented refusal)", async () => {
+        // A GET that answers a plain 404 for other strategies: the POST's 404 is what tells us, and it wrote nothing.
+        emu.setFaults([{ method: "GET", path: "/scim-configuration$", kind: "status", status: 404, times: 1 }]);
+        await assert.rejects(p.create(inputs({ connectionId: SAMPLE.database })), /SCIM is not available .*strategy auth0\): supported strategies are samlp, oidc, okta, waad/);
+        emu.setFaults([]);
+        assert.deepEqual(writes(emu.journal).map((e) => `${e.method} ${e.status}`), ["POST 404"]);
+        assert.equal(emu.state.scimConfigurations[SAMPLE.database], undefined);
     });
 
     it("deletes with onDelete delete, keeps with retain, and tolerates an already deleted one", async () => {
