@@ -149,14 +149,24 @@ export function createApi(
         },
         async readModifyWriteOptions(id, modify) {
             const paired = transport?.pairReadModifyWrite ?? true;
-            const reservation = paired ? await reserve(creds.host, 2) : { headers: {}, release: () => undefined };
-            const headers = reservation.headers;
+            const unpaired = { headers: {}, ready: () => true, release: () => undefined };
+            let reservation = paired ? await reserve(creds.host, 2) : unpaired;
             try {
-                const before = await call<Connection>("GET", conn(id), () => sdk.connections.get(id, {}, { headers }));
-                const options = modify(before);
-                if (options === undefined) return { before };
-                const after = await call<Connection>("PATCH", conn(id), () => sdk.connections.update(id, { options }, { headers }));
-                return { before, after };
+                for (let again = false; ; again = true) {
+                    const headers = reservation.headers;
+                    const before = await call<Connection>("GET", conn(id), () => sdk.connections.get(id, {}, { headers }));
+                    const options = modify(before);
+                    if (options === undefined) return { before };
+                    if (again || reservation.ready()) {
+                        const after = await call<Connection>("PATCH", conn(id), () => sdk.connections.update(id, { options }, { headers }));
+                        return { before, after };
+                    }
+                    // The bucket holds no token for the PATCH now (the server had fewer than we
+                    // estimated). Waiting would widen the window in which a dashboard edit is
+                    // overwritten, so wait for two tokens and read again right before writing.
+                    reservation.release();
+                    reservation = await reserve(creds.host, 2, true);
+                }
             } finally {
                 reservation.release();
             }

@@ -103,13 +103,13 @@ function pacerFor(host: string): PacerState {
  * Waits for `count` tokens in strict arrival order. Without the queue, single requests would take
  * every token as it refills and a GET+PATCH pair, which needs two at once, could starve.
  */
-async function acquire(host: string, count: number): Promise<number> {
+async function acquire(host: string, count: number, aheadOfQueue = false): Promise<number> {
     const state = pacerFor(host);
     const queues = processState().queues;
-    const ahead = queues.get(host) ?? Promise.resolve();
+    const ahead = aheadOfQueue ? Promise.resolve() : (queues.get(host) ?? Promise.resolve());
     let done!: () => void;
     const mine = new Promise<void>((resolve) => (done = resolve));
-    queues.set(host, ahead.then(() => mine));
+    if (!aheadOfQueue) queues.set(host, ahead.then(() => mine));
     await ahead;
     try {
         for (let wait = planReserve(state, Date.now(), count); wait > 0; wait = planReserve(state, Date.now(), count)) {
@@ -127,24 +127,53 @@ async function paced(host: string): Promise<void> {
     sendReserved(pacerFor(host));
 }
 
+/**
+ * Paces the rest of a reservation the bucket could not back (made before the bucket size was
+ * known, or the server reported fewer tokens than estimated) ahead of the queue: its GET has
+ * been answered, and every ms it waits is a ms in which a dashboard edit can be overwritten.
+ */
+async function pacedAheadOfQueue(host: string): Promise<void> {
+    const state = pacerFor(host);
+    for (let wait = planReserve(state, Date.now(), 1); wait > 0; wait = planReserve(state, Date.now(), 1)) {
+        await sleep(wait);
+    }
+    sendReserved(state);
+}
+
 /** Header carrying a reservation id: the request spends it instead of queueing; never sent. */
 export const PREPAID_HEADER = "x-auth0-sync-prepaid";
 
 /** A reservation of back-to-back requests: send them with `headers`, then `release()`. */
 export interface Reservation {
     readonly headers: Record<string, string>;
+    /**
+     * True when the next request can go at once. A reservation made before the bucket size was
+     * known holds one request only; this takes the second now if the bucket has it.
+     */
+    ready(): boolean;
     /** Refunds what was not sent (e.g. no PATCH was needed). */
     release(): void;
 }
 
-/** Reserves `count` back-to-back requests on the tenant's bucket. */
-export async function reserve(host: string, count: number): Promise<Reservation> {
-    const granted = await acquire(host, count);
+/**
+ * Reserves `count` back-to-back requests on the tenant's bucket. `aheadOfQueue` is for a
+ * read-modify-write that already waited its turn and must read again.
+ */
+export async function reserve(host: string, count: number, aheadOfQueue = false): Promise<Reservation> {
+    const granted = await acquire(host, count, aheadOfQueue);
     const { reservations } = processState();
     const id = `${host}#${Math.random().toString(36).slice(2)}`;
     reservations.set(id, granted);
     return {
         headers: { [PREPAID_HEADER]: id },
+        ready() {
+            const state = pacerFor(host);
+            const left = reservations.get(id) ?? 0;
+            if (left > 0) return reservationBacked(state, Date.now());
+            if (!reservations.has(id) || planReserve(state, Date.now(), 1) > 0) return false;
+            reservations.set(id, 1);
+            return true;
+        },
         release() {
             const left = reservations.get(id) ?? 0;
             reservations.delete(id);
@@ -190,7 +219,7 @@ export function createTransport(options: TransportOptions): typeof fetch {
         for (;;) {
             if (isApi) {
                 // A reservation covers the first attempt only; retries queue like everyone else.
-                if (!spend(url.host, prepaid)) await paced(url.host);
+                if (!spend(url.host, prepaid)) await (prepaid !== null ? pacedAheadOfQueue(url.host) : paced(url.host));
                 prepaid = null;
                 stats.requests += 1;
                 stats[method === "GET" ? "reads" : "writes"] += 1;
