@@ -94,8 +94,11 @@ as short as the API allows:
 - the GET is made immediately before the PATCH (never reused from \`diff\`), and
 - the GET and the PATCH are reserved on the rate-limit bucket together, so the PATCH never queues
   behind other requests of a big stack; the window is then one round trip plus our own processing.
-  The exception is the very first read-modify-write of a process, made before any response told us
-  the bucket size: its PATCH is paced like any request (the long p95/max of the first row).
+- when the bucket cannot send the PATCH at once (the first pair of a process is reserved before
+  any response told us the bucket size, or the server had fewer tokens than we estimated), we do not
+  let the PATCH wait: we wait for two tokens ahead of the queue and read again right before writing.
+  That costs one extra GET in those rare cases. Before this, such a PATCH waited 0.6-5 s after its
+  GET (the old table's p95/max of 1923 ms; tests/client/rmw-window.test.ts reproduces it).
 
 Measured by \`npm run race\` (scripts/race.ts) on the emulator with the free-tier limit (2 requests/s,
 burst 2), three other readers competing for the bucket, and a simulated person saving another
