@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { directoryProvisioningProvider } from "./provider/directoryProvisioningProvider";
+import { thinProvider } from "./provider/loader";
 import type { DirectoryMappingItem, SynchronizeGroups } from "./provider/types";
 
 /** Arguments of `DirectoryProvisioning`. */
@@ -59,7 +59,7 @@ export class DirectoryProvisioning extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: DirectoryProvisioningArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            directoryProvisioningProvider,
+            thinProvider("DirectoryProvisioning"),
             name,
             {
                 connectionId: args.connectionId,

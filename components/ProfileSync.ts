@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PreviousMode } from "./provider/diff";
-import { profileSyncProvider } from "./provider/profileSyncProvider";
+import { thinProvider } from "./provider/loader";
 import type { ProfileSyncMode } from "./provider/types";
 
 /** Arguments of `ProfileSync`. */
@@ -35,7 +35,7 @@ export class ProfileSync extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: ProfileSyncArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            profileSyncProvider,
+            thinProvider("ProfileSync"),
             name,
             {
                 connectionId: args.connectionId,

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { scimConfigurationProvider } from "./provider/scimConfigurationProvider";
+import { thinProvider } from "./provider/loader";
 import type { ScimMappingItem } from "./provider/types";
 
 /** Arguments of `ScimConfiguration`. */
@@ -47,7 +47,7 @@ export class ScimConfiguration extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: ScimConfigurationArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            scimConfigurationProvider,
+            thinProvider("ScimConfiguration"),
             name,
             {
                 connectionId: args.connectionId,

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { scimTokenProvider } from "./provider/scimTokenProvider";
+import { thinProvider } from "./provider/loader";
 
 /** Arguments of `ScimToken`. */
 export interface ScimTokenArgs {
@@ -30,7 +30,7 @@ export class ScimToken extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: ScimTokenArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            scimTokenProvider,
+            thinProvider("ScimToken"),
             name,
             {
                 connectionId: args.connectionId,

@@ -1,0 +1,19 @@
+/**
+ * The module the engine's dynamic-provider process loads at run time (see loader.ts). Its export
+ * is a contract with every state ever written: keep these four names and what they accept.
+ */
+import { directoryProvisioningProvider } from "./directoryProvisioningProvider";
+import { profileSyncProvider } from "./profileSyncProvider";
+import { scimConfigurationProvider } from "./scimConfigurationProvider";
+import { scimTokenProvider } from "./scimTokenProvider";
+
+/** The full providers, by resource kind. */
+export const providers = {
+    ProfileSync: profileSyncProvider,
+    ScimConfiguration: scimConfigurationProvider,
+    ScimToken: scimTokenProvider,
+    DirectoryProvisioning: directoryProvisioningProvider,
+};
+
+/** A resource kind with a dynamic provider. */
+export type ProviderKind = keyof typeof providers;
