@@ -72,8 +72,13 @@ export function loadEntry(cwd: string): EntryModule {
     return entry;
 }
 
+// One object per kind: the SDK caches a provider's serialization by object identity.
+const made = new Map<string, unknown>();
+
 /** A provider whose every method loads the real one (`entry.providers[kind]`) at run time. */
 export function thinProvider<K extends Entry.ProviderKind>(kind: K): EntryModule["providers"][K] {
+    const known = made.get(kind);
+    if (known !== undefined) return known as EntryModule["providers"][K];
     const real = () => loadEntry(process.cwd()).providers[kind] as pulumi.dynamic.ResourceProvider;
     const forward: pulumi.dynamic.ResourceProvider = {
         configure: async (req) => real().configure!(req),
@@ -84,5 +89,6 @@ export function thinProvider<K extends Entry.ProviderKind>(kind: K): EntryModule
         update: async (id, olds, news) => real().update!(id, olds, news),
         delete: async (id, props) => real().delete!(id, props),
     };
+    made.set(kind, forward);
     return forward as EntryModule["providers"][K];
 }

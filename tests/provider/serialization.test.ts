@@ -64,6 +64,11 @@ describe("Provider serialization", () => {
             });
         }
 
+        it("hands out one object per kind, so the SDK serializes each kind once per program, not once per resource", () => {
+            for (const kind of KINDS) assert.equal(thinProvider(kind), thinProvider(kind));
+            assert.notEqual(thinProvider("ProfileSync"), thinProvider("ScimToken"));
+        });
+
         it("loads the real provider in a fresh process started in the checkout, in a folder below it, or where the package is installed", async function () {
             this.timeout(60_000);
             const provider = thinProvider("ProfileSync");
