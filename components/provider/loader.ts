@@ -19,57 +19,43 @@ type PathModule = typeof import("node:path");
 type FsModule = typeof import("node:fs");
 type TsNode = { register(options: { transpileOnly: boolean; project: string }): unknown };
 
-/** The root of this package as seen from `cwd`: installed beside the program, or the checkout the program lives in. */
-export function packageRootFrom(cwd: string): string {
-    const path = require("node:path") as PathModule;
-    const fs = require("node:fs") as FsModule;
-    try {
-        return path.dirname(require.resolve(`${PACKAGE_NAME}/package.json`, { paths: [cwd] }));
-    } catch {
-        // Not installed as a dependency: the program is this repository or a folder inside it.
-    }
-    for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
-        const manifest = path.join(dir, "package.json");
-        if (fs.existsSync(manifest) && (JSON.parse(fs.readFileSync(manifest, "utf8")) as { name?: string }).name === PACKAGE_NAME) {
-            return dir;
-        }
-        if (path.dirname(dir) === dir) break;
-    }
-    throw new Error(
-        `cannot load the ${PACKAGE_NAME} provider: the package is not installed where the Pulumi program runs (${cwd}). ` +
-            `Run npm ci (or npm install ${PACKAGE_NAME}) in the program's directory and try again.`,
-    );
-}
-
-/** Loads `entry` once per process: the TypeScript source in a checkout, else the compiled JavaScript. */
+/**
+ * Loads `entry` once per process from the package root as seen from `cwd`: the package installed
+ * beside the program, else the checkout the program lives in (found by walking up). In a checkout
+ * the TypeScript source is used through ts-node (unless the process already compiles TypeScript);
+ * without ts-node, the compiled `bin/`. No comments inside: the body is stored in every resource's
+ * state, so every character counts.
+ */
 export function loadEntry(cwd: string): EntryModule {
-    const holder = globalThis as unknown as Record<string, EntryModule | undefined>;
-    const loaded = holder[GLOBAL_KEY];
-    if (loaded !== undefined) return loaded;
+    const g = globalThis as unknown as Record<string, EntryModule | undefined>;
+    if (g[GLOBAL_KEY]) return g[GLOBAL_KEY];
     const path = require("node:path") as PathModule;
     const fs = require("node:fs") as FsModule;
-    const root = packageRootFrom(cwd);
-    const source = path.join(root, "components", "provider", "entry.ts");
-    const compiled = path.join(root, "bin", "components", "provider", "entry.js");
-    let file = compiled;
-    if (fs.existsSync(source)) {
-        try {
-            // A process that already compiles TypeScript (mocha, ts-node scripts) needs no second hook.
-            if (require.extensions[".ts"] === undefined) {
-                const tsNode = require(require.resolve("ts-node", { paths: [root] })) as TsNode;
-                tsNode.register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
-            }
-            file = source;
-        } catch {
-            // No ts-node (a package with its sources but without dev dependencies): use bin/.
+    let root: string | undefined;
+    try {
+        root = path.dirname(require.resolve(`${PACKAGE_NAME}/package.json`, { paths: [cwd] }));
+    } catch {
+        for (let dir = path.resolve(cwd); !root && path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+            const manifest = path.join(dir, "package.json");
+            if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, "utf8")).name === PACKAGE_NAME) root = dir;
         }
     }
-    if (file === compiled && !fs.existsSync(compiled)) {
-        throw new Error(`cannot load the ${PACKAGE_NAME} provider from ${root}: run npm run compile there (no ${compiled}).`);
+    if (!root) {
+        throw new Error(
+            `cannot load the ${PACKAGE_NAME} provider: the package is not installed where the Pulumi program runs (${cwd}). ` +
+                `Run npm ci (or npm install ${PACKAGE_NAME}) in the program's directory and try again.`,
+        );
     }
-    const entry = require(file) as EntryModule;
-    holder[GLOBAL_KEY] = entry;
-    return entry;
+    let file = path.join(root, "bin", "components", "provider", "entry.js");
+    const source = path.join(root, "components", "provider", "entry.ts");
+    try {
+        if (fs.existsSync(source)) {
+            if (!require.extensions[".ts"]) (require(require.resolve("ts-node", { paths: [root] })) as TsNode).register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
+            file = source;
+        }
+    } catch {}
+    if (!fs.existsSync(file)) throw new Error(`cannot load the ${PACKAGE_NAME} provider from ${root}: run npm run compile there (no ${file}).`);
+    return (g[GLOBAL_KEY] = require(file) as EntryModule);
 }
 
 // One object per kind: the SDK caches a provider's serialization by object identity.
@@ -79,15 +65,15 @@ const made = new Map<string, unknown>();
 export function thinProvider<K extends Entry.ProviderKind>(kind: K): EntryModule["providers"][K] {
     const known = made.get(kind);
     if (known !== undefined) return known as EntryModule["providers"][K];
-    const real = () => loadEntry(process.cwd()).providers[kind] as pulumi.dynamic.ResourceProvider;
+    const real = () => loadEntry(process.cwd()).providers[kind] as Required<pulumi.dynamic.ResourceProvider>;
     const forward: pulumi.dynamic.ResourceProvider = {
-        configure: async (req) => real().configure!(req),
-        check: async (olds, news) => real().check!(olds, news),
-        diff: async (id, olds, news) => real().diff!(id, olds, news),
-        create: async (inputs) => real().create(inputs),
-        read: async (id, props) => real().read!(id, props),
-        update: async (id, olds, news) => real().update!(id, olds, news),
-        delete: async (id, props) => real().delete!(id, props),
+        configure: async (r) => real().configure(r),
+        check: async (o, n) => real().check(o, n),
+        diff: async (i, o, n) => real().diff(i, o, n),
+        create: async (n) => real().create(n),
+        read: async (i, p) => real().read(i, p),
+        update: async (i, o, n) => real().update(i, o, n),
+        delete: async (i, p) => real().delete(i, p),
     };
     made.set(kind, forward);
     return forward as EntryModule["providers"][K];
