@@ -2,7 +2,7 @@
  * The engine stores a resource's serialized provider in its state twice (inputs and outputs), and
  * the file backend rewrites the whole state after every step. Our full provider serializes to
  * ~50 k characters, which made `create` of 100 connections 6.6x slower than the rate limit
- * (docs/benchmarks.md). So the closure the engine stores is this loader (~3 k characters): it
+ * (docs/benchmarks.md). So the closure the engine stores is this loader (~4 k characters): it
  * finds this package where the program runs and requires `entry`, as a provider plugin would be
  * found. State written by earlier versions carries its full provider and keeps running it.
  *
