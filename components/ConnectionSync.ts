@@ -78,7 +78,9 @@ function connectionIdOf(connection: ConnectionSyncArgs["connection"]): pulumi.In
 }
 
 function profileSyncOf(s: ProfileSyncSettings): { mode: pulumi.Input<ProfileSyncMode>; onDelete?: pulumi.Input<"retain" | "restore"> } {
-    return typeof s === "object" && s !== null && !pulumi.Output.isInstance(s) && "mode" in s ? s : { mode: s as pulumi.Input<ProfileSyncMode> };
+    return typeof s === "object" && s !== null && !pulumi.Output.isInstance(s) && "mode" in s
+        ? s
+        : { mode: s as pulumi.Input<ProfileSyncMode> };
 }
 
 /**
@@ -115,7 +117,11 @@ export class ConnectionSync extends pulumi.ComponentResource {
 
         if (args.profileSync !== undefined) {
             const ps = profileSyncOf(args.profileSync);
-            this.profileSync = new ProfileSync(`${name}-profile-sync`, { connectionId, mode: ps.mode, onDelete: ps.onDelete }, { parent: this });
+            this.profileSync = new ProfileSync(
+                `${name}-profile-sync`,
+                { connectionId, mode: ps.mode, onDelete: ps.onDelete },
+                { parent: this },
+            );
             if (args.scim !== undefined || args.directoryProvisioning !== undefined) {
                 pulumi.output(ps.mode).apply((mode) => {
                     if (mode === "on_each_login") pulumi.log.warn(EACH_LOGIN_WARNING, this);
@@ -129,7 +135,11 @@ export class ConnectionSync extends pulumi.ComponentResource {
             this.scimConfiguration = new ScimConfiguration(`${name}-scim`, { connectionId, ...scim }, { parent: this, dependsOn: after });
             (tokens ?? []).forEach((t, i) => {
                 this.tokens.push(
-                    new ScimToken(`${name}-scim-token-${i}`, { connectionId, ...t }, { parent: this, dependsOn: [this.scimConfiguration!] }),
+                    new ScimToken(
+                        `${name}-scim-token-${i}`,
+                        { connectionId, ...t },
+                        { parent: this, dependsOn: [this.scimConfiguration!] },
+                    ),
                 );
             });
         }

@@ -57,7 +57,10 @@ function checkEntry(key: string, entry: unknown): Failure[] {
     const failures: Failure[] = [];
     for (const k of Object.keys(entry)) {
         if (!(k in CONNECTION_KEYS)) {
-            failures.push({ property: `${at}.${k}`, reason: `is not a setting we manage (allowed: ${Object.keys(CONNECTION_KEYS).join(", ")})` });
+            failures.push({
+                property: `${at}.${k}`,
+                reason: `is not a setting we manage (allowed: ${Object.keys(CONNECTION_KEYS).join(", ")})`,
+            });
         }
     }
     if (Object.keys(entry).every((k) => !(k in CONNECTION_KEYS))) {
@@ -81,7 +84,9 @@ function checkEntry(key: string, entry: unknown): Failure[] {
             }
             (Array.isArray(tokens) ? tokens : []).forEach((t, i) => {
                 const args = isObject(t) ? t : {};
-                failures.push(...prefixed(`${at}.scim.tokens[${i}]`, checkInputs("ScimToken", { connectionId: PLACEHOLDER_ID, ...args }).failures));
+                failures.push(
+                    ...prefixed(`${at}.scim.tokens[${i}]`, checkInputs("ScimToken", { connectionId: PLACEHOLDER_ID, ...args }).failures),
+                );
             });
         }
     }

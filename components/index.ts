@@ -1,6 +1,12 @@
 /** The public API of auth0-connection-sync. */
 export { ConnectionSync, EACH_LOGIN_WARNING } from "./ConnectionSync";
-export type { ConnectionSyncArgs, DirectoryProvisioningSettings, ProfileSyncSettings, ScimSettings, ScimTokenSettings } from "./ConnectionSync";
+export type {
+    ConnectionSyncArgs,
+    DirectoryProvisioningSettings,
+    ProfileSyncSettings,
+    ScimSettings,
+    ScimTokenSettings,
+} from "./ConnectionSync";
 export { DirectoryProvisioning } from "./DirectoryProvisioning";
 export type { DirectoryProvisioningArgs } from "./DirectoryProvisioning";
 export { ProfileSync } from "./ProfileSync";

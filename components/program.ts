@@ -60,20 +60,29 @@ export function resolveConnections(
         const at = `connections.${key}`;
         const conn = byId.get(key) ?? byName.get(key);
         if (conn === undefined) {
-            const near = closeMatches(key, tenant.map((c) => c.name));
+            const near = closeMatches(
+                key,
+                tenant.map((c) => c.name),
+            );
             const hint = near.length > 0 ? `; did you mean ${near.map((n) => `"${n}"`).join(", ")}?` : "";
             failures.push({ property: at, reason: `no connection with this name or id in the tenant${hint}` });
             continue;
         }
         const need = (declared: unknown, supported: readonly string[], field: string, what: string) => {
             if (declared !== undefined && !supported.includes(conn.strategy)) {
-                failures.push({ property: `${at}.${field}`, reason: `${what} is not available for strategy ${conn.strategy} (supported: ${supported.join(", ")})` });
+                failures.push({
+                    property: `${at}.${field}`,
+                    reason: `${what} is not available for strategy ${conn.strategy} (supported: ${supported.join(", ")})`,
+                });
             }
         };
         need(entry.scim, SCIM_STRATEGIES, "scim", "SCIM");
         need(entry.directoryProvisioning, DIRECTORY_STRATEGIES, "directoryProvisioning", "directory provisioning");
         if (entry.profileSync !== undefined && (PASSWORDLESS_STRATEGIES as readonly string[]).includes(conn.strategy)) {
-            failures.push({ property: `${at}.profileSync`, reason: `passwordless (${conn.strategy}) connections have no profile sync setting` });
+            failures.push({
+                property: `${at}.profileSync`,
+                reason: `passwordless (${conn.strategy}) connections have no profile sync setting`,
+            });
         }
         resolved.set(key, conn);
     }

@@ -17,77 +17,77 @@ import { startEmulator } from "./index";
 import type { EmulatorOptions, FaultRule } from "./types";
 
 const VALUE_FLAGS = new Set([
-  "--port",
-  "--host",
-  "--seed",
-  "--rate",
-  "--burst",
-  "--fault",
-  "--fault-seed",
-  "--token-lifetime",
-  "--sync-duration-ms",
+    "--port",
+    "--host",
+    "--seed",
+    "--rate",
+    "--burst",
+    "--fault",
+    "--fault-seed",
+    "--token-lifetime",
+    "--sync-duration-ms",
 ]);
 
 /** Turns argv into EmulatorOptions; throws with a readable message on bad input. */
 export function parseArgs(argv: readonly string[]): EmulatorOptions {
-  const values = new Map<string, string[]>();
-  const options: EmulatorOptions = {};
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].startsWith("--") && argv[i].includes("=") ? splitOnce(argv[i]) : [argv[i], undefined];
-    if (flag === "--no-directory-provisioning") {
-      options.directoryProvisioningEnabled = false;
-      continue;
+    const values = new Map<string, string[]>();
+    const options: EmulatorOptions = {};
+    for (let i = 0; i < argv.length; i++) {
+        const [flag, inline] = argv[i].startsWith("--") && argv[i].includes("=") ? splitOnce(argv[i]) : [argv[i], undefined];
+        if (flag === "--no-directory-provisioning") {
+            options.directoryProvisioningEnabled = false;
+            continue;
+        }
+        if (!VALUE_FLAGS.has(flag)) throw new Error(`unknown argument "${argv[i]}"`);
+        const value = inline ?? argv[++i];
+        if (value === undefined) throw new Error(`${flag} needs a value`);
+        values.set(flag, [...(values.get(flag) ?? []), value]);
     }
-    if (!VALUE_FLAGS.has(flag)) throw new Error(`unknown argument "${argv[i]}"`);
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new Error(`${flag} needs a value`);
-    values.set(flag, [...(values.get(flag) ?? []), value]);
-  }
-  const last = (flag: string): string | undefined => values.get(flag)?.at(-1);
-  const num = (flag: string): number | undefined => {
-    const raw = last(flag);
-    if (raw === undefined) return undefined;
-    const n = Number(raw);
-    if (raw.trim() === "" || !Number.isFinite(n)) throw new Error(`${flag} expects a number, got "${raw}"`);
-    return n;
-  };
-  options.port = num("--port") ?? 0;
-  options.host = last("--host");
-  options.seed = last("--seed");
-  const rate = num("--rate");
-  const burst = num("--burst");
-  if (burst !== undefined && rate === undefined) throw new Error("--burst needs --rate");
-  if (rate !== undefined) options.rateLimit = { rate, burst: burst ?? Math.max(1, Math.floor(rate)) };
-  const faults: FaultRule[] = (values.get("--fault") ?? []).map(parseFaultSpec);
-  if (faults.length > 0) options.faults = faults;
-  options.faultSeed = num("--fault-seed");
-  options.tokenLifetimeSeconds = num("--token-lifetime");
-  options.synchronizationDurationMs = num("--sync-duration-ms");
-  return options;
+    const last = (flag: string): string | undefined => values.get(flag)?.at(-1);
+    const num = (flag: string): number | undefined => {
+        const raw = last(flag);
+        if (raw === undefined) return undefined;
+        const n = Number(raw);
+        if (raw.trim() === "" || !Number.isFinite(n)) throw new Error(`${flag} expects a number, got "${raw}"`);
+        return n;
+    };
+    options.port = num("--port") ?? 0;
+    options.host = last("--host");
+    options.seed = last("--seed");
+    const rate = num("--rate");
+    const burst = num("--burst");
+    if (burst !== undefined && rate === undefined) throw new Error("--burst needs --rate");
+    if (rate !== undefined) options.rateLimit = { rate, burst: burst ?? Math.max(1, Math.floor(rate)) };
+    const faults: FaultRule[] = (values.get("--fault") ?? []).map(parseFaultSpec);
+    if (faults.length > 0) options.faults = faults;
+    options.faultSeed = num("--fault-seed");
+    options.tokenLifetimeSeconds = num("--token-lifetime");
+    options.synchronizationDurationMs = num("--sync-duration-ms");
+    return options;
 }
 
 function splitOnce(arg: string): [string, string] {
-  const at = arg.indexOf("=");
-  return [arg.slice(0, at), arg.slice(at + 1)];
+    const at = arg.indexOf("=");
+    return [arg.slice(0, at), arg.slice(at + 1)];
 }
 
 async function main(): Promise<void> {
-  const emulator = await startEmulator(parseArgs(process.argv.slice(2)));
-  // Exactly one stdout line: scripts and tests read the base URL from it.
-  process.stdout.write(`auth0 emulator listening on ${emulator.url} (tenant: ${emulator.state.tenant})\n`);
-  const shutdown = (): void => {
-    emulator.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once("SIGINT", shutdown);
-  process.once("SIGTERM", shutdown);
+    const emulator = await startEmulator(parseArgs(process.argv.slice(2)));
+    // Exactly one stdout line: scripts and tests read the base URL from it.
+    process.stdout.write(`auth0 emulator listening on ${emulator.url} (tenant: ${emulator.state.tenant})\n`);
+    const shutdown = (): void => {
+        emulator.close().then(
+            () => process.exit(0),
+            () => process.exit(1),
+        );
+    };
+    process.once("SIGINT", shutdown);
+    process.once("SIGTERM", shutdown);
 }
 
 if (require.main === module) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`auth0 emulator: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  });
+    main().catch((error: unknown) => {
+        process.stderr.write(`auth0 emulator: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+    });
 }

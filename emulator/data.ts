@@ -6,10 +6,10 @@ import type { DirectoryMappingItem, ScimMappingItem } from "./types";
 const DATA_DIR = join(__dirname, "data");
 
 function readMapping(file: string): Array<Record<string, string>> {
-  const parsed: unknown = JSON.parse(readFileSync(join(DATA_DIR, file), "utf8"));
-  const mapping = (parsed as { mapping?: unknown }).mapping;
-  if (!Array.isArray(mapping)) throw new Error(`${file}: expected {"mapping": [...]}`);
-  return mapping as Array<Record<string, string>>;
+    const parsed: unknown = JSON.parse(readFileSync(join(DATA_DIR, file), "utf8"));
+    const mapping = (parsed as { mapping?: unknown }).mapping;
+    if (!Array.isArray(mapping)) throw new Error(`${file}: expected {"mapping": [...]}`);
+    return mapping as Array<Record<string, string>>;
 }
 
 let scimDefault: ScimMappingItem[] | undefined;
@@ -17,14 +17,14 @@ let directoryDefault: DirectoryMappingItem[] | undefined;
 
 /** A fresh copy of the SCIM default mapping (32 pairs), keys in the server's scim-first order. */
 export function defaultScimMapping(): ScimMappingItem[] {
-  scimDefault ??= readMapping("scim-default-mapping.json").map((m) => ({ scim: m.scim, auth0: m.auth0 }));
-  return scimDefault.map((m) => ({ ...m }));
+    scimDefault ??= readMapping("scim-default-mapping.json").map((m) => ({ scim: m.scim, auth0: m.auth0 }));
+    return scimDefault.map((m) => ({ ...m }));
 }
 
 /** A fresh copy of the directory provisioning default mapping (51 pairs). */
 export function defaultDirectoryMapping(): DirectoryMappingItem[] {
-  directoryDefault ??= readMapping("directory-default-mapping.json").map((m) => ({ idp: m.idp, auth0: m.auth0 }));
-  return directoryDefault.map((m) => ({ ...m }));
+    directoryDefault ??= readMapping("directory-default-mapping.json").map((m) => ({ idp: m.idp, auth0: m.auth0 }));
+    return directoryDefault.map((m) => ({ ...m }));
 }
 
 /** Where the bundled sample seed lives. */
@@ -32,21 +32,21 @@ export const SAMPLE_SEED_PATH = join(__dirname, "seeds", "sample.json");
 
 /** Every Management API scope the emulator knows about. */
 export const ALL_SCOPES: readonly string[] = [
-  "read:connections",
-  "create:connections",
-  "update:connections",
-  "delete:connections",
-  "read:connections_options",
-  "update:connections_options",
-  "read:scim_config",
-  "create:scim_config",
-  "update:scim_config",
-  "delete:scim_config",
-  "read:scim_token",
-  "create:scim_token",
-  "delete:scim_token",
-  "read:directory_provisionings",
-  "create:directory_provisionings",
-  "update:directory_provisionings",
-  "delete:directory_provisionings",
+    "read:connections",
+    "create:connections",
+    "update:connections",
+    "delete:connections",
+    "read:connections_options",
+    "update:connections_options",
+    "read:scim_config",
+    "create:scim_config",
+    "update:scim_config",
+    "delete:scim_config",
+    "read:scim_token",
+    "create:scim_token",
+    "delete:scim_token",
+    "read:directory_provisionings",
+    "create:directory_provisionings",
+    "update:directory_provisionings",
+    "delete:directory_provisionings",
 ];

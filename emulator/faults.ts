@@ -4,77 +4,77 @@ const KINDS: ReadonlySet<string> = new Set(["status", "slow", "drop", "status-af
 
 /** mulberry32: tiny, seedable PRNG so a fault run repeats exactly under the same seed. */
 export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
 }
 
 interface CompiledRule {
-  rule: FaultRule;
-  method: string | undefined;
-  path: RegExp;
-  fired: number;
+    rule: FaultRule;
+    method: string | undefined;
+    path: RegExp;
+    fired: number;
 }
 
 /** Checks a rule and says what is wrong with it, so bad CLI input fails loudly at start. */
 export function validateFaultRule(rule: FaultRule): void {
-  const text = JSON.stringify(rule);
-  if (typeof rule.path !== "string") throw new Error(`fault rule needs a "path" regex: ${text}`);
-  new RegExp(rule.path);
-  if (!KINDS.has(rule.kind)) throw new Error(`fault kind must be one of ${[...KINDS].join(", ")}: ${text}`);
-  if (rule.probability !== undefined && !(rule.probability >= 0 && rule.probability <= 1)) {
-    throw new Error(`fault probability must be within 0..1: ${text}`);
-  }
-  if (rule.status !== undefined && !(Number.isInteger(rule.status) && rule.status >= 100 && rule.status <= 599)) {
-    throw new Error(`fault status must be an HTTP status: ${text}`);
-  }
-  if (rule.times !== undefined && !(Number.isInteger(rule.times) && rule.times >= 0)) {
-    throw new Error(`fault times must be a whole number: ${text}`);
-  }
-  if (rule.delayMs !== undefined && !(rule.delayMs >= 0)) throw new Error(`fault delayMs must be >= 0: ${text}`);
+    const text = JSON.stringify(rule);
+    if (typeof rule.path !== "string") throw new Error(`fault rule needs a "path" regex: ${text}`);
+    new RegExp(rule.path);
+    if (!KINDS.has(rule.kind)) throw new Error(`fault kind must be one of ${[...KINDS].join(", ")}: ${text}`);
+    if (rule.probability !== undefined && !(rule.probability >= 0 && rule.probability <= 1)) {
+        throw new Error(`fault probability must be within 0..1: ${text}`);
+    }
+    if (rule.status !== undefined && !(Number.isInteger(rule.status) && rule.status >= 100 && rule.status <= 599)) {
+        throw new Error(`fault status must be an HTTP status: ${text}`);
+    }
+    if (rule.times !== undefined && !(Number.isInteger(rule.times) && rule.times >= 0)) {
+        throw new Error(`fault times must be a whole number: ${text}`);
+    }
+    if (rule.delayMs !== undefined && !(rule.delayMs >= 0)) throw new Error(`fault delayMs must be >= 0: ${text}`);
 }
 
 /** Picks, per request, the first fault rule that matches and wins its dice roll. */
 export class FaultInjector {
-  private rules: CompiledRule[] = [];
-  private random: () => number = mulberry32(0);
+    private rules: CompiledRule[] = [];
+    private random: () => number = mulberry32(0);
 
-  constructor(rules: FaultRule[] = [], seed = 0) {
-    this.configure(rules, seed);
-  }
-
-  /** Replaces the rules and restarts the PRNG and the `times` counters. */
-  configure(rules: FaultRule[], seed = 0): void {
-    rules.forEach(validateFaultRule);
-    this.rules = rules.map((rule) => ({
-      rule: { ...rule },
-      method: rule.method === undefined || rule.method === "*" ? undefined : rule.method.toUpperCase(),
-      path: new RegExp(rule.path),
-      fired: 0,
-    }));
-    this.random = mulberry32(seed);
-  }
-
-  /** The fault to apply to this request, if any; counts it as fired. */
-  pick(method: string, path: string): FaultRule | undefined {
-    for (const compiled of this.rules) {
-      const { rule } = compiled;
-      if (compiled.method !== undefined && compiled.method !== method.toUpperCase()) continue;
-      if (!compiled.path.test(path)) continue;
-      if (rule.times !== undefined && compiled.fired >= rule.times) continue;
-      // Roll only for matching rules, so unrelated traffic does not shift the sequence.
-      const probability = rule.probability ?? 1;
-      if (probability < 1 && this.random() >= probability) continue;
-      compiled.fired += 1;
-      return rule;
+    constructor(rules: FaultRule[] = [], seed = 0) {
+        this.configure(rules, seed);
     }
-    return undefined;
-  }
+
+    /** Replaces the rules and restarts the PRNG and the `times` counters. */
+    configure(rules: FaultRule[], seed = 0): void {
+        rules.forEach(validateFaultRule);
+        this.rules = rules.map((rule) => ({
+            rule: { ...rule },
+            method: rule.method === undefined || rule.method === "*" ? undefined : rule.method.toUpperCase(),
+            path: new RegExp(rule.path),
+            fired: 0,
+        }));
+        this.random = mulberry32(seed);
+    }
+
+    /** The fault to apply to this request, if any; counts it as fired. */
+    pick(method: string, path: string): FaultRule | undefined {
+        for (const compiled of this.rules) {
+            const { rule } = compiled;
+            if (compiled.method !== undefined && compiled.method !== method.toUpperCase()) continue;
+            if (!compiled.path.test(path)) continue;
+            if (rule.times !== undefined && compiled.fired >= rule.times) continue;
+            // Roll only for matching rules, so unrelated traffic does not shift the sequence.
+            const probability = rule.probability ?? 1;
+            if (probability < 1 && this.random() >= probability) continue;
+            compiled.fired += 1;
+            return rule;
+        }
+        return undefined;
+    }
 }
 
 /**
@@ -83,34 +83,34 @@ export class FaultInjector {
  * status kinds, the delay in ms for `slow`, and empty for `drop`.
  */
 export function parseFaultSpec(spec: string): FaultRule {
-  if (spec.trim().startsWith("{")) {
-    const rule = JSON.parse(spec) as FaultRule;
+    if (spec.trim().startsWith("{")) {
+        const rule = JSON.parse(spec) as FaultRule;
+        validateFaultRule(rule);
+        return rule;
+    }
+    const parts = spec.split(":");
+    let kindAt = -1;
+    for (let i = parts.length - 1; i >= 2; i--) {
+        if (KINDS.has(parts[i])) {
+            kindAt = i;
+            break;
+        }
+    }
+    if (kindAt < 0) throw new Error(`fault spec "${spec}": expected METHOD:PATH:KIND[:VALUE[:PROBABILITY[:TIMES]]]`);
+    const [value, probability, times] = parts.slice(kindAt + 1);
+    const rule: FaultRule = { path: parts.slice(1, kindAt).join(":"), kind: parts[kindAt] as FaultRule["kind"] };
+    if (parts[0] !== "" && parts[0] !== "*") rule.method = parts[0].toUpperCase();
+    const number = (text: string, what: string): number => {
+        const n = Number(text);
+        if (!Number.isFinite(n)) throw new Error(`fault spec "${spec}": ${what} "${text}" is not a number`);
+        return n;
+    };
+    if (value !== undefined && value !== "") {
+        if (rule.kind === "slow") rule.delayMs = number(value, "delay");
+        else if (rule.kind !== "drop") rule.status = number(value, "status");
+    }
+    if (probability !== undefined && probability !== "") rule.probability = number(probability, "probability");
+    if (times !== undefined && times !== "") rule.times = number(times, "times");
     validateFaultRule(rule);
     return rule;
-  }
-  const parts = spec.split(":");
-  let kindAt = -1;
-  for (let i = parts.length - 1; i >= 2; i--) {
-    if (KINDS.has(parts[i])) {
-      kindAt = i;
-      break;
-    }
-  }
-  if (kindAt < 0) throw new Error(`fault spec "${spec}": expected METHOD:PATH:KIND[:VALUE[:PROBABILITY[:TIMES]]]`);
-  const [value, probability, times] = parts.slice(kindAt + 1);
-  const rule: FaultRule = { path: parts.slice(1, kindAt).join(":"), kind: parts[kindAt] as FaultRule["kind"] };
-  if (parts[0] !== "" && parts[0] !== "*") rule.method = parts[0].toUpperCase();
-  const number = (text: string, what: string): number => {
-    const n = Number(text);
-    if (!Number.isFinite(n)) throw new Error(`fault spec "${spec}": ${what} "${text}" is not a number`);
-    return n;
-  };
-  if (value !== undefined && value !== "") {
-    if (rule.kind === "slow") rule.delayMs = number(value, "delay");
-    else if (rule.kind !== "drop") rule.status = number(value, "status");
-  }
-  if (probability !== undefined && probability !== "") rule.probability = number(probability, "probability");
-  if (times !== undefined && times !== "") rule.times = number(times, "times");
-  validateFaultRule(rule);
-  return rule;
 }

@@ -15,141 +15,141 @@ const ROUTES: readonly Route[] = [...oauthRoutes, ...scimRoutes, ...directoryRou
 
 /** Settings the request pipeline needs beyond the state. */
 export interface PipelineSettings {
-  rateLimit?: RateLimit;
-  faults?: FaultRule[];
-  faultSeed?: number;
-  tokenLifetimeSeconds: number;
-  synchronizationDurationMs: number;
+    rateLimit?: RateLimit;
+    faults?: FaultRule[];
+    faultSeed?: number;
+    tokenLifetimeSeconds: number;
+    synchronizationDurationMs: number;
 }
 
 function rateHeaders(rate: RateDecision): OutgoingHttpHeaders {
-  const headers: OutgoingHttpHeaders = {
-    "x-ratelimit-limit": String(rate.limit),
-    "x-ratelimit-remaining": String(rate.remaining),
-    "x-ratelimit-reset": String(rate.reset),
-  };
-  if (rate.retryAfter !== undefined) headers["retry-after"] = String(rate.retryAfter);
-  return headers;
+    const headers: OutgoingHttpHeaders = {
+        "x-ratelimit-limit": String(rate.limit),
+        "x-ratelimit-remaining": String(rate.remaining),
+        "x-ratelimit-reset": String(rate.reset),
+    };
+    if (rate.retryAfter !== undefined) headers["retry-after"] = String(rate.retryAfter);
+    return headers;
 }
 
 function isManagementApi(pathname: string): boolean {
-  return pathname === "/api/v2" || pathname.startsWith("/api/v2/");
+    return pathname === "/api/v2" || pathname.startsWith("/api/v2/");
 }
 
 /** The request pipeline: journal → rate limit → faults → route → auth → scope → handler. */
 export class Pipeline {
-  readonly journal: JournalEntry[] = [];
-  readonly limiter: TokenBucket;
-  readonly faults: FaultInjector;
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly runtime: Runtime;
+    readonly journal: JournalEntry[] = [];
+    readonly limiter: TokenBucket;
+    readonly faults: FaultInjector;
+    private readonly timers = new Set<NodeJS.Timeout>();
+    private readonly runtime: Runtime;
 
-  constructor(
-    readonly state: EmulatorState,
-    settings: PipelineSettings,
-  ) {
-    this.limiter = new TokenBucket(settings.rateLimit);
-    this.faults = new FaultInjector(settings.faults ?? [], settings.faultSeed ?? 0);
-    this.runtime = {
-      tokenLifetimeSeconds: settings.tokenLifetimeSeconds,
-      synchronizationDurationMs: settings.synchronizationDurationMs,
-      schedule: (fn, ms) => this.schedule(fn, ms),
-    };
-  }
-
-  /** Cancels pending synchronizations and slow-fault delays; used on close. */
-  stop(): void {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-  }
-
-  private schedule(fn: () => void, ms: number): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      fn();
-    }, ms);
-    this.timers.add(timer);
-  }
-
-  private delay(ms: number): Promise<void> {
-    return new Promise((resolve) => this.schedule(resolve, ms));
-  }
-
-  /** Handles one HTTP request end to end; never throws. */
-  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const method = (req.method ?? "GET").toUpperCase();
-    const url = new URL(req.url ?? "/", "http://emulator.invalid");
-    const pathname = url.pathname;
-    const entry: JournalEntry = {
-      method,
-      path: pathname,
-      query: flatQuery(url.searchParams),
-      body: undefined,
-      status: 0,
-      at: Date.now(),
-    };
-    this.journal.push(entry);
-    let body: ReadBody;
-    try {
-      body = await readBody(req);
-    } catch {
-      req.socket.destroy();
-      return;
-    }
-    entry.body = body.value;
-
-    const rate = isManagementApi(pathname) ? this.limiter.take() : this.limiter.peek();
-    const headers = rateHeaders(rate);
-    const reply = (status: number, payload: unknown): void => {
-      entry.status = status;
-      sendJson(res, status, payload, headers);
-    };
-    if (!rate.allowed) return reply(429, errorBody(429, "Global limit has been reached", "too_many_requests"));
-    if (body.tooLarge) {
-      return reply(413, errorBody(413, `Payload content length greater than maximum allowed: ${MAX_BODY_BYTES}`));
+    constructor(
+        readonly state: EmulatorState,
+        settings: PipelineSettings,
+    ) {
+        this.limiter = new TokenBucket(settings.rateLimit);
+        this.faults = new FaultInjector(settings.faults ?? [], settings.faultSeed ?? 0);
+        this.runtime = {
+            tokenLifetimeSeconds: settings.tokenLifetimeSeconds,
+            synchronizationDurationMs: settings.synchronizationDurationMs,
+            schedule: (fn, ms) => this.schedule(fn, ms),
+        };
     }
 
-    const fault = this.faults.pick(method, pathname);
-    if (fault !== undefined) entry.fault = fault.kind;
-    const faultStatus = fault?.status ?? 503;
-    const faultReply = (): void =>
-      reply(faultStatus, errorBody(faultStatus, `Injected fault (${fault?.kind ?? ""}) on ${method} ${pathname}`));
-    if (fault?.kind === "drop") {
-      req.socket.destroy();
-      return;
+    /** Cancels pending synchronizations and slow-fault delays; used on close. */
+    stop(): void {
+        for (const timer of this.timers) clearTimeout(timer);
+        this.timers.clear();
     }
-    if (fault?.kind === "status") return faultReply();
-    if (fault?.kind === "slow") await this.delay(fault.delayMs ?? 1000);
 
-    const result = await this.dispatch(method, pathname, url.searchParams, body, req);
-    // The backend already did the work; only the answer is lost, as with a failing gateway.
-    if (fault?.kind === "status-after-processing") return faultReply();
-    reply(result.status, result.body);
-  }
-
-  private async dispatch(
-    method: string,
-    pathname: string,
-    query: URLSearchParams,
-    body: ReadBody,
-    req: IncomingMessage,
-  ): Promise<RouteResult> {
-    const match = matchRoute(ROUTES, method, pathname);
-    if (match === undefined) return { status: 404, body: errorBody(404, "Not Found") };
-    const { route, params } = match;
-    try {
-      let scopes: ReadonlySet<string> = new Set();
-      if (route.authenticated) {
-        scopes = authenticate(req.headers.authorization, this.state);
-        if (route.scope !== undefined && !scopes.has(route.scope)) throw insufficientScope(route.scope);
-      }
-      if (body.malformed) throw new ApiError(400, "Invalid request payload JSON format", "invalid_body");
-      const ctx = { state: this.state, params, query, body: body.value, scopes, host: req.headers.host ?? "", runtime: this.runtime };
-      return await route.handle(ctx);
-    } catch (error) {
-      if (error instanceof ApiError) return { status: error.status, body: error.body };
-      if (process.env.AUTH0_EMULATOR_DEBUG) console.error("auth0 emulator: handler failed", error);
-      return { status: 500, body: errorBody(500, "An internal server error occurred") };
+    private schedule(fn: () => void, ms: number): void {
+        const timer = setTimeout(() => {
+            this.timers.delete(timer);
+            fn();
+        }, ms);
+        this.timers.add(timer);
     }
-  }
+
+    private delay(ms: number): Promise<void> {
+        return new Promise((resolve) => this.schedule(resolve, ms));
+    }
+
+    /** Handles one HTTP request end to end; never throws. */
+    async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+        const method = (req.method ?? "GET").toUpperCase();
+        const url = new URL(req.url ?? "/", "http://emulator.invalid");
+        const pathname = url.pathname;
+        const entry: JournalEntry = {
+            method,
+            path: pathname,
+            query: flatQuery(url.searchParams),
+            body: undefined,
+            status: 0,
+            at: Date.now(),
+        };
+        this.journal.push(entry);
+        let body: ReadBody;
+        try {
+            body = await readBody(req);
+        } catch {
+            req.socket.destroy();
+            return;
+        }
+        entry.body = body.value;
+
+        const rate = isManagementApi(pathname) ? this.limiter.take() : this.limiter.peek();
+        const headers = rateHeaders(rate);
+        const reply = (status: number, payload: unknown): void => {
+            entry.status = status;
+            sendJson(res, status, payload, headers);
+        };
+        if (!rate.allowed) return reply(429, errorBody(429, "Global limit has been reached", "too_many_requests"));
+        if (body.tooLarge) {
+            return reply(413, errorBody(413, `Payload content length greater than maximum allowed: ${MAX_BODY_BYTES}`));
+        }
+
+        const fault = this.faults.pick(method, pathname);
+        if (fault !== undefined) entry.fault = fault.kind;
+        const faultStatus = fault?.status ?? 503;
+        const faultReply = (): void =>
+            reply(faultStatus, errorBody(faultStatus, `Injected fault (${fault?.kind ?? ""}) on ${method} ${pathname}`));
+        if (fault?.kind === "drop") {
+            req.socket.destroy();
+            return;
+        }
+        if (fault?.kind === "status") return faultReply();
+        if (fault?.kind === "slow") await this.delay(fault.delayMs ?? 1000);
+
+        const result = await this.dispatch(method, pathname, url.searchParams, body, req);
+        // The backend already did the work; only the answer is lost, as with a failing gateway.
+        if (fault?.kind === "status-after-processing") return faultReply();
+        reply(result.status, result.body);
+    }
+
+    private async dispatch(
+        method: string,
+        pathname: string,
+        query: URLSearchParams,
+        body: ReadBody,
+        req: IncomingMessage,
+    ): Promise<RouteResult> {
+        const match = matchRoute(ROUTES, method, pathname);
+        if (match === undefined) return { status: 404, body: errorBody(404, "Not Found") };
+        const { route, params } = match;
+        try {
+            let scopes: ReadonlySet<string> = new Set();
+            if (route.authenticated) {
+                scopes = authenticate(req.headers.authorization, this.state);
+                if (route.scope !== undefined && !scopes.has(route.scope)) throw insufficientScope(route.scope);
+            }
+            if (body.malformed) throw new ApiError(400, "Invalid request payload JSON format", "invalid_body");
+            const ctx = { state: this.state, params, query, body: body.value, scopes, host: req.headers.host ?? "", runtime: this.runtime };
+            return await route.handle(ctx);
+        } catch (error) {
+            if (error instanceof ApiError) return { status: error.status, body: error.body };
+            if (process.env.AUTH0_EMULATOR_DEBUG) console.error("auth0 emulator: handler failed", error);
+            return { status: 500, body: errorBody(500, "An internal server error occurred") };
+        }
+    }
 }

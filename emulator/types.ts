@@ -6,121 +6,121 @@ export type JsonObject = { [key: string]: JsonValue };
 
 /** A connection as the Management API returns it (unknown keys are kept as they are). */
 export interface Connection {
-  id: string;
-  name: string;
-  strategy: string;
-  display_name?: string;
-  options?: JsonObject;
-  enabled_clients?: string[];
-  is_domain_connection?: boolean;
-  show_as_button?: boolean;
-  realms?: string[];
-  metadata?: Record<string, string>;
-  authentication?: JsonObject;
-  connected_accounts?: JsonObject;
-  provisioning_ticket_url?: string;
-  [key: string]: unknown;
+    id: string;
+    name: string;
+    strategy: string;
+    display_name?: string;
+    options?: JsonObject;
+    enabled_clients?: string[];
+    is_domain_connection?: boolean;
+    show_as_button?: boolean;
+    realms?: string[];
+    metadata?: Record<string, string>;
+    authentication?: JsonObject;
+    connected_accounts?: JsonObject;
+    provisioning_ticket_url?: string;
+    [key: string]: unknown;
 }
 
 /** One SCIM attribute pair. */
 export interface ScimMappingItem {
-  scim: string;
-  auth0: string;
+    scim: string;
+    auth0: string;
 }
 
 /** A connection's SCIM configuration (note the API's `updated_on`). */
 export interface ScimConfiguration {
-  tenant_name: string;
-  connection_id: string;
-  connection_name: string;
-  strategy: string;
-  user_id_attribute: string;
-  mapping: ScimMappingItem[];
-  created_at: string;
-  updated_on: string;
+    tenant_name: string;
+    connection_id: string;
+    connection_name: string;
+    strategy: string;
+    user_id_attribute: string;
+    mapping: ScimMappingItem[];
+    created_at: string;
+    updated_on: string;
 }
 
 /** A SCIM bearer token as stored; `token` is only ever returned by the POST that creates it. */
 export interface ScimToken {
-  token_id: string;
-  token: string;
-  scopes: string[];
-  created_at: string;
-  valid_until?: string;
+    token_id: string;
+    token: string;
+    scopes: string[];
+    created_at: string;
+    valid_until?: string;
 }
 
 /** One Google Workspace attribute pair. */
 export interface DirectoryMappingItem {
-  idp: string;
-  auth0: string;
+    idp: string;
+    auth0: string;
 }
 
 /** A google-apps connection's directory provisioning configuration. */
 export interface DirectoryProvisioning {
-  connection_id: string;
-  connection_name: string;
-  strategy: string;
-  mapping: DirectoryMappingItem[];
-  synchronize_automatically: boolean;
-  synchronize_groups: string;
-  created_at: string;
-  updated_at: string;
-  last_synchronization_at?: string;
-  last_synchronization_status?: string;
-  last_synchronization_error?: string;
+    connection_id: string;
+    connection_name: string;
+    strategy: string;
+    mapping: DirectoryMappingItem[];
+    synchronize_automatically: boolean;
+    synchronize_groups: string;
+    created_at: string;
+    updated_at: string;
+    last_synchronization_at?: string;
+    last_synchronization_status?: string;
+    last_synchronization_error?: string;
 }
 
 /** One directory synchronization run. */
 export interface Synchronization {
-  synchronization_id: string;
-  status: string;
-  created_at: string;
+    synchronization_id: string;
+    status: string;
+    created_at: string;
 }
 
 /** A machine-to-machine client allowed to use the client-credentials grant. */
 export interface EmulatorClient {
-  client_id: string;
-  client_secret: string;
-  scopes: string[];
+    client_id: string;
+    client_secret: string;
+    scopes: string[];
 }
 
 /** A Management API access token; static seed tokens have no expiry. */
 export interface AccessToken {
-  token: string;
-  scopes: string[];
-  expires_at?: number;
+    token: string;
+    scopes: string[];
+    expires_at?: number;
 }
 
 /** The emulator's whole tenant; tests mutate it directly, as a person in the dashboard would. */
 export interface EmulatorState {
-  tenant: string;
-  clients: EmulatorClient[];
-  tokens: AccessToken[];
-  connections: Record<string, Connection>;
-  scimConfigurations: Record<string, ScimConfiguration>;
-  scimTokens: Record<string, ScimToken[]>;
-  directoryProvisionings: Record<string, DirectoryProvisioning>;
-  synchronizations: Record<string, Synchronization[]>;
-  directoryProvisioningEnabled: boolean;
+    tenant: string;
+    clients: EmulatorClient[];
+    tokens: AccessToken[];
+    connections: Record<string, Connection>;
+    scimConfigurations: Record<string, ScimConfiguration>;
+    scimTokens: Record<string, ScimToken[]>;
+    directoryProvisionings: Record<string, DirectoryProvisioning>;
+    synchronizations: Record<string, Synchronization[]>;
+    directoryProvisioningEnabled: boolean;
 }
 
 /** The JSON seed file; configs may leave out fields the API would fill in. */
 export interface Seed {
-  tenant: string;
-  clients?: EmulatorClient[];
-  tokens?: AccessToken[];
-  connections?: Connection[];
-  scim_configurations?: Record<string, Partial<ScimConfiguration>>;
-  directory_provisionings?: Record<string, Partial<DirectoryProvisioning>>;
-  scim_tokens?: Record<string, ScimToken[]>;
-  synchronizations?: Record<string, Synchronization[]>;
-  directory_provisioning_enabled?: boolean;
+    tenant: string;
+    clients?: EmulatorClient[];
+    tokens?: AccessToken[];
+    connections?: Connection[];
+    scim_configurations?: Record<string, Partial<ScimConfiguration>>;
+    directory_provisionings?: Record<string, Partial<DirectoryProvisioning>>;
+    scim_tokens?: Record<string, ScimToken[]>;
+    synchronizations?: Record<string, Synchronization[]>;
+    directory_provisioning_enabled?: boolean;
 }
 
 /** A token-bucket limit: `rate` tokens per second, at most `burst` stored. */
 export interface RateLimit {
-  rate: number;
-  burst: number;
+    rate: number;
+    burst: number;
 }
 
 /**
@@ -129,49 +129,49 @@ export interface RateLimit {
  * `delayMs` and then processes normally. `path` is a RegExp source tested against the path only.
  */
 export interface FaultRule {
-  method?: string;
-  path: string;
-  kind: "status" | "slow" | "drop" | "status-after-processing";
-  status?: number;
-  delayMs?: number;
-  probability?: number;
-  times?: number;
+    method?: string;
+    path: string;
+    kind: "status" | "slow" | "drop" | "status-after-processing";
+    status?: number;
+    delayMs?: number;
+    probability?: number;
+    times?: number;
 }
 
 /** Options for {@link startEmulator}. */
 export interface EmulatorOptions {
-  seed?: Seed | string;
-  port?: number;
-  host?: string;
-  rateLimit?: RateLimit;
-  faults?: FaultRule[];
-  faultSeed?: number;
-  tokenLifetimeSeconds?: number;
-  directoryProvisioningEnabled?: boolean;
-  /** How long a directory synchronization stays "pending" before it completes; default 2000 ms. */
-  synchronizationDurationMs?: number;
+    seed?: Seed | string;
+    port?: number;
+    host?: string;
+    rateLimit?: RateLimit;
+    faults?: FaultRule[];
+    faultSeed?: number;
+    tokenLifetimeSeconds?: number;
+    directoryProvisioningEnabled?: boolean;
+    /** How long a directory synchronization stays "pending" before it completes; default 2000 ms. */
+    synchronizationDurationMs?: number;
 }
 
 /** One request as the emulator saw it; `status` is 0 for dropped connections. */
 export interface JournalEntry {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  body: unknown;
-  status: number;
-  at: number;
-  fault?: string;
+    method: string;
+    path: string;
+    query: Record<string, string>;
+    body: unknown;
+    status: number;
+    at: number;
+    fault?: string;
 }
 
 /** A running emulator and the handles tests use to steer it. */
 export interface RunningEmulator {
-  url: string;
-  domain: string;
-  port: number;
-  state: EmulatorState;
-  journal: JournalEntry[];
-  clearJournal(): void;
-  setRateLimit(limit: RateLimit | undefined): void;
-  setFaults(faults: FaultRule[], faultSeed?: number): void;
-  close(): Promise<void>;
+    url: string;
+    domain: string;
+    port: number;
+    state: EmulatorState;
+    journal: JournalEntry[];
+    clearJournal(): void;
+    setRateLimit(limit: RateLimit | undefined): void;
+    setFaults(faults: FaultRule[], faultSeed?: number): void;
+    close(): Promise<void>;
 }

@@ -92,7 +92,19 @@ async function main(): Promise<void> {
     if (args.out !== undefined) {
         const file = path.resolve(ROOT, args.out);
         const command = ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" ");
-        writeFileSync(file, markdown({ command, environment: `${environment()}; ${code}`, totalSeconds, rows, skipped, k: args.k, replay, findings: keptFindings(file) }));
+        writeFileSync(
+            file,
+            markdown({
+                command,
+                environment: `${environment()}; ${code}`,
+                totalSeconds,
+                rows,
+                skipped,
+                k: args.k,
+                replay,
+                findings: keptFindings(file),
+            }),
+        );
         console.log(`\nWrote ${path.relative(ROOT, file)}`);
     }
     const bad = rows.filter((r) => r.check !== "" || r.failures > 0);

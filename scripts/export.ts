@@ -43,12 +43,23 @@ export function parseArgs(argv: readonly string[]): ExportArgs {
         if (a === "--stack") args.stack = value();
         else if (a === "--write") args.write = true;
         else if (a === "--non-default") args.nonDefault = true;
-        else if (a === "--strategy") args.strategies = value().split(",").map((s) => s.trim()).filter(Boolean);
+        else if (a === "--strategy")
+            args.strategies = value()
+                .split(",")
+                .map((s) => s.trim())
+                .filter(Boolean);
         else if (a === "--stacks-dir") args.stacksDir = path.resolve(value());
         else if (a === "--name") {
             const v = value();
             const re = /^\/(.*)\/$/.exec(v);
-            args.name = re ? new RegExp(re[1]) : new RegExp(`^${v.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+            args.name = re
+                ? new RegExp(re[1])
+                : new RegExp(
+                      `^${v
+                          .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+                          .replace(/\*/g, ".*")
+                          .replace(/\?/g, ".")}$`,
+                  );
         } else throw new Error(`unknown argument ${a} (allowed: --stack, --write, --strategy, --name, --non-default, --stacks-dir)`);
     }
     if (args.stack === "") throw new Error("--stack <name> is required (e.g. --stack dev)");
@@ -63,15 +74,23 @@ function stackValue(config: Record<string, unknown>, key: string, stack: string)
     try {
         const bin = toolchainBin({ build: false });
         if (bin === undefined) throw new Error("no Pulumi CLI");
-        return execFileSync(path.join(bin, "pulumi"), ["config", "get", key, "--stack", stack], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+        return execFileSync(path.join(bin, "pulumi"), ["config", "get", key, "--stack", stack], {
+            cwd: ROOT,
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "ignore"],
+        }).trim();
     } catch {
-        throw new Error(`${key} is encrypted in Pulumi.${stack}.yaml and could not be decrypted: set the matching AUTH0_* variable, or log in to the stack's backend and set PULUMI_CONFIG_PASSPHRASE`);
+        throw new Error(
+            `${key} is encrypted in Pulumi.${stack}.yaml and could not be decrypted: set the matching AUTH0_* variable, or log in to the stack's backend and set PULUMI_CONFIG_PASSPHRASE`,
+        );
     }
 }
 
 function configure(args: ExportArgs): void {
     const file = path.join(args.stacksDir, `Pulumi.${args.stack}.yaml`);
-    const config = existsSync(file) ? ((parse(readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {}) : {};
+    const config = existsSync(file)
+        ? ((parse(readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {})
+        : {};
     const env = process.env;
     const pick = (envName: string, key: string) => env[envName] || stackValue(config, key, args.stack);
     const clientId = pick("AUTH0_CLIENT_ID", "auth0:clientId");
@@ -85,7 +104,10 @@ function configure(args: ExportArgs): void {
 }
 
 /** Runs the export; returns what it printed or wrote, for tests. */
-export async function runExport(argv: readonly string[], log: (s: string) => void = (s) => process.stderr.write(`${s}\n`)): Promise<string> {
+export async function runExport(
+    argv: readonly string[],
+    log: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
+): Promise<string> {
     const args = parseArgs(argv);
     configure(args);
     const keep = (c: Connection) => (!args.strategies || args.strategies.includes(c.strategy)) && (!args.name || args.name.test(c.name));

@@ -8,9 +8,8 @@
 set -euo pipefail
 
 VERSION="${PULUMI_TOOLCHAIN_VERSION:-v3.259.0}"
-# The language host has no tags of its own; this pseudo-version is the commit tagged pkg/v3.259.0.
-LANGHOST_VERSION="${PULUMI_LANGHOST_VERSION:-v3.0.0-20260820084410-a05d88f24d05}"
-LANGHOST_FALLBACK="v3.0.0-20260819165155-0ac56e876614"
+# The last sdk/v3 release that still contains the Node.js language host package.
+LANGHOST_SDK_VERSION="v3.68.0"
 MIN_VERSION="3.200.0"
 CACHE_ROOT="${AUTH0_SYNC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/auth0-connection-sync}"
 BIN="$CACHE_ROOT/pulumi-$VERSION/bin"
@@ -36,35 +35,44 @@ SH
   chmod +x "$1/pulumi-resource-pulumi-nodejs"
 }
 
-# 1. A pulumi on PATH that is new enough, with a language host beside it.
+# 1. A full Pulumi install on PATH (CLI and Node.js language host side by side), new enough.
+#    Its own directory is never written to, and neither is our versioned cache: the dynamic-provider
+#    host goes beside links in a directory named after that install's version.
 if command -v pulumi >/dev/null 2>&1; then
   have="$(pulumi version 2>/dev/null | sed 's/^v//' || true)"
   dir="$(dirname "$(command -v pulumi)")"
-  if [ -n "$have" ] && version_ge "$have" "$MIN_VERSION"; then
+  if [ -n "$have" ] && version_ge "$have" "$MIN_VERSION" && [ -x "$dir/pulumi-language-nodejs" ]; then
     log "using pulumi $have from $dir"
     if [ -x "$dir/pulumi-resource-pulumi-nodejs" ]; then echo "$dir"; exit 0; fi
-    # Put our dynamic-provider host beside a link to that CLI, so one bin/ holds both.
-    mkdir -p "$BIN"; ln -sf "$(command -v pulumi)" "$BIN/pulumi"; write_dynamic_host "$BIN"
-    echo "$BIN"
+    shim="$CACHE_ROOT/path-pulumi-$have/bin"
+    mkdir -p "$shim"
+    ln -sfn "$dir/pulumi" "$shim/pulumi"
+    ln -sfn "$dir/pulumi-language-nodejs" "$shim/pulumi-language-nodejs"
+    write_dynamic_host "$shim"
+    echo "$shim"
     exit 0
   fi
 fi
 
-# 2. The cached build.
-if [ -x "$BIN/pulumi" ] && { [ -x "$BIN/pulumi-language-nodejs" ] || [ -f "$BIN/.langhost-unavailable" ]; }; then
+# 2. The cached build (a real CLI binary and a language host).
+if [ -x "$BIN/pulumi" ] && [ ! -L "$BIN/pulumi" ] && [ -x "$BIN/pulumi-language-nodejs" ]; then
   write_dynamic_host "$BIN"
   log "using cached build in $BIN"
   echo "$BIN"
   exit 0
 fi
+# A link left in the cache by earlier versions of this script points at another install: drop it.
+[ -L "$BIN/pulumi" ] && rm -f "$BIN/pulumi"
 
 # 3. Build from Go modules (unless the caller only wants to know).
 if [ "${1:-}" = "--no-build" ]; then
-  log "no cached toolchain in $BIN and no usable pulumi on PATH"
+  if [ -x "$BIN/pulumi" ]; then log "the cache in $BIN has the CLI but no Node.js language host; run without --no-build"
+  else log "no cached toolchain in $BIN and no usable pulumi on PATH"; fi
   exit 1
 fi
 if ! command -v go >/dev/null 2>&1; then
-  log "no usable pulumi on PATH and no Go toolchain to build one."
+  if [ -x "$BIN/pulumi" ]; then log "the cache in $BIN has the CLI but lacks the Node.js language host, and there is no Go toolchain to build it."
+  else log "no usable pulumi on PATH and no Go toolchain to build one."; fi
   log "Install the Pulumi CLI (>= $MIN_VERSION, with pulumi-language-nodejs beside it) or Go >= 1.24."
   exit 1
 fi
@@ -103,41 +111,39 @@ GO
 }
 
 build_langhost() {
-  local v="$1" w="$CACHE_ROOT/build/langhost-$1"
+  # The Node.js language host is not served as its own module, but releases of sdk/v3 up to v3.68.0
+  # still carry it as a package. Its own throwaway module must require only sdk/v3 (requiring pkg/v3
+  # too raises sdk/v3 past v3.68.0, where the package is gone).
+  local v="$LANGHOST_SDK_VERSION" w="$CACHE_ROOT/build/langhost-sdk-$LANGHOST_SDK_VERSION"
   mkdir -p "$w"
   cat > "$w/go.mod" <<GOMOD
 module local/pulumi-langhost-build
 
 go 1.24
 
-require (
-	github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 $v
-	github.com/pulumi/pulumi/pkg/v3 $VERSION
-	github.com/pulumi/pulumi/sdk/v3 $VERSION
-)
-
-replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
+require github.com/pulumi/pulumi/sdk/v3 $v
 GOMOD
   cat > "$w/tools.go" <<'GO'
 //go:build tools
 
 package tools
 
-import _ "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3"
+import _ "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs"
 GO
-  log "resolving Node.js language host $v"
-  (cd "$w" && go get "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3@$v" >&2) || return 1
-  log "building Node.js language host"
-  (cd "$w" && go build -trimpath -tags osusergo,grpcnotrace -ldflags "$LDFLAGS" -o "$BIN/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 >&2)
+  log "resolving Node.js language host (sdk/v3 $v)"
+  (cd "$w" && go mod tidy >&2) || return 1
+  log "building Node.js language host (about 40 s)"
+  # A real file beside pulumi (not a symlink), or every run warns about a host found on PATH.
+  (cd "$w" && go build -trimpath -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$v" \
+    -o "$BIN/pulumi-language-nodejs.tmp" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs >&2) || return 1
+  mv -f "$BIN/pulumi-language-nodejs.tmp" "$BIN/pulumi-language-nodejs"
 }
 
 [ -x "$BIN/pulumi" ] || build_cli
+# Caches from earlier versions were marked "language host unavailable": build it now.
+rm -f "$BIN/.langhost-unavailable"
 if [ ! -x "$BIN/pulumi-language-nodejs" ]; then
-  # Not fatal: Automation API inline programs (our tests and `npm start`) run the program in our
-  # own Node process and need only the CLI and the dynamic-provider host. The proxy has refused
-  # this module (403 "not available") on every machine we tried.
-  build_langhost "$LANGHOST_VERSION" || build_langhost "$LANGHOST_FALLBACK" ||
-    { touch "$BIN/.langhost-unavailable"; log "Node.js language host unavailable from the Go module proxy; plain \`pulumi up\` of a project directory will not work, Automation API inline programs will"; }
+  build_langhost || { log "could not build the Node.js language host; see the log above"; exit 1; }
 fi
 write_dynamic_host "$BIN"
 log "pulumi $("$BIN/pulumi" version) ready in $BIN"

@@ -33,7 +33,10 @@ function pct(xs: number[], p: number): number {
 
 async function measure(emu: RunningEmulator, label: string, paired: boolean): Promise<Result> {
     resetProcessState();
-    const api: Auth0Api = createApi({ host: emu.domain, timeoutMs: 30_000, kind: "token", token: "local-admin-token" }, { pairReadModifyWrite: paired });
+    const api: Auth0Api = createApi(
+        { host: emu.domain, timeoutMs: 30_000, kind: "token", token: "local-admin-token" },
+        { pairReadModifyWrite: paired },
+    );
     const ids = Object.keys(emu.state.connections).filter((id) => id !== TARGET);
     let stop = false;
     // Other resources of the same stack keep the bucket busy.
@@ -73,7 +76,10 @@ async function measure(emu: RunningEmulator, label: string, paired: boolean): Pr
 async function main(): Promise<void> {
     const emu = await startEmulator({ rateLimit: { rate: 2, burst: 2 } });
     try {
-        const results = [await measure(emu, "GET and PATCH reserved together (shipped)", true), await measure(emu, "GET and PATCH paced separately", false)];
+        const results = [
+            await measure(emu, "GET and PATCH reserved together (shipped)", true),
+            await measure(emu, "GET and PATCH paced separately", false),
+        ];
         const rows = results.map(
             (r) =>
                 `| ${r.label} | ${r.ops} | ${r.edits} | ${r.lost} (${((100 * r.lost) / r.ops).toFixed(0)}%) | ${pct(r.windows, 0.5)} | ${pct(r.windows, 0.95)} | ${Math.max(...r.windows)} |`,

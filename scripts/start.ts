@@ -52,7 +52,9 @@ async function run(): Promise<void> {
         const changes = Object.entries(pre.changeSummary).filter(([op]) => op !== "same");
         const writes = emu.journal.filter((e) => e.method !== "GET" && e.path.startsWith("/api/v2"));
         console.log(`\nPreview after up: ${changes.length === 0 ? "no changes" : JSON.stringify(pre.changeSummary)}`);
-        console.log(`Emulator saw ${emu.journal.length} requests, ${writes.length} of them writes, ${emu.journal.filter((e) => e.status === 429).length} answered 429.`);
+        console.log(
+            `Emulator saw ${emu.journal.length} requests, ${writes.length} of them writes, ${emu.journal.filter((e) => e.status === 429).length} answered 429.`,
+        );
         if (changes.length > 0) process.exitCode = 1;
     } finally {
         await emu.close();

@@ -110,7 +110,12 @@ async function orAbsent<T>(p: Promise<T>): Promise<T | undefined> {
     try {
         return await p;
     } catch (err) {
-        if (isAuth0ApiError(err) && err.status === 404 && err.errorCode !== "inexistent_connection" && !isUnsupportedStrategy(err, "scim")) {
+        if (
+            isAuth0ApiError(err) &&
+            err.status === 404 &&
+            err.errorCode !== "inexistent_connection" &&
+            !isUnsupportedStrategy(err, "scim")
+        ) {
             return undefined;
         }
         throw err;
@@ -138,7 +143,11 @@ export function createApi(
         async listConnections(query = {}) {
             const out: Connection[] = [];
             await call("GET", "/api/v2/connections", async () => {
-                let page = await sdk.connections.list({ strategy: query.strategy as Management.ConnectionStrategyEnum[] | undefined, name: query.name, take: 100 });
+                let page = await sdk.connections.list({
+                    strategy: query.strategy as Management.ConnectionStrategyEnum[] | undefined,
+                    name: query.name,
+                    take: 100,
+                });
                 out.push(...(page.data as unknown as Connection[]));
                 while (page.hasNextPage()) {
                     page = await page.getNextPage();
@@ -176,26 +185,25 @@ export function createApi(
         updateScimConfig: (id, body) => call("PATCH", `${conn(id)}/scim-configuration`, () => scim.update(id, body)),
         deleteScimConfig: (id) => call("DELETE", `${conn(id)}/scim-configuration`, () => scim.delete(id)),
         getScimDefaultMapping: async (id) =>
-            (await call<{ mapping: ScimMappingItem[] }>("GET", `${conn(id)}/scim-configuration/default-mapping`, () =>
-                scim.getDefaultMapping(id),
-            )).mapping,
-        createScimToken: (id, body) =>
-            call("POST", `${conn(id)}/scim-configuration/tokens`, () => scim.tokens.create(id, body)),
+            (
+                await call<{ mapping: ScimMappingItem[] }>("GET", `${conn(id)}/scim-configuration/default-mapping`, () =>
+                    scim.getDefaultMapping(id),
+                )
+            ).mapping,
+        createScimToken: (id, body) => call("POST", `${conn(id)}/scim-configuration/tokens`, () => scim.tokens.create(id, body)),
         listScimTokens: (id) => call("GET", `${conn(id)}/scim-configuration/tokens`, () => scim.tokens.get(id)),
         deleteScimToken: (id, tokenId) =>
-            call("DELETE", `${conn(id)}/scim-configuration/tokens/${encodeURIComponent(tokenId)}`, () =>
-                scim.tokens.delete(id, tokenId),
-            ),
+            call("DELETE", `${conn(id)}/scim-configuration/tokens/${encodeURIComponent(tokenId)}`, () => scim.tokens.delete(id, tokenId)),
         getDirectoryProvisioning: (id) => orAbsent(call("GET", `${conn(id)}/directory-provisioning`, () => dir.get(id))),
-        createDirectoryProvisioning: (id, body) =>
-            call("POST", `${conn(id)}/directory-provisioning`, () => dir.create(id, body)),
-        updateDirectoryProvisioning: (id, body) =>
-            call("PATCH", `${conn(id)}/directory-provisioning`, () => dir.update(id, body)),
+        createDirectoryProvisioning: (id, body) => call("POST", `${conn(id)}/directory-provisioning`, () => dir.create(id, body)),
+        updateDirectoryProvisioning: (id, body) => call("PATCH", `${conn(id)}/directory-provisioning`, () => dir.update(id, body)),
         deleteDirectoryProvisioning: (id) => call("DELETE", `${conn(id)}/directory-provisioning`, () => dir.delete(id)),
         getDirectoryDefaultMapping: async (id) =>
-            (await call<{ mapping: DirectoryMappingItem[] }>("GET", `${conn(id)}/directory-provisioning/default-mapping`, () =>
-                dir.getDefaultMapping(id),
-            )).mapping,
+            (
+                await call<{ mapping: DirectoryMappingItem[] }>("GET", `${conn(id)}/directory-provisioning/default-mapping`, () =>
+                    dir.getDefaultMapping(id),
+                )
+            ).mapping,
         startSynchronization: (id) =>
             call("POST", `${conn(id)}/directory-provisioning/synchronizations`, () => dir.synchronizations.create(id)),
     };

@@ -37,7 +37,13 @@ export function requireStrategy(conn: Connection, supported: readonly string[], 
  * Turns the API's refusal for the connection's strategy into our message (which names the
  * connection and the strategies that work). Reads the connection only on this failure path.
  */
-export async function refuseUnsupported(api: Auth0Api, connectionId: string, supported: readonly string[], feature: string, cause: unknown): Promise<never> {
+export async function refuseUnsupported(
+    api: Auth0Api,
+    connectionId: string,
+    supported: readonly string[],
+    feature: string,
+    cause: unknown,
+): Promise<never> {
     requireStrategy(await api.getConnection(connectionId), supported, feature);
     throw cause;
 }

@@ -45,7 +45,7 @@ export function optionsWithMode(options: ConnectionOptions, mode: PreviousMode):
             entries.push([k, mode]);
         }
     }
-    if (mode !== "absent" && !Object.prototype.hasOwnProperty.call(options, MODE_KEY)) {
+    if (mode !== "absent" && !Object.hasOwn(options, MODE_KEY)) {
         entries.push([MODE_KEY, mode]);
     }
     return Object.fromEntries(entries);
@@ -70,9 +70,7 @@ function cmp(a: string, b: string): number {
 
 /** Canonical copy of a mapping: fixed key order, pairs sorted. Order carries no meaning for the API. */
 export function canonicalMapping<K extends "scim" | "idp">(items: readonly MappingPair<K>[], other: K): Array<[string, string]> {
-    return items
-        .map((i): [string, string] => [i.auth0, i[other]])
-        .sort((a, b) => (a[0] === b[0] ? cmp(a[1], b[1]) : cmp(a[0], b[0])));
+    return items.map((i): [string, string] => [i.auth0, i[other]]).sort((a, b) => (a[0] === b[0] ? cmp(a[1], b[1]) : cmp(a[0], b[0])));
 }
 
 /** True when two mappings hold the same pairs, whatever their order or key order. */
@@ -86,7 +84,10 @@ export function sameMapping<K extends "scim" | "idp">(a: readonly MappingPair<K>
 }
 
 /** Problems that make a mapping ambiguous: repeated pairs, or two targets for one Auth0 attribute. */
-export function mappingProblems<K extends "scim" | "idp">(items: readonly MappingPair<K>[], other: K): Array<{ index: number; reason: string }> {
+export function mappingProblems<K extends "scim" | "idp">(
+    items: readonly MappingPair<K>[],
+    other: K,
+): Array<{ index: number; reason: string }> {
     const seen = new Map<string, number>();
     const problems: Array<{ index: number; reason: string }> = [];
     items.forEach((item, index) => {

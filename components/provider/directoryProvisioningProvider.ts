@@ -52,10 +52,19 @@ interface Applied {
     mappingChanged: boolean;
 }
 
-async function converge(api: Auth0Api, live: DirectoryProvisioningConfig, inputs: DirectoryProvisioningInputs, adopted: boolean): Promise<Applied> {
+async function converge(
+    api: Auth0Api,
+    live: DirectoryProvisioningConfig,
+    inputs: DirectoryProvisioningInputs,
+    adopted: boolean,
+): Promise<Applied> {
     const patch = directoryPatch(live, await desiredOf(api, inputs, live.strategy));
     if (Object.keys(patch).length === 0) return { config: live, adopted, mappingChanged: false };
-    return { config: await api.updateDirectoryProvisioning(inputs.connectionId, patch), adopted, mappingChanged: patch.mapping !== undefined };
+    return {
+        config: await api.updateDirectoryProvisioning(inputs.connectionId, patch),
+        adopted,
+        mappingChanged: patch.mapping !== undefined,
+    };
 }
 
 /** Looks before it writes, like ScimConfiguration: adopt what exists, POST only when nothing does. */
@@ -128,7 +137,10 @@ export const directoryProvisioningProvider = {
 
     async check(_olds: DirectoryProvisioningInputs, news: DirectoryProvisioningInputs) {
         const { inputs, failures } = checkInputs("DirectoryProvisioning", { ...news });
-        return { inputs: inputs as unknown as DirectoryProvisioningInputs, failures } satisfies pulumi.dynamic.CheckResult<DirectoryProvisioningInputs>;
+        return {
+            inputs: inputs as unknown as DirectoryProvisioningInputs,
+            failures,
+        } satisfies pulumi.dynamic.CheckResult<DirectoryProvisioningInputs>;
     },
 
     async diff(_id: string, olds: DirectoryProvisioningOutputs, news: DirectoryProvisioningInputs) {
@@ -154,7 +166,10 @@ export const directoryProvisioningProvider = {
         const api = getApi();
         const applied = await createOrAdopt(api, inputs);
         const warning = await maybeSynchronize(api, inputs, applied);
-        return { id: inputs.connectionId, outs: outputs(inputs, applied, warning) } satisfies pulumi.dynamic.CreateResult<DirectoryProvisioningOutputs>;
+        return {
+            id: inputs.connectionId,
+            outs: outputs(inputs, applied, warning),
+        } satisfies pulumi.dynamic.CreateResult<DirectoryProvisioningOutputs>;
     },
 
     async update(_id: string, olds: DirectoryProvisioningOutputs, news: DirectoryProvisioningInputs) {
@@ -172,7 +187,8 @@ export const directoryProvisioningProvider = {
         if (live === undefined) return {} satisfies pulumi.dynamic.ReadResult<DirectoryProvisioningOutputs>;
         handOff(handOffKey("directory", api, connectionId), live);
         const isDefault =
-            props?.mapping === undefined && sameMapping(live.mapping, await defaultDirectoryMapping(api, connectionId, live.strategy), "idp");
+            props?.mapping === undefined &&
+            sameMapping(live.mapping, await defaultDirectoryMapping(api, connectionId, live.strategy), "idp");
         const inputs: DirectoryProvisioningInputs = {
             connectionId,
             ...(isDefault ? {} : { mapping: live.mapping.map((m) => ({ auth0: m.auth0, idp: m.idp })) }),
@@ -183,7 +199,11 @@ export const directoryProvisioningProvider = {
             synchronizeOnChange: props?.synchronizeOnChange ?? false,
         };
         const applied: Applied = { config: live, adopted: props?.adopted ?? false, mappingChanged: false };
-        return { id, props: outputs(inputs, applied), inputs: inputs as DirectoryProvisioningOutputs } satisfies pulumi.dynamic.ReadResult<DirectoryProvisioningOutputs>;
+        return {
+            id,
+            props: outputs(inputs, applied),
+            inputs: inputs as DirectoryProvisioningOutputs,
+        } satisfies pulumi.dynamic.ReadResult<DirectoryProvisioningOutputs>;
     },
 
     async delete(_id: string, props: DirectoryProvisioningOutputs) {

@@ -50,11 +50,16 @@ export function loadEntry(cwd: string): EntryModule {
     const source = path.join(root, "components", "provider", "entry.ts");
     try {
         if (fs.existsSync(source)) {
-            if (!require.extensions[".ts"]) (require(require.resolve("ts-node", { paths: [root] })) as TsNode).register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
+            if (!require.extensions[".ts"])
+                (require(require.resolve("ts-node", { paths: [root] })) as TsNode).register({
+                    transpileOnly: true,
+                    project: path.join(root, "tsconfig.json"),
+                });
             file = source;
         }
     } catch {}
-    if (!fs.existsSync(file)) throw new Error(`cannot load the ${PACKAGE_NAME} provider from ${root}: run npm run compile there (no ${file}).`);
+    if (!fs.existsSync(file))
+        throw new Error(`cannot load the ${PACKAGE_NAME} provider from ${root}: run npm run compile there (no ${file}).`);
     return (g[GLOBAL_KEY] = require(file) as EntryModule);
 }
 

@@ -82,8 +82,7 @@ export const profileSyncProvider = {
         const key = handOffKey("profile-sync", api, news.connectionId);
         const conn = takeHandOff<Connection>(key) ?? (await api.getConnection(news.connectionId));
         const live = requireOptions(conn);
-        const changes =
-            !modeSatisfied(live, news.mode) || olds.mode !== news.mode || (olds.onDelete ?? "retain") !== news.onDelete;
+        const changes = !modeSatisfied(live, news.mode) || olds.mode !== news.mode || (olds.onDelete ?? "retain") !== news.onDelete;
         return { changes } satisfies pulumi.dynamic.DiffResult;
     },
 
@@ -117,6 +116,8 @@ export const profileSyncProvider = {
         if ((props.onDelete ?? "retain") !== "restore") {
             return;
         }
-        await unlessGone(getApi().readModifyWriteOptions(props.connectionId, (c) => restorePlan(requireOptions(c), props.previousMode ?? "absent")));
+        await unlessGone(
+            getApi().readModifyWriteOptions(props.connectionId, (c) => restorePlan(requireOptions(c), props.previousMode ?? "absent")),
+        );
     },
 } satisfies pulumi.dynamic.ResourceProvider<ProfileSyncInputs, ProfileSyncOutputs>;

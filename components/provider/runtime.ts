@@ -55,7 +55,14 @@ export function processState(): ProcessState {
     const holder = globalThis as unknown as Record<string, ProcessState | undefined>;
     let state = holder[KEY];
     if (state === undefined) {
-        state = { pacers: new Map(), queues: new Map(), reservations: new Map(), clients: new Map(), cache: new Map(), stats: emptyStats() };
+        state = {
+            pacers: new Map(),
+            queues: new Map(),
+            reservations: new Map(),
+            clients: new Map(),
+            cache: new Map(),
+            stats: emptyStats(),
+        };
         holder[KEY] = state;
     }
     return state;

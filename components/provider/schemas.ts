@@ -27,12 +27,10 @@ export function containsUnknown(v: unknown): boolean {
 }
 
 function connectionId() {
-    return z
-        .string({ error: "must be a connection id string such as con_0123456789abcdef" })
-        .regex(/^con_[A-Za-z0-9]+$/, {
-            error: (iss) =>
-                `must be a connection id such as con_0123456789abcdef (got ${JSON.stringify(iss.input)}); pass the id, not the name`,
-        });
+    return z.string({ error: "must be a connection id string such as con_0123456789abcdef" }).regex(/^con_[A-Za-z0-9]+$/, {
+        error: (iss) =>
+            `must be a connection id such as con_0123456789abcdef (got ${JSON.stringify(iss.input)}); pass the id, not the name`,
+    });
 }
 
 function attr(what: string) {
@@ -69,9 +67,11 @@ function fieldsOf(kind: InputKind): Record<string, z.ZodType> {
             return {
                 connectionId: connectionId(),
                 scopes: z
-                    .array(z.string().regex(/^(get|post|put|patch|delete):(users|groups)$/, {
-                        error: (iss) => `must be one of get|post|put|patch|delete:users|groups (got ${JSON.stringify(iss.input)})`,
-                    }))
+                    .array(
+                        z.string().regex(/^(get|post|put|patch|delete):(users|groups)$/, {
+                            error: (iss) => `must be one of get|post|put|patch|delete:users|groups (got ${JSON.stringify(iss.input)})`,
+                        }),
+                    )
                     .min(1, { error: "must name at least one scope, e.g. get:users" })
                     .refine((s) => new Set(s).size === s.length, { error: "must not repeat a scope" }),
                 tokenLifetime: z

@@ -5,7 +5,16 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { getApi, type Auth0Api } from "./client";
-import { configureProvider, defaultScimMapping, handOff, handOffKey, isUnknown, refuseUnsupported, scimEndpointUrl, takeHandOff } from "./common";
+import {
+    configureProvider,
+    defaultScimMapping,
+    handOff,
+    handOffKey,
+    isUnknown,
+    refuseUnsupported,
+    scimEndpointUrl,
+    takeHandOff,
+} from "./common";
 import { sameMapping, scimDifferences, scimPatchBody, type DesiredScim } from "./diff";
 import { isAuth0ApiError, isUnsupportedStrategy, unlessGone } from "./errors";
 import { checkInputs } from "./schemas";
@@ -65,7 +74,9 @@ async function createOrAdopt(api: Auth0Api, inputs: ScimConfigurationInputs): Pr
     };
     const existing = await api.getScimConfig(inputs.connectionId).catch((err: unknown) =>
         // Other strategies answer 404 "does not support SCIM" here: say which strategies do, before any write.
-        isUnsupportedStrategy(err, "scim") ? refuseUnsupported(api, inputs.connectionId, SCIM_STRATEGIES, "SCIM", err) : Promise.reject(err),
+        isUnsupportedStrategy(err, "scim")
+            ? refuseUnsupported(api, inputs.connectionId, SCIM_STRATEGIES, "SCIM", err)
+            : Promise.reject(err),
     );
     if (existing !== undefined) return adopt(existing, existing.connection_name);
     const body = { user_id_attribute: inputs.userIdAttribute, ...(inputs.mapping ? { mapping: [...inputs.mapping] } : {}) };
@@ -102,7 +113,10 @@ export const scimConfigurationProvider = {
 
     async check(_olds: ScimConfigurationInputs, news: ScimConfigurationInputs) {
         const { inputs, failures } = checkInputs("ScimConfiguration", { ...news });
-        return { inputs: inputs as unknown as ScimConfigurationInputs, failures } satisfies pulumi.dynamic.CheckResult<ScimConfigurationInputs>;
+        return {
+            inputs: inputs as unknown as ScimConfigurationInputs,
+            failures,
+        } satisfies pulumi.dynamic.CheckResult<ScimConfigurationInputs>;
     },
 
     async diff(_id: string, olds: ScimConfigurationOutputs, news: ScimConfigurationInputs) {
@@ -127,14 +141,20 @@ export const scimConfigurationProvider = {
     async create(inputs: ScimConfigurationInputs) {
         const api = getApi();
         const { config, adopted } = await createOrAdopt(api, inputs);
-        return { id: inputs.connectionId, outs: outputs(api, inputs, config, adopted) } satisfies pulumi.dynamic.CreateResult<ScimConfigurationOutputs>;
+        return {
+            id: inputs.connectionId,
+            outs: outputs(api, inputs, config, adopted),
+        } satisfies pulumi.dynamic.CreateResult<ScimConfigurationOutputs>;
     },
 
     async update(_id: string, olds: ScimConfigurationOutputs, news: ScimConfigurationInputs) {
         const api = getApi();
         const live = await api.getScimConfig(news.connectionId);
         // Deleted out of band since the last run: create it again rather than fail.
-        const result = live === undefined ? await createOrAdopt(api, news) : { config: await converge(api, live, news), adopted: olds.adopted ?? false };
+        const result =
+            live === undefined
+                ? await createOrAdopt(api, news)
+                : { config: await converge(api, live, news), adopted: olds.adopted ?? false };
         return { outs: outputs(api, news, result.config, result.adopted) } satisfies pulumi.dynamic.UpdateResult<ScimConfigurationOutputs>;
     },
 
@@ -145,7 +165,8 @@ export const scimConfigurationProvider = {
         if (live === undefined) return {} satisfies pulumi.dynamic.ReadResult<ScimConfigurationOutputs>;
         handOff(handOffKey("scim", api, connectionId), live);
         // Keep "default mapping" as omitted while the live mapping still is the default.
-        const isDefault = props?.mapping === undefined && sameMapping(live.mapping, await defaultScimMapping(api, connectionId, live.strategy), "scim");
+        const isDefault =
+            props?.mapping === undefined && sameMapping(live.mapping, await defaultScimMapping(api, connectionId, live.strategy), "scim");
         const inputs: ScimConfigurationInputs = {
             connectionId,
             userIdAttribute: live.user_id_attribute,

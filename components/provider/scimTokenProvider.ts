@@ -90,7 +90,8 @@ export const scimTokenProvider = {
         } catch (err) {
             if (isAuth0ApiError(err) && (err.status === 0 || err.status >= 500)) {
                 const revoked = await revokeStrays(api, inputs.connectionId, before, inputs.scopes).catch(() => []);
-                const what = revoked.length > 0 ? `the token it created anyway (${revoked.join(", ")}) was revoked` : "no stray token was found";
+                const what =
+                    revoked.length > 0 ? `the token it created anyway (${revoked.join(", ")}) was revoked` : "no stray token was found";
                 throw new Error(`${err.message}; ${what}. Run again to issue the token.`);
             }
             throw err;
@@ -117,7 +118,11 @@ export const scimTokenProvider = {
             scopes: [...token.scopes],
             ...(props.tokenLifetime !== undefined ? { tokenLifetime: props.tokenLifetime } : {}),
         };
-        return { id, props: { ...props, scopes: [...token.scopes] }, inputs: inputs as ScimTokenOutputs } satisfies pulumi.dynamic.ReadResult<ScimTokenOutputs>;
+        return {
+            id,
+            props: { ...props, scopes: [...token.scopes] },
+            inputs: inputs as ScimTokenOutputs,
+        } satisfies pulumi.dynamic.ReadResult<ScimTokenOutputs>;
     },
 
     async delete(id: string, props: ScimTokenOutputs) {

@@ -109,7 +109,11 @@ async function acquire(host: string, count: number, aheadOfQueue = false): Promi
     const ahead = aheadOfQueue ? Promise.resolve() : (queues.get(host) ?? Promise.resolve());
     let done!: () => void;
     const mine = new Promise<void>((resolve) => (done = resolve));
-    if (!aheadOfQueue) queues.set(host, ahead.then(() => mine));
+    if (!aheadOfQueue)
+        queues.set(
+            host,
+            ahead.then(() => mine),
+        );
     await ahead;
     try {
         for (let wait = planReserve(state, Date.now(), count); wait > 0; wait = planReserve(state, Date.now(), count)) {

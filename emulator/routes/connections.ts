@@ -3,82 +3,91 @@ import { isoNow, randomId, randomSecret } from "../ids";
 import { path, requireScope, type Route, type RouteContext, type RouteResult } from "../router";
 import type { Connection, EmulatorState, JsonObject } from "../types";
 import {
-  addStrategyDefaults,
-  checkDirectoryGuard,
-  checkFieldTypes,
-  checkName,
-  checkOptions,
-  CREATABLE_FIELDS,
-  PATCHABLE_FIELDS,
-  rejectUnknownFields,
-  requireObjectBody,
+    addStrategyDefaults,
+    checkDirectoryGuard,
+    checkFieldTypes,
+    checkName,
+    checkOptions,
+    CREATABLE_FIELDS,
+    PATCHABLE_FIELDS,
+    rejectUnknownFields,
+    requireObjectBody,
 } from "./connection-rules";
 
 /** Looks a connection up by id or throws the API's inexistent_connection 404. */
 export function findConnection(state: EmulatorState, id: string): Connection {
-  const connection = Object.prototype.hasOwnProperty.call(state.connections, id) ? state.connections[id] : undefined;
-  if (connection === undefined) throw connectionNotFound();
-  return connection;
+    const connection = Object.hasOwn(state.connections, id) ? state.connections[id] : undefined;
+    if (connection === undefined) throw connectionNotFound();
+    return connection;
 }
 
 interface FieldSelection {
-  fields: string[] | undefined;
-  include: boolean;
+    fields: string[] | undefined;
+    include: boolean;
 }
 
 function fieldSelection(query: URLSearchParams): FieldSelection {
-  const raw = query.get("fields");
-  const fields = raw === null || raw === "" ? undefined : raw.split(",").map((f) => f.trim()).filter((f) => f !== "");
-  return { fields, include: parseBoolean(query, "include_fields", true) };
+    const raw = query.get("fields");
+    const fields =
+        raw === null || raw === ""
+            ? undefined
+            : raw
+                  .split(",")
+                  .map((f) => f.trim())
+                  .filter((f) => f !== "");
+    return { fields, include: parseBoolean(query, "include_fields", true) };
 }
 
 function parseBoolean(query: URLSearchParams, name: string, fallback: boolean): boolean {
-  const raw = query.get(name);
-  if (raw === null) return fallback;
-  if (raw === "true") return true;
-  if (raw === "false") return false;
-  throw queryError(`Expected type boolean but found type string`, name);
+    const raw = query.get(name);
+    if (raw === null) return fallback;
+    if (raw === "true") return true;
+    if (raw === "false") return false;
+    throw queryError(`Expected type boolean but found type string`, name);
 }
 
 function parseInteger(query: URLSearchParams, name: string, fallback: number, min: number, max: number): number {
-  const raw = query.get(name);
-  if (raw === null) return fallback;
-  const value = Number(raw);
-  if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(value)) {
-    throw queryError("Expected type integer but found type string", name);
-  }
-  if (value < min) throw queryError(`Value ${value} is less than minimum ${min}`, name);
-  if (value > max) throw queryError(`Value ${value} is greater than maximum ${max}`, name);
-  return value;
+    const raw = query.get(name);
+    if (raw === null) return fallback;
+    const value = Number(raw);
+    if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(value)) {
+        throw queryError("Expected type integer but found type string", name);
+    }
+    if (value < min) throw queryError(`Value ${value} is less than minimum ${min}`, name);
+    if (value > max) throw queryError(`Value ${value} is greater than maximum ${max}`, name);
+    return value;
 }
 
 /** What a caller may see: `options` needs read:connections_options, and `fields` trims the rest. */
 function render(connection: Connection, scopes: ReadonlySet<string>, selection: FieldSelection): Connection {
-  const out: Connection = { ...connection };
-  if (!scopes.has("read:connections_options")) delete out.options;
-  const { fields, include } = selection;
-  if (fields !== undefined) {
-    for (const key of Object.keys(out)) if (fields.includes(key) !== include) delete out[key];
-  }
-  return out;
+    const out: Connection = { ...connection };
+    if (!scopes.has("read:connections_options")) delete out.options;
+    const { fields, include } = selection;
+    if (fields !== undefined) {
+        for (const key of Object.keys(out)) if (fields.includes(key) !== include) delete out[key];
+    }
+    return out;
 }
 
 function list(ctx: RouteContext): RouteResult {
-  const { query } = ctx;
-  const strategies = query.getAll("strategy").flatMap((s) => s.split(",")).filter((s) => s !== "");
-  const name = query.get("name");
-  const page = parseInteger(query, "page", 0, 0, Number.MAX_SAFE_INTEGER);
-  const perPage = parseInteger(query, "per_page", 50, 0, 100);
-  const totals = parseBoolean(query, "include_totals", false);
-  const selection = fieldSelection(query);
-  const matching = Object.values(ctx.state.connections).filter(
-    (c) => (strategies.length === 0 || strategies.includes(c.strategy)) && (name === null || c.name === name),
-  );
-  if (query.has("from") || query.has("take")) return checkpointPage(ctx, matching, selection);
-  const start = page * perPage;
-  const connections = matching.slice(start, start + perPage).map((c) => render(c, ctx.scopes, selection));
-  if (!totals) return { status: 200, body: connections };
-  return { status: 200, body: { connections, start, limit: perPage, total: matching.length } };
+    const { query } = ctx;
+    const strategies = query
+        .getAll("strategy")
+        .flatMap((s) => s.split(","))
+        .filter((s) => s !== "");
+    const name = query.get("name");
+    const page = parseInteger(query, "page", 0, 0, Number.MAX_SAFE_INTEGER);
+    const perPage = parseInteger(query, "per_page", 50, 0, 100);
+    const totals = parseBoolean(query, "include_totals", false);
+    const selection = fieldSelection(query);
+    const matching = Object.values(ctx.state.connections).filter(
+        (c) => (strategies.length === 0 || strategies.includes(c.strategy)) && (name === null || c.name === name),
+    );
+    if (query.has("from") || query.has("take")) return checkpointPage(ctx, matching, selection);
+    const start = page * perPage;
+    const connections = matching.slice(start, start + perPage).map((c) => render(c, ctx.scopes, selection));
+    if (!totals) return { status: 200, body: connections };
+    return { status: 200, body: { connections, start, limit: perPage, total: matching.length } };
 }
 
 /**
@@ -86,87 +95,87 @@ function list(ctx: RouteContext): RouteResult {
  * cursor present while more results remain.
  */
 function checkpointPage(ctx: RouteContext, matching: Connection[], selection: FieldSelection): RouteResult {
-  const take = parseInteger(ctx.query, "take", 50, 1, 100);
-  const from = ctx.query.get("from");
-  let start = 0;
-  if (from !== null && from !== "") {
-    start = Number.parseInt(Buffer.from(from, "base64url").toString("utf8"), 10);
-    if (!Number.isInteger(start) || start < 0) throw new ApiError(400, "Invalid value for from", "invalid_query_string");
-  }
-  const connections = matching.slice(start, start + take).map((c) => render(c, ctx.scopes, selection));
-  const body: JsonObject = { connections: connections as unknown as JsonObject[] };
-  if (start + take < matching.length) body.next = Buffer.from(String(start + take), "utf8").toString("base64url");
-  return { status: 200, body };
+    const take = parseInteger(ctx.query, "take", 50, 1, 100);
+    const from = ctx.query.get("from");
+    let start = 0;
+    if (from !== null && from !== "") {
+        start = Number.parseInt(Buffer.from(from, "base64url").toString("utf8"), 10);
+        if (!Number.isInteger(start) || start < 0) throw new ApiError(400, "Invalid value for from", "invalid_query_string");
+    }
+    const connections = matching.slice(start, start + take).map((c) => render(c, ctx.scopes, selection));
+    const body: JsonObject = { connections: connections as unknown as JsonObject[] };
+    if (start + take < matching.length) body.next = Buffer.from(String(start + take), "utf8").toString("base64url");
+    return { status: 200, body };
 }
 
 function getOne(ctx: RouteContext): RouteResult {
-  const connection = findConnection(ctx.state, ctx.params.id);
-  return { status: 200, body: render(connection, ctx.scopes, fieldSelection(ctx.query)) };
+    const connection = findConnection(ctx.state, ctx.params.id);
+    return { status: 200, body: render(connection, ctx.scopes, fieldSelection(ctx.query)) };
 }
 
 function create(ctx: RouteContext): RouteResult {
-  const body = requireObjectBody(ctx.body);
-  rejectUnknownFields(body, CREATABLE_FIELDS);
-  const name = checkName(body.name);
-  if (body.strategy === undefined) throw payloadError("Missing required property: strategy");
-  if (typeof body.strategy !== "string" || body.strategy === "") {
-    throw payloadError(`Expected type string but found type ${jsonType(body.strategy)}`, "strategy");
-  }
-  checkFieldTypes(body);
-  const strategy = body.strategy;
-  const options = structuredClone((body.options ?? {}) as JsonObject);
-  checkOptions(strategy, options);
-  if (Object.values(ctx.state.connections).some((c) => c.name === name)) {
-    throw new ApiError(409, "A connection with the same name already exists", "connection_conflict");
-  }
-  const id = randomId("con_");
-  const connection: Connection = {
-    id,
-    options: addStrategyDefaults(strategy, options),
-    strategy,
-    name,
-    is_domain_connection: false,
-    realms: [name],
-    enabled_clients: [],
-  };
-  for (const key of PATCHABLE_FIELDS) {
-    if (key !== "options" && body[key] !== undefined) connection[key] = structuredClone(body[key]);
-  }
-  if (strategy === "ad") {
-    connection.provisioning_ticket_url = `https://${ctx.state.tenant}.auth0.com/p/ad/${randomSecret(12)}`;
-  }
-  ctx.state.connections[id] = connection;
-  return { status: 201, body: connection };
+    const body = requireObjectBody(ctx.body);
+    rejectUnknownFields(body, CREATABLE_FIELDS);
+    const name = checkName(body.name);
+    if (body.strategy === undefined) throw payloadError("Missing required property: strategy");
+    if (typeof body.strategy !== "string" || body.strategy === "") {
+        throw payloadError(`Expected type string but found type ${jsonType(body.strategy)}`, "strategy");
+    }
+    checkFieldTypes(body);
+    const strategy = body.strategy;
+    const options = structuredClone((body.options ?? {}) as JsonObject);
+    checkOptions(strategy, options);
+    if (Object.values(ctx.state.connections).some((c) => c.name === name)) {
+        throw new ApiError(409, "A connection with the same name already exists", "connection_conflict");
+    }
+    const id = randomId("con_");
+    const connection: Connection = {
+        id,
+        options: addStrategyDefaults(strategy, options),
+        strategy,
+        name,
+        is_domain_connection: false,
+        realms: [name],
+        enabled_clients: [],
+    };
+    for (const key of PATCHABLE_FIELDS) {
+        if (key !== "options" && body[key] !== undefined) connection[key] = structuredClone(body[key]);
+    }
+    if (strategy === "ad") {
+        connection.provisioning_ticket_url = `https://${ctx.state.tenant}.auth0.com/p/ad/${randomSecret(12)}`;
+    }
+    ctx.state.connections[id] = connection;
+    return { status: 201, body: connection };
 }
 
 function update(ctx: RouteContext): RouteResult {
-  const connection = findConnection(ctx.state, ctx.params.id);
-  const body = requireObjectBody(ctx.body);
-  rejectUnknownFields(body, PATCHABLE_FIELDS);
-  checkFieldTypes(body);
-  let options: JsonObject | undefined;
-  if (body.options !== undefined) {
-    requireScope(ctx, "update:connections_options");
-    // Wholesale replace: whatever the caller left out of `options` is gone afterwards.
-    options = structuredClone(body.options as JsonObject);
-    checkOptions(connection.strategy, options);
-    checkDirectoryGuard(ctx.state, connection, options);
-  }
-  for (const key of PATCHABLE_FIELDS) {
-    if (key !== "options" && body[key] !== undefined) connection[key] = structuredClone(body[key]);
-  }
-  if (options !== undefined) connection.options = addStrategyDefaults(connection.strategy, options);
-  return { status: 200, body: connection };
+    const connection = findConnection(ctx.state, ctx.params.id);
+    const body = requireObjectBody(ctx.body);
+    rejectUnknownFields(body, PATCHABLE_FIELDS);
+    checkFieldTypes(body);
+    let options: JsonObject | undefined;
+    if (body.options !== undefined) {
+        requireScope(ctx, "update:connections_options");
+        // Wholesale replace: whatever the caller left out of `options` is gone afterwards.
+        options = structuredClone(body.options as JsonObject);
+        checkOptions(connection.strategy, options);
+        checkDirectoryGuard(ctx.state, connection, options);
+    }
+    for (const key of PATCHABLE_FIELDS) {
+        if (key !== "options" && body[key] !== undefined) connection[key] = structuredClone(body[key]);
+    }
+    if (options !== undefined) connection.options = addStrategyDefaults(connection.strategy, options);
+    return { status: 200, body: connection };
 }
 
 function remove(ctx: RouteContext): RouteResult {
-  const id = findConnection(ctx.state, ctx.params.id).id;
-  delete ctx.state.connections[id];
-  delete ctx.state.scimConfigurations[id];
-  delete ctx.state.scimTokens[id];
-  delete ctx.state.directoryProvisionings[id];
-  delete ctx.state.synchronizations[id];
-  return { status: 202, body: { deleted_at: isoNow() } };
+    const id = findConnection(ctx.state, ctx.params.id).id;
+    delete ctx.state.connections[id];
+    delete ctx.state.scimConfigurations[id];
+    delete ctx.state.scimTokens[id];
+    delete ctx.state.directoryProvisionings[id];
+    delete ctx.state.synchronizations[id];
+    return { status: 202, body: { deleted_at: isoNow() } };
 }
 
 const ONE = path("/api/v2/connections/:id");
@@ -174,9 +183,9 @@ const ALL = path("/api/v2/connections");
 
 /** /api/v2/connections and /api/v2/connections/{id}. */
 export const connectionRoutes: Route[] = [
-  { method: "GET", pattern: ALL, scope: "read:connections", authenticated: true, handle: list },
-  { method: "POST", pattern: ALL, scope: "create:connections", authenticated: true, handle: create },
-  { method: "GET", pattern: ONE, scope: "read:connections", authenticated: true, handle: getOne },
-  { method: "PATCH", pattern: ONE, scope: "update:connections", authenticated: true, handle: update },
-  { method: "DELETE", pattern: ONE, scope: "delete:connections", authenticated: true, handle: remove },
+    { method: "GET", pattern: ALL, scope: "read:connections", authenticated: true, handle: list },
+    { method: "POST", pattern: ALL, scope: "create:connections", authenticated: true, handle: create },
+    { method: "GET", pattern: ONE, scope: "read:connections", authenticated: true, handle: getOne },
+    { method: "PATCH", pattern: ONE, scope: "update:connections", authenticated: true, handle: update },
+    { method: "DELETE", pattern: ONE, scope: "delete:connections", authenticated: true, handle: remove },
 ];

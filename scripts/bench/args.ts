@@ -42,7 +42,8 @@ export const USAGE = `npm run bench -- [flags]
 
 function positiveInt(flag: string, raw: string | undefined): number {
     const n = Number(raw);
-    if (raw === undefined || !Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive whole number (got ${raw ?? "nothing"})\n${USAGE}`);
+    if (raw === undefined || !Number.isInteger(n) || n < 1)
+        throw new Error(`${flag} needs a positive whole number (got ${raw ?? "nothing"})\n${USAGE}`);
     return n;
 }
 
@@ -60,7 +61,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     let timelineDir: string | undefined;
     let out: string | undefined = "docs/benchmarks.md";
     for (let i = 0; i < argv.length; i++) {
-        const [flag, inline] = argv[i].includes("=") ? [argv[i].slice(0, argv[i].indexOf("=")), argv[i].slice(argv[i].indexOf("=") + 1)] : [argv[i], undefined];
+        const [flag, inline] = argv[i].includes("=")
+            ? [argv[i].slice(0, argv[i].indexOf("=")), argv[i].slice(argv[i].indexOf("=") + 1)]
+            : [argv[i], undefined];
         const value = () => inline ?? argv[++i];
         switch (flag) {
             case "--sizes":
@@ -69,7 +72,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
             case "--limits": {
                 const names = (value() ?? "").split(",").map((s) => s.trim());
                 const bad = names.filter((n) => n !== "free" && n !== "enterprise");
-                if (bad.length > 0 || names.length === 0) throw new Error(`--limits takes free and/or enterprise (got ${bad.join(",")})\n${USAGE}`);
+                if (bad.length > 0 || names.length === 0)
+                    throw new Error(`--limits takes free and/or enterprise (got ${bad.join(",")})\n${USAGE}`);
                 limits = names as LimitName[];
                 break;
             }
@@ -112,7 +116,19 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
                 throw new Error(`unknown flag ${flag}\n${USAGE}`);
         }
     }
-    return { sizes: [...new Set(sizes)].sort((a, b) => a - b), limits, direct, engine, k, freeMax, engineMax, parallel, skipCheckpoints, timelineDir, out };
+    return {
+        sizes: [...new Set(sizes)].sort((a, b) => a - b),
+        limits,
+        direct,
+        engine,
+        k,
+        freeMax,
+        engineMax,
+        parallel,
+        skipCheckpoints,
+        timelineDir,
+        out,
+    };
 }
 
 /** One thing to measure. */

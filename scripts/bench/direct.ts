@@ -45,7 +45,12 @@ const PROVIDERS: Record<Kind, DriverProvider<Record<string, unknown>, Record<str
 };
 
 /** What ConnectionSync would pass each child, before `check` fills in defaults. */
-function rawInputs(d: DeclaredConnection): { ps: Record<string, unknown>; scim?: Record<string, unknown>; tokens: Record<string, unknown>[]; dir?: Record<string, unknown> } {
+function rawInputs(d: DeclaredConnection): {
+    ps: Record<string, unknown>;
+    scim?: Record<string, unknown>;
+    tokens: Record<string, unknown>[];
+    dir?: Record<string, unknown>;
+} {
     const { tokens, ...scim } = d.scim ?? { tokens: [] };
     return {
         ps: { connectionId: d.id, mode: d.mode },
@@ -85,7 +90,9 @@ class OpLog {
     }
 
     summary(): string {
-        return Object.entries(this.steps).map(([k, v]) => `${k} ${v}`).join(", ");
+        return Object.entries(this.steps)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(", ");
     }
 }
 
@@ -100,7 +107,13 @@ async function createOne(kind: Kind, raw: Record<string, unknown>, log: OpLog): 
 }
 
 /** check + diff, and when `apply` an update (or a replacement, for what cannot be updated). */
-async function converge(kind: Kind, held: Held | undefined, raw: Record<string, unknown> | undefined, apply: boolean, log: OpLog): Promise<Held | undefined> {
+async function converge(
+    kind: Kind,
+    held: Held | undefined,
+    raw: Record<string, unknown> | undefined,
+    apply: boolean,
+    log: OpLog,
+): Promise<Held | undefined> {
     if (held === undefined || raw === undefined) return held;
     const p = PROVIDERS[kind];
     const next = await log.attempt(`${apply ? "up" : "preview"} ${kind}`, async () => {
@@ -157,10 +170,13 @@ async function runOp(op: OpName, managed: Managed[], log: OpLog): Promise<void> 
             await Promise.all([
                 (async () => {
                     if (raw.scim === undefined) return;
-                    m.scim = op === "create" ? await createOne("scim", raw.scim, log) : await converge("scim", m.scim, raw.scim, apply, log);
+                    m.scim =
+                        op === "create" ? await createOne("scim", raw.scim, log) : await converge("scim", m.scim, raw.scim, apply, log);
                     if (m.scim === undefined) return;
                     const tokens = await Promise.all(
-                        raw.tokens.map((t, i) => (op === "create" ? createOne("token", t, log) : converge("token", m.tokens[i], t, apply, log))),
+                        raw.tokens.map((t, i) =>
+                            op === "create" ? createOne("token", t, log) : converge("token", m.tokens[i], t, apply, log),
+                        ),
                     );
                     m.tokens = tokens.filter((t): t is Held => t !== undefined);
                 })(),
@@ -174,14 +190,20 @@ async function runOp(op: OpName, managed: Managed[], log: OpLog): Promise<void> 
 }
 
 /** Runs the five operations for one size and limit on a fresh tenant and returns one row each. */
-export async function runDirect(emu: EmulatorProxy, size: number, limitName: LimitName, k: number, opts: { timelineDir?: string } = {}): Promise<OpResult[]> {
+export async function runDirect(
+    emu: EmulatorProxy,
+    size: number,
+    limitName: LimitName,
+    k: number,
+    opts: { timelineDir?: string } = {},
+): Promise<OpResult[]> {
     const limit = LIMITS[limitName];
     const shape = shapeOf(size);
     const managed: Managed[] = declaredConnections(size).map((decl) => ({ decl, tokens: [] }));
     const host = new URL(emu.url).host;
     const results: OpResult[] = [];
     for (const op of OPS) {
-        if (op === "change") managed.slice(0, k).forEach((m) => (m.decl = { ...m.decl, mode: CHANGED_MODE }));
+        if (op === "change") for (const m of managed.slice(0, k)) m.decl = { ...m.decl, mode: CHANGED_MODE };
         // A new provider process per command: no pacer, no cached token, no cached default mappings.
         resetProcessState();
         storeSettings({ domain: emu.url, clientId: "local-client", clientSecret: "local-secret" });
@@ -215,7 +237,12 @@ export async function runDirect(emu: EmulatorProxy, size: number, limitName: Lim
             wallMs,
             providerCpuUs: cpu.user + cpu.system,
             pacerRate: { final: finalRate, max: Math.max(maxRate, finalRate) },
-            transport: { requests: stats.requests, rateLimited: stats.rateLimited, retries: stats.retries, tokenRequests: stats.tokenRequests },
+            transport: {
+                requests: stats.requests,
+                rateLimited: stats.rateLimited,
+                retries: stats.retries,
+                tokenRequests: stats.tokenRequests,
+            },
             steps: log.summary(),
             check: checkTenant(await emu.summary(), size, op === "change" || op === "refresh" ? k : 0),
         });

@@ -41,7 +41,9 @@ export interface HostRequest {
 }
 
 /** A reply over IPC. */
-export type HostReply = { readonly id: number; readonly ok: true; readonly value: HostCalls[keyof HostCalls]["result"] } | { readonly id: number; readonly ok: false; readonly error: string };
+export type HostReply =
+    | { readonly id: number; readonly ok: true; readonly value: HostCalls[keyof HostCalls]["result"] }
+    | { readonly id: number; readonly ok: false; readonly error: string };
 
 let emu: RunningEmulator | undefined;
 
@@ -93,7 +95,8 @@ if (process.send !== undefined) {
     process.on("message", (msg: HostRequest) => {
         handle(msg).then(
             (value) => process.send?.({ id: msg.id, ok: true, value } satisfies HostReply),
-            (err: unknown) => process.send?.({ id: msg.id, ok: false, error: err instanceof Error ? err.message : String(err) } satisfies HostReply),
+            (err: unknown) =>
+                process.send?.({ id: msg.id, ok: false, error: err instanceof Error ? err.message : String(err) } satisfies HostReply),
         );
     });
     // An orphaned host must not keep a port open after the benchmark dies.

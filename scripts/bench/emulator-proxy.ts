@@ -7,7 +7,10 @@ import type { HostCalls, HostReply, HostRequest, TenantSummary, WireEntry } from
 /** A running emulator in another process. */
 export class EmulatorProxy {
     private next = 1;
-    private readonly pending = new Map<number, { resolve: (v: HostCalls[keyof HostCalls]["result"]) => void; reject: (e: Error) => void }>();
+    private readonly pending = new Map<
+        number,
+        { resolve: (v: HostCalls[keyof HostCalls]["result"]) => void; reject: (e: Error) => void }
+    >();
 
     private baseUrl = "";
 

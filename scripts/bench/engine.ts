@@ -4,7 +4,18 @@
  * taken there: a copy of the toolchain's bin/ whose `pulumi-resource-pulumi-nodejs` preloads a
  * probe that writes `process.cpuUsage()` when the process ends.
  */
-import { chmodSync, copyFileSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import {
+    chmodSync,
+    copyFileSync,
+    linkSync,
+    mkdirSync,
+    mkdtempSync,
+    readdirSync,
+    readFileSync,
+    readlinkSync,
+    rmSync,
+    writeFileSync,
+} from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
@@ -133,7 +144,13 @@ export function engineAvailable(): boolean {
 }
 
 /** Runs the five operations through the engine for one size and limit on a fresh tenant. */
-export async function runEngine(emu: EmulatorProxy, size: number, limitName: LimitName, k: number, opts: EngineRunOptions = {}): Promise<OpResult[]> {
+export async function runEngine(
+    emu: EmulatorProxy,
+    size: number,
+    limitName: LimitName,
+    k: number,
+    opts: EngineRunOptions = {},
+): Promise<OpResult[]> {
     const realBin = pulumiBin();
     if (realBin === undefined) throw new Error("no Pulumi engine: run `npm run toolchain` first");
     const probe = probeBin(realBin);
@@ -172,7 +189,9 @@ export async function runEngine(emu: EmulatorProxy, size: number, limitName: Lim
                 steps = await runOp(op, t.stack, common);
             } catch (err) {
                 failures = Math.max(failures, 1);
-                samples.push(`${op} failed: ${err instanceof Error ? err.message.split("\n").slice(-4).join(" ") : String(err)}`.slice(0, 400));
+                samples.push(
+                    `${op} failed: ${err instanceof Error ? err.message.split("\n").slice(-4).join(" ") : String(err)}`.slice(0, 400),
+                );
             }
             const wallMs = performance.now() - t0;
             const cpu = process.cpuUsage(cpu0);

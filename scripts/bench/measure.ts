@@ -54,9 +54,7 @@ export interface JournalCounts {
 
 /** The route of a path with its ids blanked: `/api/v2/connections/:id/scim-configuration`. */
 export function routeOf(path: string): string {
-    return path
-        .replace(/\/connections\/[^/]+/, "/connections/:id")
-        .replace(/\/tokens\/[^/]+$/, "/tokens/:token");
+    return path.replace(/\/connections\/[^/]+/, "/connections/:id").replace(/\/tokens\/[^/]+$/, "/tokens/:token");
 }
 
 /** Counts one operation's journal. */
@@ -127,7 +125,12 @@ export interface OpResult {
     /** Direct runs: the pacer's refill-rate estimate (requests/s) at the end and at its highest. */
     readonly pacerRate?: { readonly final: number; readonly max: number };
     /** Direct runs: what the transport counted (retries after 429 included). */
-    readonly transport?: { readonly requests: number; readonly rateLimited: number; readonly retries: number; readonly tokenRequests: number };
+    readonly transport?: {
+        readonly requests: number;
+        readonly rateLimited: number;
+        readonly retries: number;
+        readonly tokenRequests: number;
+    };
     /** What the engine or the direct driver reported doing, e.g. `same 275`. */
     readonly steps: string;
     /** Empty when the tenant ended in the expected state; otherwise what was wrong. */

@@ -55,7 +55,11 @@ class Clock {
  * Sends `requests` through `senders` concurrent loops shaped like the transport's: ask the pacer,
  * sleep what it says, send, fold the answer in, and repeat after a 429.
  */
-export function replay(limit: RateLimit, requests: number, opts: { senders?: number; rttMs?: number; jitterMs?: number; startMs?: number } = {}): ReplayResult {
+export function replay(
+    limit: RateLimit,
+    requests: number,
+    opts: { senders?: number; rttMs?: number; jitterMs?: number; startMs?: number } = {},
+): ReplayResult {
     const senders = opts.senders ?? 64;
     const rtt = opts.rttMs ?? 4;
     // Timers fire late and round trips vary on a busy machine; a fixed-seed LCG keeps replays repeatable.

@@ -12,7 +12,9 @@ const FINDINGS_BEGIN = "<!-- findings:begin -->";
 const FINDINGS_END = "<!-- findings:end -->";
 
 function table(header: string[], rows: string[][]): string {
-    return [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+    return [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join(
+        "\n",
+    );
 }
 
 const s1 = (ms: number) => (ms / 1000).toFixed(1);
@@ -21,7 +23,23 @@ const over = (got: number, floor: number) => (got > floor ? ` **+${got - floor}*
 /** The main table: one row per measured operation. */
 export function resultsTable(rows: readonly OpResult[]): string {
     return table(
-        ["N", "settings", "limit", "run", "operation", "reads (floor ≤)", "writes (floor =)", "/oauth/token", "429s in journal", "failures", "wall s", "API span s", "floor s", "wall ÷ floor", "CPU ms / setting"],
+        [
+            "N",
+            "settings",
+            "limit",
+            "run",
+            "operation",
+            "reads (floor ≤)",
+            "writes (floor =)",
+            "/oauth/token",
+            "429s in journal",
+            "failures",
+            "wall s",
+            "API span s",
+            "floor s",
+            "wall ÷ floor",
+            "CPU ms / setting",
+        ],
         rows.map((r) => {
             const c = r.counts;
             const floor = floorSeconds(c.reads + c.writes, LIMITS[r.limitName]);
@@ -60,16 +78,42 @@ export function floorsTable(skipped: ReadonlyArray<Combo & { reason: string }>, 
         const kk = Math.min(k, s.size);
         for (const o of OPS) {
             const requests = shape.resources + writeFloor(o, shape.createWrites, kk);
-            rows.push([String(s.size), String(shape.resources), s.limit, s.mode, o === "change" ? `up, k=${kk} changed` : OP_LABELS[o], String(requests), floorSeconds(requests, LIMITS[s.limit]).toFixed(1), s.reason]);
+            rows.push([
+                String(s.size),
+                String(shape.resources),
+                s.limit,
+                s.mode,
+                o === "change" ? `up, k=${kk} changed` : OP_LABELS[o],
+                String(requests),
+                floorSeconds(requests, LIMITS[s.limit]).toFixed(1),
+                s.reason,
+            ]);
         }
     }
-    return table(["N", "settings", "limit", "run", "operation", "floor requests (computed)", "floor s (computed)", "why not measured"], rows);
+    return table(
+        ["N", "settings", "limit", "run", "operation", "floor requests (computed)", "floor s (computed)", "why not measured"],
+        rows,
+    );
 }
 
 /** What each run did besides counting: steps, pacer estimate, retries, CPU of the program, checks. */
 export function detailsTable(rows: readonly OpResult[]): string {
     return table(
-        ["N", "limit", "run", "operation", "steps", "default-mapping reads", "1st→2nd request ms", "pacer rate est. final / max (true)", "transport 429s / retries", "program CPU s", "engine CLI CPU s", "tenant check", "failure samples"],
+        [
+            "N",
+            "limit",
+            "run",
+            "operation",
+            "steps",
+            "default-mapping reads",
+            "1st→2nd request ms",
+            "pacer rate est. final / max (true)",
+            "transport 429s / retries",
+            "program CPU s",
+            "engine CLI CPU s",
+            "tenant check",
+            "failure samples",
+        ],
         rows.map((r) => [
             String(r.size),
             r.limitName,
@@ -97,7 +141,13 @@ export function routesTable(rows: readonly OpResult[]): string {
         const biggest = Math.max(...group.map((r) => r.size));
         for (const r of group.filter((g) => g.size === biggest)) {
             const routes = Object.entries(r.counts.byRoute).sort((a, b) => b[1] - a[1]);
-            out.push([String(r.size), r.limitName, r.mode, op(r), routes.map(([k, v]) => `${v}× ${k.replace("/api/v2/connections/:id", "")}`).join("<br>")]);
+            out.push([
+                String(r.size),
+                r.limitName,
+                r.mode,
+                op(r),
+                routes.map(([k, v]) => `${v}× ${k.replace("/api/v2/connections/:id", "")}`).join("<br>"),
+            ]);
         }
     }
     return table(["N", "limit", "run", "operation", "answered requests by route (`/api/v2/connections/:id` left out)"], out);

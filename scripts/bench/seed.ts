@@ -53,7 +53,12 @@ function connectionId(i: number): string {
 /** A PEM-shaped blob of about `lines` × 64 characters; the emulator stores it, nothing parses it. */
 function fakePem(kind: string, seed: string, lines = 20): string {
     const body: string[] = [];
-    for (let l = 0; l < lines; l++) body.push(Buffer.concat([digest(`${seed}:${l}:a`), digest(`${seed}:${l}:b`)]).toString("base64").slice(0, 64));
+    for (let l = 0; l < lines; l++)
+        body.push(
+            Buffer.concat([digest(`${seed}:${l}:a`), digest(`${seed}:${l}:b`)])
+                .toString("base64")
+                .slice(0, 64),
+        );
     return `-----BEGIN ${kind}-----\n${body.join("\n")}\n-----END ${kind}-----\n`;
 }
 
@@ -87,39 +92,98 @@ function optionsFor(i: number): JsonObject {
     let options: JsonObject;
     if (s === "okta") {
         options = {
-            ...common, domain: `org${i}.okta.example`, client_id: `0oa${digest(`okta${i}`).toString("hex").slice(0, 17)}`, client_secret: fakeSecret(`okta${i}`),
-            issuer: `https://org${i}.okta.example`, authorization_endpoint: `https://org${i}.okta.example/oauth2/v1/authorize`,
-            token_endpoint: `https://org${i}.okta.example/oauth2/v1/token`, userinfo_endpoint: `https://org${i}.okta.example/oauth2/v1/userinfo`,
-            jwks_uri: `https://org${i}.okta.example/oauth2/v1/keys`, scope: "openid profile email groups", type: "back_channel",
-            connection_settings: { pkce: "auto" }, attribute_map: { mapping_mode: "basic_profile", userinfo_scope: "openid email profile groups" },
-            upstream_params: { prompt: { value: "login" } }, non_persistent_attrs: ["groups", "address"], schema_version: "oidc-V4",
+            ...common,
+            domain: `org${i}.okta.example`,
+            client_id: `0oa${digest(`okta${i}`).toString("hex").slice(0, 17)}`,
+            client_secret: fakeSecret(`okta${i}`),
+            issuer: `https://org${i}.okta.example`,
+            authorization_endpoint: `https://org${i}.okta.example/oauth2/v1/authorize`,
+            token_endpoint: `https://org${i}.okta.example/oauth2/v1/token`,
+            userinfo_endpoint: `https://org${i}.okta.example/oauth2/v1/userinfo`,
+            jwks_uri: `https://org${i}.okta.example/oauth2/v1/keys`,
+            scope: "openid profile email groups",
+            type: "back_channel",
+            connection_settings: { pkce: "auto" },
+            attribute_map: { mapping_mode: "basic_profile", userinfo_scope: "openid email profile groups" },
+            upstream_params: { prompt: { value: "login" } },
+            non_persistent_attrs: ["groups", "address"],
+            schema_version: "oidc-V4",
         };
     } else if (s === "samlp") {
         options = {
-            ...common, signingCert: fakePem("CERTIFICATE", `saml-sign-${i}`), signInEndpoint: `https://idp.${domain}/saml/sso`,
-            signOutEndpoint: `https://idp.${domain}/saml/slo`, signatureAlgorithm: "rsa-sha256", digestAlgorithm: "sha256",
-            protocolBinding: "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST", signSAMLRequest: true, disableSignout: false, debug: false,
-            tenant_domain: domain, thumbprints: [digest(`thumb${i}`).toString("hex").slice(0, 40)],
-            fieldsMap: { email: ["http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress", "mail"], groups: { attribute: "http://schemas.xmlsoap.org/claims/Group", split: "," } },
-            idpinitiated: { enabled: i % 3 === 0, client_id: "local-client", client_protocol: "oauth2", client_authorizequery: "response_type=code&scope=openid" },
+            ...common,
+            signingCert: fakePem("CERTIFICATE", `saml-sign-${i}`),
+            signInEndpoint: `https://idp.${domain}/saml/sso`,
+            signOutEndpoint: `https://idp.${domain}/saml/slo`,
+            signatureAlgorithm: "rsa-sha256",
+            digestAlgorithm: "sha256",
+            protocolBinding: "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST",
+            signSAMLRequest: true,
+            disableSignout: false,
+            debug: false,
+            tenant_domain: domain,
+            thumbprints: [digest(`thumb${i}`).toString("hex").slice(0, 40)],
+            fieldsMap: {
+                email: ["http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress", "mail"],
+                groups: { attribute: "http://schemas.xmlsoap.org/claims/Group", split: "," },
+            },
+            idpinitiated: {
+                enabled: i % 3 === 0,
+                client_id: "local-client",
+                client_protocol: "oauth2",
+                client_authorizequery: "response_type=code&scope=openid",
+            },
             decryptionKey: { cert: fakePem("CERTIFICATE", `saml-dec-${i}`), key: fakePem("PRIVATE KEY", `saml-key-${i}`, 16) },
-            user_id_attribute: "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier", x_custom_flag: `keep-me ✓ ${i}`,
+            user_id_attribute: "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier",
+            x_custom_flag: `keep-me ✓ ${i}`,
         };
     } else if (s === "waad") {
         options = {
-            ...common, client_id: digest(`waad${i}`).toString("hex").slice(0, 32), client_secret: fakeSecret(`waad${i}`), tenant_domain: `org${i}.onmicrosoft.com`,
-            domain: `org${i}.onmicrosoft.com`, waad_protocol: "openid-connect", identity_api: "microsoft-identity-platform-v2.0", useCommonEndpoint: false,
-            app_domain: { name: domain, verified: true, tenant_id: digest(`tenant${i}`).toString("hex").slice(0, 32), redirect_uris: ["https://bench.auth0.example/login/callback"] },
-            basic_profile: true, ext_profile: true, ext_groups: true, ext_nested_groups: i % 2 === 0, max_groups_to_retrieve: 50, userid_attribute: "oid",
-            should_trust_email_verified_connection: "never_set_emails_as_verified", thumbprints: [], x_region: i % 2 === 0 ? "eu-west" : "us-east",
+            ...common,
+            client_id: digest(`waad${i}`).toString("hex").slice(0, 32),
+            client_secret: fakeSecret(`waad${i}`),
+            tenant_domain: `org${i}.onmicrosoft.com`,
+            domain: `org${i}.onmicrosoft.com`,
+            waad_protocol: "openid-connect",
+            identity_api: "microsoft-identity-platform-v2.0",
+            useCommonEndpoint: false,
+            app_domain: {
+                name: domain,
+                verified: true,
+                tenant_id: digest(`tenant${i}`).toString("hex").slice(0, 32),
+                redirect_uris: ["https://bench.auth0.example/login/callback"],
+            },
+            basic_profile: true,
+            ext_profile: true,
+            ext_groups: true,
+            ext_nested_groups: i % 2 === 0,
+            max_groups_to_retrieve: 50,
+            userid_attribute: "oid",
+            should_trust_email_verified_connection: "never_set_emails_as_verified",
+            thumbprints: [],
+            x_region: i % 2 === 0 ? "eu-west" : "us-east",
         };
     } else {
         options = {
-            ...common, client_id: `${100000000000 + i}-${digest(`g${i}`).toString("hex").slice(0, 32)}.apps.googleusercontent.com`, client_secret: fakeSecret(`google${i}`),
-            domain, tenant_domain: domain, admin_access_token: fakeSecret(`gat${i}`), admin_refresh_token: fakeSecret(`grt${i}`),
-            admin_access_token_expiresin: "2030-01-01T00:00:00.000Z", handle_login_from_social: true, api_enable_users: true, ext_groups: true,
-            ext_is_suspended: true, ext_is_admin: false, ext_agreed_terms: false, email: true, profile: true, map_user_id_to_id: true,
-            scope: ["email", "profile"], x_workspace_note: { migrated_from: "g-suite", since: 2015 + (i % 10) },
+            ...common,
+            client_id: `${100000000000 + i}-${digest(`g${i}`).toString("hex").slice(0, 32)}.apps.googleusercontent.com`,
+            client_secret: fakeSecret(`google${i}`),
+            domain,
+            tenant_domain: domain,
+            admin_access_token: fakeSecret(`gat${i}`),
+            admin_refresh_token: fakeSecret(`grt${i}`),
+            admin_access_token_expiresin: "2030-01-01T00:00:00.000Z",
+            handle_login_from_social: true,
+            api_enable_users: true,
+            ext_groups: true,
+            ext_is_suspended: true,
+            ext_is_admin: false,
+            ext_agreed_terms: false,
+            email: true,
+            profile: true,
+            map_user_id_to_id: true,
+            scope: ["email", "profile"],
+            x_workspace_note: { migrated_from: "g-suite", since: 2015 + (i % 10) },
         };
     }
     const mode = seededMode(i);
@@ -172,7 +236,14 @@ export function declaredConnections(n: number): DeclaredConnection[] {
         const base = { id: connectionId(i), name: nameOf(i), strategy: strategyOf(i), mode: DECLARED_MODE };
         const explicit = Math.floor(i / STRATEGIES.length) % 2 === 0;
         if (base.strategy === "google-apps") {
-            return { ...base, directoryProvisioning: { ...(explicit ? { mapping: DIRECTORY_MAPPING } : {}), synchronizeAutomatically: true, synchronizeGroups: "all" } };
+            return {
+                ...base,
+                directoryProvisioning: {
+                    ...(explicit ? { mapping: DIRECTORY_MAPPING } : {}),
+                    synchronizeAutomatically: true,
+                    synchronizeGroups: "all",
+                },
+            };
         }
         return {
             ...base,

@@ -59,7 +59,9 @@ export function exportConnection(c: CollectedConnection, tenant: CollectedTenant
 
 /** Builds the YAML node of the whole block, with per-connection comments. */
 export function connectionsNode(doc: Document, exported: readonly ExportedConnection[]): YAMLMap {
-    const block = doc.createNode(Object.fromEntries(exported.filter((e) => Object.keys(e.entry).length > 0).map((e) => [e.name, e.entry]))) as YAMLMap;
+    const block = doc.createNode(
+        Object.fromEntries(exported.filter((e) => Object.keys(e.entry).length > 0).map((e) => [e.name, e.entry])),
+    ) as YAMLMap;
     for (const e of exported) {
         const node = block.get(e.name, true);
         if (!isMap(node)) continue;

@@ -8,7 +8,13 @@ import { getApi } from "../../components/provider/client";
 import { SAMPLE, startForProvider, tokenWithScopes, useEmulator } from "../helpers/api";
 
 const scimInputs = { userIdAttribute: "externalId", onDelete: "delete", adoptExisting: true } as const;
-const dirInputs = { synchronizeAutomatically: true, synchronizeGroups: "all", onDelete: "delete", adoptExisting: true, synchronizeOnChange: false } as const;
+const dirInputs = {
+    synchronizeAutomatically: true,
+    synchronizeGroups: "all",
+    onDelete: "delete",
+    adoptExisting: true,
+    synchronizeOnChange: false,
+} as const;
 
 /** Each operation, and every scope it needs: without any one of them it must fail naming it and change nothing. */
 const OPERATIONS: Array<[string, string[], () => Promise<unknown>]> = [
@@ -18,12 +24,36 @@ const OPERATIONS: Array<[string, string[], () => Promise<unknown>]> = [
         ["read:connections", "read:connections_options", "update:connections", "update:connections_options"],
         () => ps.create({ connectionId: SAMPLE.okta, mode: "never_on_login", onDelete: "retain" }),
     ],
-    ["create a SCIM configuration", ["read:scim_config", "create:scim_config"], () => scim.create({ connectionId: SAMPLE.okta, ...scimInputs })],
-    ["adopt and update a SCIM configuration", ["read:scim_config", "update:scim_config"], () => scim.create({ connectionId: SAMPLE.samlp, ...scimInputs, mapping: [{ auth0: "email", scim: "userName" }] })],
-    ["delete a SCIM configuration", ["delete:scim_config"], () => scim.delete(SAMPLE.samlp, { connectionId: SAMPLE.samlp, onDelete: "delete" } as never)],
+    [
+        "create a SCIM configuration",
+        ["read:scim_config", "create:scim_config"],
+        () => scim.create({ connectionId: SAMPLE.okta, ...scimInputs }),
+    ],
+    [
+        "adopt and update a SCIM configuration",
+        ["read:scim_config", "update:scim_config"],
+        () => scim.create({ connectionId: SAMPLE.samlp, ...scimInputs, mapping: [{ auth0: "email", scim: "userName" }] }),
+    ],
+    [
+        "delete a SCIM configuration",
+        ["delete:scim_config"],
+        () => scim.delete(SAMPLE.samlp, { connectionId: SAMPLE.samlp, onDelete: "delete" } as never),
+    ],
     ["issue a SCIM token", ["create:scim_token"], () => tokens.create({ connectionId: SAMPLE.samlp, scopes: ["get:users"] })],
-    ["check a SCIM token", ["read:scim_token"], () => tokens.diff("tok_x", { connectionId: SAMPLE.samlp, scopes: ["get:users"], tokenId: "tok_x" } as never, { connectionId: SAMPLE.samlp, scopes: ["get:users"] })],
-    ["revoke a SCIM token", ["delete:scim_token"], () => tokens.delete("tok_Q2x7mP4sT9vB1nK6", { connectionId: SAMPLE.samlp, tokenId: "tok_Q2x7mP4sT9vB1nK6" } as never)],
+    [
+        "check a SCIM token",
+        ["read:scim_token"],
+        () =>
+            tokens.diff("tok_x", { connectionId: SAMPLE.samlp, scopes: ["get:users"], tokenId: "tok_x" } as never, {
+                connectionId: SAMPLE.samlp,
+                scopes: ["get:users"],
+            }),
+    ],
+    [
+        "revoke a SCIM token",
+        ["delete:scim_token"],
+        () => tokens.delete("tok_Q2x7mP4sT9vB1nK6", { connectionId: SAMPLE.samlp, tokenId: "tok_Q2x7mP4sT9vB1nK6" } as never),
+    ],
     [
         "create directory provisioning",
         ["read:directory_provisionings", "create:directory_provisionings"],
@@ -36,16 +66,32 @@ describe("Missing scope catalogue", () => {
     let pristine: string;
     before(async () => {
         emu = await startForProvider();
-        pristine = JSON.stringify({ c: emu.state.connections, s: emu.state.scimConfigurations, t: emu.state.scimTokens, d: emu.state.directoryProvisionings });
+        pristine = JSON.stringify({
+            c: emu.state.connections,
+            s: emu.state.scimConfigurations,
+            t: emu.state.scimTokens,
+            d: emu.state.directoryProvisionings,
+        });
     });
     after(() => emu.close());
 
-    const live = () => JSON.stringify({ c: emu.state.connections, s: emu.state.scimConfigurations, t: emu.state.scimTokens, d: emu.state.directoryProvisionings });
+    const live = () =>
+        JSON.stringify({
+            c: emu.state.connections,
+            s: emu.state.scimConfigurations,
+            t: emu.state.scimTokens,
+            d: emu.state.directoryProvisionings,
+        });
 
     for (const [what, scopes, run] of OPERATIONS) {
         for (const missing of scopes) {
             it(`${what}: without ${missing} it fails naming the scope and writes nothing`, async () => {
-                useEmulator(emu, { apiToken: tokenWithScopes(emu, ALL_SCOPES.filter((s) => s !== missing)) });
+                useEmulator(emu, {
+                    apiToken: tokenWithScopes(
+                        emu,
+                        ALL_SCOPES.filter((s) => s !== missing),
+                    ),
+                });
                 await assert.rejects(run(), (err: Error) => {
                     assert.ok(err.message.includes(missing), err.message);
                     return true;

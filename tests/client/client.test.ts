@@ -86,7 +86,10 @@ describe("Management API client", () => {
         emu.setFaults([{ method: "GET", path: "^/api/v2/connections/[^/]+$", kind: "status", status: 503, times: 2 }]);
         const conn = await createApi({ ...resolveCredentials(), timeoutMs: 2000 }, { backoffMs: 10 }).getConnection(SAMPLE.okta);
         assert.equal(conn.id, SAMPLE.okta);
-        assert.deepEqual(apiCalls(emu.journal).map((e) => e.status), [503, 503, 200]);
+        assert.deepEqual(
+            apiCalls(emu.journal).map((e) => e.status),
+            [503, 503, 200],
+        );
     });
 
     it("retries a GET after a dropped connection and after a timeout", async () => {
@@ -102,7 +105,9 @@ describe("Management API client", () => {
     it("never re-sends a POST that may have been processed, and says why it failed", async () => {
         emu.setFaults([{ method: "POST", path: "/scim-configuration/tokens$", kind: "status-after-processing", status: 503, times: 1 }]);
         const before = (emu.state.scimTokens[SAMPLE.samlp] ?? []).length;
-        const err = await failure(createApi(resolveCredentials(), { backoffMs: 10 }).createScimToken(SAMPLE.samlp, { scopes: ["get:users"] }));
+        const err = await failure(
+            createApi(resolveCredentials(), { backoffMs: 10 }).createScimToken(SAMPLE.samlp, { scopes: ["get:users"] }),
+        );
         assert.equal(err.status, 503);
         assert.equal(emu.journal.filter((e) => e.method === "POST").length, 1);
         assert.equal(emu.state.scimTokens[SAMPLE.samlp].length, before + 1, "the server did create one token");
@@ -113,16 +118,24 @@ describe("Management API client", () => {
         const err = await failure(createApi(resolveCredentials(), { backoffMs: 10 }).createScimConfig(SAMPLE.okta, {}));
         // The first POST created it behind a 503; the retry met "already exists".
         assert.equal(err.status, 400);
-        assert.deepEqual(emu.journal.filter((e) => e.method === "POST").map((e) => e.status), [503, 400]);
+        assert.deepEqual(
+            emu.journal.filter((e) => e.method === "POST").map((e) => e.status),
+            [503, 400],
+        );
         assert.ok(emu.state.scimConfigurations[SAMPLE.okta]);
         delete emu.state.scimConfigurations[SAMPLE.okta];
     });
 
     it("gives up on a slow POST with a timeout error and does not repeat it", async () => {
         emu.setFaults([{ method: "POST", path: "/scim-configuration/tokens$", kind: "slow", delayMs: 1500, times: 1 }]);
-        const err = await failure(createApi({ ...resolveCredentials(), timeoutMs: 300 }).createScimToken(SAMPLE.samlp, { scopes: ["get:users"] }));
+        const err = await failure(
+            createApi({ ...resolveCredentials(), timeoutMs: 300 }).createScimToken(SAMPLE.samlp, { scopes: ["get:users"] }),
+        );
         assert.equal(err.status, 0);
-        assert.equal(err.message, `Auth0 API POST /api/v2/connections/${SAMPLE.samlp}/scim-configuration/tokens failed: timed out after 300 ms`);
+        assert.equal(
+            err.message,
+            `Auth0 API POST /api/v2/connections/${SAMPLE.samlp}/scim-configuration/tokens failed: timed out after 300 ms`,
+        );
         assert.equal(emu.journal.filter((e) => e.method === "POST").length, 1);
     });
 
@@ -130,7 +143,8 @@ describe("Management API client", () => {
         this.timeout(10_000);
         emu.setRateLimit({ rate: 2, burst: 2 });
         // Another tool drains the bucket behind our back.
-        for (let i = 0; i < 3; i++) await fetch(`${emu.url}/api/v2/connections/${SAMPLE.okta}`, { headers: { authorization: "Bearer local-admin-token" } });
+        for (let i = 0; i < 3; i++)
+            await fetch(`${emu.url}/api/v2/connections/${SAMPLE.okta}`, { headers: { authorization: "Bearer local-admin-token" } });
         const conn = await getApi().getConnection(SAMPLE.okta);
         assert.equal(conn.id, SAMPLE.okta);
         assert.ok(getRequestStats().rateLimited >= 1, "it met a 429 and waited");
@@ -160,7 +174,10 @@ describe("Management API client", () => {
         assert.equal(apiCalls(emu.journal).length, 3, "256 connections in pages of 100");
         for (let i = 0; i < 250; i++) delete emu.state.connections[`con_bulk${String(i).padStart(12, "0")}`];
         const okta = await getApi().listConnections({ strategy: ["okta"] });
-        assert.deepEqual(okta.map((c) => c.id), [SAMPLE.okta]);
+        assert.deepEqual(
+            okta.map((c) => c.id),
+            [SAMPLE.okta],
+        );
     });
 });
 

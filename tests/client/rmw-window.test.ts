@@ -9,7 +9,10 @@ function windows(emu: RunningEmulator): number[] {
     const calls = apiCalls(emu.journal);
     return calls.flatMap((e, i) => {
         if (e.method !== "PATCH" || !/^\/api\/v2\/connections\/[^/]+$/.test(e.path)) return [];
-        const get = calls.slice(0, i).reverse().find((g) => g.method === "GET" && g.path === e.path);
+        const get = calls
+            .slice(0, i)
+            .reverse()
+            .find((g) => g.method === "GET" && g.path === e.path);
         assert.ok(get, `no GET before ${e.path}`);
         return [e.at - get.at];
     });
@@ -28,7 +31,12 @@ describe("Read-modify-write window", function () {
         emu.clearJournal();
         const ids = [SAMPLE.okta, SAMPLE.samlp, SAMPLE.waad, SAMPLE.google, SAMPLE.database];
         const scimDiff = (connectionId: string) =>
-            scim.diff(connectionId, { connectionId } as never, { connectionId, userIdAttribute: "userName", onDelete: "retain", adoptExisting: true });
+            scim.diff(connectionId, { connectionId } as never, {
+                connectionId,
+                userIdAttribute: "userName",
+                onDelete: "retain",
+                adoptExisting: true,
+            });
         await Promise.all([
             ...ids.map((connectionId) => ps.create({ connectionId, mode, onDelete: "retain" })),
             // Unpaired requests competing for the same bucket.
@@ -44,7 +52,10 @@ describe("Read-modify-write window", function () {
         const w = await run("never_on_login");
         assert.equal(w.length, 5);
         assert.ok(Math.max(...w) < 100, `GET→PATCH gaps in ms: ${w.join(", ")}`);
-        assert.ok(apiCalls(emu.journal).every((e) => e.status !== 429), "a request met 429");
+        assert.ok(
+            apiCalls(emu.journal).every((e) => e.status !== 429),
+            "a request met 429",
+        );
     });
 
     it("keeps the window as small in a new process that meets a drained bucket", async () => {

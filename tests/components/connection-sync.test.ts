@@ -26,7 +26,8 @@ pulumi.runtime.setMocks(
             const kind = type.split(":").pop();
             const outs: Record<string, unknown> = { ...inputs };
             if (kind === "ProfileSync") Object.assign(outs, { liveMode: inputs.mode });
-            if (kind === "ScimConfiguration") Object.assign(outs, { scimEndpointUrl: `https://t.example/scim/v2/connections/${inputs.connectionId}` });
+            if (kind === "ScimConfiguration")
+                Object.assign(outs, { scimEndpointUrl: `https://t.example/scim/v2/connections/${inputs.connectionId}` });
             if (kind === "ScimToken") Object.assign(outs, { tokenId: `tok_${name}`, token: `secret-${name}` });
             if (kind === "DirectoryProvisioning") Object.assign(outs, { lastSynchronizationStatus: "completed" });
             return { id: `${name}-id`, state: outs };
@@ -61,7 +62,10 @@ describe("ConnectionSync", () => {
     it("creates only a ProfileSync child when only profile sync is declared", async () => {
         const c = new mod.ConnectionSync("okta", { connection: "con_0123456789abcdef", profileSync: "on_first_login" });
         assert.equal(await value(c.profileSyncMode), "on_first_login");
-        assert.deepEqual(registered.map((r) => r.name), ["okta-profile-sync"]);
+        assert.deepEqual(
+            registered.map((r) => r.name),
+            ["okta-profile-sync"],
+        );
         assert.equal(c.scimConfiguration, undefined);
         assert.equal(await value(c.scimEndpointUrl), undefined);
     });
@@ -70,7 +74,10 @@ describe("ConnectionSync", () => {
         const c = new mod.ConnectionSync("acme", {
             connection: { id: pulumi.output("con_0123456789abcdef") },
             profileSync: { mode: "never_on_login", onDelete: "restore" },
-            scim: { mapping: [{ auth0: "email", scim: "userName" }], tokens: [{ scopes: ["get:users"] }, { scopes: ["post:users"], tokenLifetime: 3600 }] },
+            scim: {
+                mapping: [{ auth0: "email", scim: "userName" }],
+                tokens: [{ scopes: ["get:users"] }, { scopes: ["post:users"], tokenLifetime: 3600 }],
+            },
             directoryProvisioning: { synchronizeGroups: "all" },
         });
         assert.deepEqual(await value(c.scimTokenIds), ["tok_acme-scim-token-0", "tok_acme-scim-token-1"]);
@@ -98,7 +105,11 @@ describe("ConnectionSync", () => {
     });
 
     it("warns when SCIM or directory provisioning meets on_each_login", async () => {
-        const c = new mod.ConnectionSync("w", { connection: "con_0123456789abcdef", profileSync: "on_each_login", directoryProvisioning: {} });
+        const c = new mod.ConnectionSync("w", {
+            connection: "con_0123456789abcdef",
+            profileSync: "on_each_login",
+            directoryProvisioning: {},
+        });
         await value(c.connectionId);
         await new Promise((r) => setTimeout(r, 10));
         assert.deepEqual(warnings, [mod.EACH_LOGIN_WARNING]);

@@ -17,7 +17,10 @@ function readmeTable(): Map<string, { what: string; dflt: string }> {
     const table = new Map<string, { what: string; dflt: string }>();
     for (const row of rows) {
         if (!row.startsWith("|")) break;
-        const cells = row.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
+        const cells = row
+            .split(/(?<!\\)\|/)
+            .slice(1, -1)
+            .map((c) => c.trim());
         table.set(cells[0].replace(/`/g, ""), { what: cells[1], dflt: cells[2] });
     }
     return table;
@@ -39,14 +42,24 @@ function schemaFields(): Array<{ key: string; kind: InputKind; field: string }> 
 }
 
 function allowedValues(kind: InputKind, field: string): string[] {
-    const [failure] = checkInputs(kind, { connectionId: CON, scopes: ["get:users"], mode: "on_each_login", [field]: "not-a-value" }).failures;
+    const [failure] = checkInputs(kind, {
+        connectionId: CON,
+        scopes: ["get:users"],
+        mode: "on_each_login",
+        [field]: "not-a-value",
+    }).failures;
     const m = failure?.reason.match(/^must be one of (.*) \(got/);
     return m ? m[1].split(", ") : [];
 }
 
 describe("Configuration reference", () => {
     it("lists in the README exactly the fields the schemas accept", () => {
-        assert.deepEqual([...readmeTable().keys()].sort(), schemaFields().map((f) => f.key).sort());
+        assert.deepEqual(
+            [...readmeTable().keys()].sort(),
+            schemaFields()
+                .map((f) => f.key)
+                .sort(),
+        );
     });
 
     it("states in the README every schema default and every allowed value", () => {
@@ -76,7 +89,9 @@ describe("Configuration reference", () => {
 
     it("keeps real stacks' client secrets encrypted", () => {
         for (const s of ["dev", "prod"]) {
-            const doc = parse(readFileSync(path.join(REPO_ROOT, "stacks", `Pulumi.${s}.yaml`), "utf8")) as { config: Record<string, unknown> };
+            const doc = parse(readFileSync(path.join(REPO_ROOT, "stacks", `Pulumi.${s}.yaml`), "utf8")) as {
+                config: Record<string, unknown>;
+            };
             assert.deepEqual(Object.keys(doc.config["auth0:clientSecret"] as object), ["secure"], s);
         }
     });

@@ -43,7 +43,10 @@ describe("End to end: faults through the real engine", function () {
             if (ok) break;
         }
         assert.ok(ups < 6, "an up succeeded within 6 tries");
-        assert.ok(emu.journal.some((e) => e.fault !== undefined), "faults happened");
+        assert.ok(
+            emu.journal.some((e) => e.fault !== undefined),
+            "faults happened",
+        );
         emu.setFaults([]);
         emu.clearJournal();
         const pre = await t.stack.preview({ color: "never" });

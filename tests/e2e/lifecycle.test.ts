@@ -69,14 +69,21 @@ describe("End to end: the root program through the real engine", function () {
         saveTranscript("02-drift-preview-refresh-diff", text);
         emu.clearJournal();
         await t.stack.up({ color: "never" });
-        assert.deepEqual(writes(emu.journal).map((e) => `${e.method} ${e.path}`), [`PATCH /api/v2/connections/${SAMPLE.okta}`]);
+        assert.deepEqual(
+            writes(emu.journal).map((e) => `${e.method} ${e.path}`),
+            [`PATCH /api/v2/connections/${SAMPLE.okta}`],
+        );
         assert.equal(emu.state.connections[SAMPLE.okta].options!.set_user_root_attributes, "on_first_login");
     });
 
     it("shows a change of mode and of mapping in config with old and new values", async () => {
         await setConnections(t, {
             ...DECLARED,
-            "okta-workforce": { ...DECLARED["okta-workforce"], profileSync: "never_on_login", scim: { ...DECLARED["okta-workforce"].scim, mapping: [...MAPPING, { auth0: "name", scim: "displayName" }] } },
+            "okta-workforce": {
+                ...DECLARED["okta-workforce"],
+                profileSync: "never_on_login",
+                scim: { ...DECLARED["okta-workforce"].scim, mapping: [...MAPPING, { auth0: "name", scim: "displayName" }] },
+            },
         });
         const out = collector();
         const pre = await t.stack.preview({ diff: true, onOutput: out.onOutput, color: "never" });
@@ -91,7 +98,12 @@ describe("End to end: the root program through the real engine", function () {
         saveTranscript("03-config-change-preview-diff", text);
         emu.clearJournal();
         await t.stack.up({ color: "never" });
-        assert.deepEqual(writes(emu.journal).map((e) => e.method).sort(), ["PATCH", "PATCH"]);
+        assert.deepEqual(
+            writes(emu.journal)
+                .map((e) => e.method)
+                .sort(),
+            ["PATCH", "PATCH"],
+        );
         await setConnections(t, DECLARED);
         await t.stack.up({ color: "never" });
     });
@@ -100,7 +112,9 @@ describe("End to end: the root program through the real engine", function () {
         emu.clearJournal();
         const refresh = await t.stack.refresh({ color: "never" });
         assert.equal(refresh.summary.result, "succeeded");
-        const reads = apiCalls(emu.journal).filter((e) => e.method === "GET").map((e) => e.path);
+        const reads = apiCalls(emu.journal)
+            .filter((e) => e.method === "GET")
+            .map((e) => e.path);
         const twice = reads.filter((p, i) => reads.indexOf(p) !== i);
         assert.deepEqual(twice, [], `read more than once: ${twice.join(", ")}`);
         // okta: connection, SCIM config, tokens; google-workspace: connection, directory provisioning (+ its default mapping).

@@ -16,7 +16,7 @@ describe("End to end: delete policies and bad input through the real engine", fu
         emu = await startEmulator();
     });
     after(async () => {
-        stacks.forEach((s) => s.cleanup());
+        for (const s of stacks) s.cleanup();
         await emu?.close();
     });
 
@@ -62,7 +62,10 @@ describe("End to end: delete policies and bad input through the real engine", fu
         const out = collector();
         await assert.rejects(t.stack.preview({ onOutput: out.onOutput, color: "never" }));
         const text = out.text();
-        assert.match(text, /connections\.okta-workforce\.profileSync: must be one of on_each_login, on_first_login, never_on_login \(got "sometimes"\)/);
+        assert.match(
+            text,
+            /connections\.okta-workforce\.profileSync: must be one of on_each_login, on_first_login, never_on_login \(got "sometimes"\)/,
+        );
         assert.match(text, /connections\.okta-workforce\.scim\.mapping\[0\]\.scim: /);
         assert.match(text, /connections\.google-workspace\.directoryProvisioning\.synchronizeGroups: must be one of all, off, selected/);
         assert.deepEqual(apiCalls(emu.journal), []);
@@ -92,7 +95,13 @@ describe("End to end: delete policies and bad input through the real engine", fu
         emu.clearJournal();
         const out = collector();
         await assert.rejects(t.stack.preview({ onOutput: out.onOutput, color: "never" }));
-        assert.match(out.text(), /connections\.okta-workfroce: no connection with this name or id in the tenant; did you mean "okta-workforce"\?/);
-        assert.deepEqual(apiCalls(emu.journal).map((e) => e.method), ["GET"]);
+        assert.match(
+            out.text(),
+            /connections\.okta-workfroce: no connection with this name or id in the tenant; did you mean "okta-workforce"\?/,
+        );
+        assert.deepEqual(
+            apiCalls(emu.journal).map((e) => e.method),
+            ["GET"],
+        );
     });
 });

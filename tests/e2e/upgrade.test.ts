@@ -17,8 +17,13 @@ class EarlierProfileSync extends pulumi.dynamic.Resource {
 
 /** Longest serialized provider kept in the state file, in characters. */
 function largestProvider(t: TestStack): number {
-    const state = JSON.parse(stateFileText(t)) as { checkpoint: { latest: { resources?: Array<{ inputs?: { __provider?: string }; outputs?: { __provider?: string } }> } } };
-    const sizes = (state.checkpoint.latest.resources ?? []).flatMap((r) => [r.inputs?.__provider?.length ?? 0, r.outputs?.__provider?.length ?? 0]);
+    const state = JSON.parse(stateFileText(t)) as {
+        checkpoint: { latest: { resources?: Array<{ inputs?: { __provider?: string }; outputs?: { __provider?: string } }> } };
+    };
+    const sizes = (state.checkpoint.latest.resources ?? []).flatMap((r) => [
+        r.inputs?.__provider?.length ?? 0,
+        r.outputs?.__provider?.length ?? 0,
+    ]);
     return Math.max(0, ...sizes);
 }
 

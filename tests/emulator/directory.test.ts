@@ -6,147 +6,159 @@ const dir = (id: string, suffix = "") => `/api/v2/connections/${id}/directory-pr
 const SYNC_MS = 150;
 
 describe("Emulator directory provisioning", () => {
-  let emulator: RunningEmulator;
-  before(async () => {
-    emulator = await startEmulator({ synchronizationDurationMs: SYNC_MS });
-  });
-  after(() => emulator.close());
+    let emulator: RunningEmulator;
+    before(async () => {
+        emulator = await startEmulator({ synchronizationDurationMs: SYNC_MS });
+    });
+    after(() => emulator.close());
 
-  it("answers 404 while google-workspace has no configuration", async () => {
-    const res = await call(emulator, "GET", dir(SAMPLE.google));
-    assert.equal(res.status, 404);
-    assert.equal(res.body.error, "Not Found");
-  });
+    it("answers 404 while google-workspace has no configuration", async () => {
+        const res = await call(emulator, "GET", dir(SAMPLE.google));
+        assert.equal(res.status, 404);
+        assert.equal(res.body.error, "Not Found");
+    });
 
-  it("creates from {} with the 51-pair mapping, no automatic sync and groups off", async () => {
-    const res = await call(emulator, "POST", dir(SAMPLE.google), { body: {} });
-    assert.equal(res.status, 201);
-    const mapping = res.body.mapping as Json[];
-    assert.equal(mapping.length, 51);
-    assert.deepEqual(mapping[0], { idp: "id", auth0: "app_metadata.external_id" });
-    assert.equal(res.body.synchronize_automatically, false);
-    assert.equal(res.body.synchronize_groups, "off");
-    assert.equal(res.body.connection_id, SAMPLE.google);
-    assert.equal(res.body.connection_name, "google-workspace");
-    assert.equal(res.body.strategy, "google-apps");
-    assert.ok(!Number.isNaN(Date.parse(String(res.body.created_at))));
-    assert.ok(!Number.isNaN(Date.parse(String(res.body.updated_at))));
-    assert.ok(!("last_synchronization_at" in res.body));
-  });
+    it("creates from {} with the 51-pair mapping, no automatic sync and groups off", async () => {
+        const res = await call(emulator, "POST", dir(SAMPLE.google), { body: {} });
+        assert.equal(res.status, 201);
+        const mapping = res.body.mapping as Json[];
+        assert.equal(mapping.length, 51);
+        assert.deepEqual(mapping[0], { idp: "id", auth0: "app_metadata.external_id" });
+        assert.equal(res.body.synchronize_automatically, false);
+        assert.equal(res.body.synchronize_groups, "off");
+        assert.equal(res.body.connection_id, SAMPLE.google);
+        assert.equal(res.body.connection_name, "google-workspace");
+        assert.equal(res.body.strategy, "google-apps");
+        assert.ok(!Number.isNaN(Date.parse(String(res.body.created_at))));
+        assert.ok(!Number.isNaN(Date.parse(String(res.body.updated_at))));
+        assert.ok(!("last_synchronization_at" in res.body));
+    });
 
-  it("answers 409 to a second POST", async () => {
-    const res = await call(emulator, "POST", dir(SAMPLE.google), { body: { synchronize_groups: "all" } });
-    assert.equal(res.status, 409);
-    assert.equal(res.body.error, "Conflict");
-    assert.equal(emulator.state.directoryProvisionings[SAMPLE.google].synchronize_groups, "off");
-  });
+    it("answers 409 to a second POST", async () => {
+        const res = await call(emulator, "POST", dir(SAMPLE.google), { body: { synchronize_groups: "all" } });
+        assert.equal(res.status, 409);
+        assert.equal(res.body.error, "Conflict");
+        assert.equal(emulator.state.directoryProvisionings[SAMPLE.google].synchronize_groups, "off");
+    });
 
-  it("keeps the fields a PATCH leaves out", async () => {
-    const res = await call(emulator, "PATCH", dir(SAMPLE.google), { body: { synchronize_groups: "all" } });
-    assert.equal(res.status, 200);
-    assert.equal(res.body.synchronize_groups, "all");
-    assert.equal(res.body.synchronize_automatically, false);
-    assert.equal((res.body.mapping as Json[]).length, 51);
-    const auto = await call(emulator, "PATCH", dir(SAMPLE.google), { body: { synchronize_automatically: true } });
-    assert.equal(auto.body.synchronize_groups, "all");
-    assert.equal(auto.body.synchronize_automatically, true);
-  });
+    it("keeps the fields a PATCH leaves out", async () => {
+        const res = await call(emulator, "PATCH", dir(SAMPLE.google), { body: { synchronize_groups: "all" } });
+        assert.equal(res.status, 200);
+        assert.equal(res.body.synchronize_groups, "all");
+        assert.equal(res.body.synchronize_automatically, false);
+        assert.equal((res.body.mapping as Json[]).length, 51);
+        const auto = await call(emulator, "PATCH", dir(SAMPLE.google), { body: { synchronize_automatically: true } });
+        assert.equal(auto.body.synchronize_groups, "all");
+        assert.equal(auto.body.synchronize_automatically, true);
+    });
 
-  it("replaces the mapping whole on PATCH", async () => {
-    const mapping = [{ idp: "primaryEmail", auth0: "email" }];
-    const res = await call(emulator, "PATCH", dir(SAMPLE.google), { body: { mapping } });
-    assert.equal(res.status, 200);
-    assert.deepEqual(res.body.mapping, mapping);
-    assert.equal(res.body.synchronize_groups, "all");
-  });
+    it("replaces the mapping whole on PATCH", async () => {
+        const mapping = [{ idp: "primaryEmail", auth0: "email" }];
+        const res = await call(emulator, "PATCH", dir(SAMPLE.google), { body: { mapping } });
+        assert.equal(res.status, 200);
+        assert.deepEqual(res.body.mapping, mapping);
+        assert.equal(res.body.synchronize_groups, "all");
+    });
 
-  it("refuses an empty mapping, a bad group mode and malformed items", async () => {
-    const bodies = [{ mapping: [] }, { synchronize_groups: "some" }, { mapping: [{ idp: "id" }] }, { synchronize_automatically: "yes" }];
-    for (const body of bodies) {
-      const res = await call(emulator, "PATCH", dir(SAMPLE.google), { body });
-      assert.equal(res.status, 400, JSON.stringify(body));
-      assert.equal(res.body.errorCode, "invalid_body");
-    }
-    assert.equal(emulator.state.directoryProvisionings[SAMPLE.google].mapping.length, 1);
-  });
+    it("refuses an empty mapping, a bad group mode and malformed items", async () => {
+        const bodies = [
+            { mapping: [] },
+            { synchronize_groups: "some" },
+            { mapping: [{ idp: "id" }] },
+            { synchronize_automatically: "yes" },
+        ];
+        for (const body of bodies) {
+            const res = await call(emulator, "PATCH", dir(SAMPLE.google), { body });
+            assert.equal(res.status, 400, JSON.stringify(body));
+            assert.equal(res.body.errorCode, "invalid_body");
+        }
+        assert.equal(emulator.state.directoryProvisionings[SAMPLE.google].mapping.length, 1);
+    });
 
-  it("returns the default mapping as {mapping: [...]}", async () => {
-    const res = await call(emulator, "GET", dir(SAMPLE.google, "/default-mapping"));
-    assert.equal(res.status, 200);
-    assert.equal((res.body.mapping as Json[]).length, 51);
-  });
+    it("returns the default mapping as {mapping: [...]}", async () => {
+        const res = await call(emulator, "GET", dir(SAMPLE.google, "/default-mapping"));
+        assert.equal(res.status, 200);
+        assert.equal((res.body.mapping as Json[]).length, 51);
+    });
 
-  it("only serves google-apps connections (400 for others)", async () => {
-    for (const id of [SAMPLE.saml, SAMPLE.database]) {
-      const res = await call(emulator, "POST", dir(id), { body: {} });
-      assert.equal(res.status, 400);
-      assert.equal(res.body.error, "Bad Request");
-    }
-    assert.equal(emulator.state.directoryProvisionings[SAMPLE.saml], undefined);
-  });
+    it("only serves google-apps connections (400 for others)", async () => {
+        for (const id of [SAMPLE.saml, SAMPLE.database]) {
+            const res = await call(emulator, "POST", dir(id), { body: {} });
+            assert.equal(res.status, 400);
+            assert.equal(res.body.error, "Bad Request");
+        }
+        assert.equal(emulator.state.directoryProvisionings[SAMPLE.saml], undefined);
+    });
 
-  it("answers 404 inexistent_connection for an unknown connection", async () => {
-    const res = await call(emulator, "GET", dir("con_doesnotexist0000"));
-    assert.equal(res.status, 404);
-    assert.equal(res.body.errorCode, "inexistent_connection");
-  });
+    it("answers 404 inexistent_connection for an unknown connection", async () => {
+        const res = await call(emulator, "GET", dir("con_doesnotexist0000"));
+        assert.equal(res.status, 404);
+        assert.equal(res.body.errorCode, "inexistent_connection");
+    });
 
-  it("starts a synchronization with 201 pending, 409 while it runs, then records it", async () => {
-    const res = await call(emulator, "POST", dir(SAMPLE.google, "/synchronizations"));
-    assert.equal(res.status, 201);
-    assert.deepEqual(Object.keys(res.body).sort(), ["connection_id", "status", "synchronization_id"]);
-    assert.equal(res.body.connection_id, SAMPLE.google);
-    assert.equal(res.body.status, "pending");
-    const busy = await call(emulator, "POST", dir(SAMPLE.google, "/synchronizations"));
-    assert.equal(busy.status, 409);
-    await sleep(SYNC_MS + 100);
-    const config = await call(emulator, "GET", dir(SAMPLE.google));
-    assert.ok(!Number.isNaN(Date.parse(String(config.body.last_synchronization_at))));
-    assert.equal(typeof config.body.last_synchronization_status, "string");
-  });
+    it("starts a synchronization with 201 pending, 409 while it runs, then records it", async () => {
+        const res = await call(emulator, "POST", dir(SAMPLE.google, "/synchronizations"));
+        assert.equal(res.status, 201);
+        assert.deepEqual(Object.keys(res.body).sort(), ["connection_id", "status", "synchronization_id"]);
+        assert.equal(res.body.connection_id, SAMPLE.google);
+        assert.equal(res.body.status, "pending");
+        const busy = await call(emulator, "POST", dir(SAMPLE.google, "/synchronizations"));
+        assert.equal(busy.status, 409);
+        await sleep(SYNC_MS + 100);
+        const config = await call(emulator, "GET", dir(SAMPLE.google));
+        assert.ok(!Number.isNaN(Date.parse(String(config.body.last_synchronization_at))));
+        assert.equal(typeof config.body.last_synchronization_status, "string");
+    });
 
-  it("answers 400 when the last synchronization started under 30 minutes ago", async () => {
-    const res = await call(emulator, "POST", dir(SAMPLE.google, "/synchronizations"));
-    assert.equal(res.status, 400);
-    assert.equal(res.body.error, "Bad Request");
-  });
+    it("answers 400 when the last synchronization started under 30 minutes ago", async () => {
+        const res = await call(emulator, "POST", dir(SAMPLE.google, "/synchronizations"));
+        assert.equal(res.status, 400);
+        assert.equal(res.body.error, "Bad Request");
+    });
 
-  it("allows a new synchronization once the last one is older than 30 minutes", async () => {
-    for (const run of emulator.state.synchronizations[SAMPLE.google]) {
-      run.created_at = new Date(Date.now() - 31 * 60 * 1000).toISOString();
-    }
-    const res = await call(emulator, "POST", dir(SAMPLE.google, "/synchronizations"));
-    assert.equal(res.status, 201);
-  });
+    it("allows a new synchronization once the last one is older than 30 minutes", async () => {
+        for (const run of emulator.state.synchronizations[SAMPLE.google]) {
+            run.created_at = new Date(Date.now() - 31 * 60 * 1000).toISOString();
+        }
+        const res = await call(emulator, "POST", dir(SAMPLE.google, "/synchronizations"));
+        assert.equal(res.status, 201);
+    });
 
-  it("deletes with 204 and then answers 404", async () => {
-    const res = await call(emulator, "DELETE", dir(SAMPLE.google));
-    assert.equal(res.status, 204);
-    assert.equal(res.text, "");
-    assert.equal((await call(emulator, "GET", dir(SAMPLE.google))).status, 404);
-    assert.equal((await call(emulator, "POST", dir(SAMPLE.google, "/synchronizations"))).status, 404);
-  });
+    it("deletes with 204 and then answers 404", async () => {
+        const res = await call(emulator, "DELETE", dir(SAMPLE.google));
+        assert.equal(res.status, 204);
+        assert.equal(res.text, "");
+        assert.equal((await call(emulator, "GET", dir(SAMPLE.google))).status, 404);
+        assert.equal((await call(emulator, "POST", dir(SAMPLE.google, "/synchronizations"))).status, 404);
+    });
 });
 
 describe("Emulator directory provisioning with the tenant feature off", () => {
-  let emulator: RunningEmulator;
-  before(async () => {
-    emulator = await startEmulator({ directoryProvisioningEnabled: false });
-  });
-  after(() => emulator.close());
+    let emulator: RunningEmulator;
+    before(async () => {
+        emulator = await startEmulator({ directoryProvisioningEnabled: false });
+    });
+    after(() => emulator.close());
 
-  it("answers 403 on every directory provisioning route", async () => {
-    for (const [method, suffix] of [["GET", ""], ["POST", ""], ["PATCH", ""], ["DELETE", ""], ["GET", "/default-mapping"], ["POST", "/synchronizations"]]) {
-      const body = method === "POST" || method === "PATCH" ? {} : undefined;
-      const res = await call(emulator, method, dir(SAMPLE.google, suffix), { body });
-      assert.equal(res.status, 403, `${method} ${suffix}`);
-      assert.equal(res.body.error, "Forbidden");
-    }
-    assert.deepEqual(emulator.state.directoryProvisionings, {});
-  });
+    it("answers 403 on every directory provisioning route", async () => {
+        for (const [method, suffix] of [
+            ["GET", ""],
+            ["POST", ""],
+            ["PATCH", ""],
+            ["DELETE", ""],
+            ["GET", "/default-mapping"],
+            ["POST", "/synchronizations"],
+        ]) {
+            const body = method === "POST" || method === "PATCH" ? {} : undefined;
+            const res = await call(emulator, method, dir(SAMPLE.google, suffix), { body });
+            assert.equal(res.status, 403, `${method} ${suffix}`);
+            assert.equal(res.body.error, "Forbidden");
+        }
+        assert.deepEqual(emulator.state.directoryProvisionings, {});
+    });
 
-  it("serves the routes again once the flag is switched on in the live state", async () => {
-    emulator.state.directoryProvisioningEnabled = true;
-    assert.equal((await call(emulator, "POST", dir(SAMPLE.google), { body: {} })).status, 201);
-  });
+    it("serves the routes again once the flag is switched on in the live state", async () => {
+        emulator.state.directoryProvisioningEnabled = true;
+        assert.equal((await call(emulator, "POST", dir(SAMPLE.google), { body: {} })).status, 201);
+    });
 });

@@ -5,108 +5,108 @@ import { call, sleep } from "../helpers/emulator-client";
 const LIST = "/api/v2/connections";
 
 function limits(headers: Headers): { limit: number; remaining: number; reset: number } {
-  return {
-    limit: Number(headers.get("x-ratelimit-limit")),
-    remaining: Number(headers.get("x-ratelimit-remaining")),
-    reset: Number(headers.get("x-ratelimit-reset")),
-  };
+    return {
+        limit: Number(headers.get("x-ratelimit-limit")),
+        remaining: Number(headers.get("x-ratelimit-remaining")),
+        reset: Number(headers.get("x-ratelimit-reset")),
+    };
 }
 
 describe("Emulator rate limiting", () => {
-  let emulator: RunningEmulator;
-  before(async () => {
-    emulator = await startEmulator();
-  });
-  after(() => emulator.close());
-
-  it("sends the rate-limit headers even without a configured limit", async () => {
-    const res = await call(emulator, "GET", LIST);
-    const { limit, remaining, reset } = limits(res.headers);
-    assert.equal(limit, 1000);
-    assert.equal(remaining, 999);
-    assert.ok(Math.abs(reset - Date.now() / 1000) <= 2, `reset ${reset}`);
-  });
-
-  it("counts the bucket down and answers 429 with the Auth0 body and retry-after when it is empty", async () => {
-    emulator.setRateLimit({ rate: 2, burst: 3 });
-    const seen: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const res = await call(emulator, "GET", LIST);
-      assert.equal(res.status, 200);
-      assert.equal(limits(res.headers).limit, 3);
-      seen.push(limits(res.headers).remaining);
-    }
-    assert.deepEqual(seen, [2, 1, 0]);
-    const limited = await call(emulator, "GET", LIST);
-    assert.equal(limited.status, 429);
-    assert.deepEqual(limited.body, {
-      statusCode: 429,
-      error: "Too Many Requests",
-      message: "Global limit has been reached",
-      errorCode: "too_many_requests",
+    let emulator: RunningEmulator;
+    before(async () => {
+        emulator = await startEmulator();
     });
-    assert.equal(limited.headers.get("retry-after"), "1");
-    assert.equal(limits(limited.headers).remaining, 0);
-    const nowSeconds = Date.now() / 1000;
-    const reset = limits(limited.headers).reset;
-    assert.ok(reset >= Math.floor(nowSeconds) + 1 && reset <= Math.ceil(nowSeconds) + 2, `reset ${reset}`);
-    assert.equal(emulator.journal.at(-1)?.status, 429);
-  });
+    after(() => emulator.close());
 
-  it("refills at the configured rate", async () => {
-    emulator.setRateLimit({ rate: 10, burst: 1 });
-    assert.equal((await call(emulator, "GET", LIST)).status, 200);
-    assert.equal((await call(emulator, "GET", LIST)).status, 429);
-    await sleep(150);
-    assert.equal((await call(emulator, "GET", LIST)).status, 200);
-  });
+    it("sends the rate-limit headers even without a configured limit", async () => {
+        const res = await call(emulator, "GET", LIST);
+        const { limit, remaining, reset } = limits(res.headers);
+        assert.equal(limit, 1000);
+        assert.equal(remaining, 999);
+        assert.ok(Math.abs(reset - Date.now() / 1000) <= 2, `reset ${reset}`);
+    });
 
-  it("limits every Management API route, errors included, but not the token endpoint", async () => {
-    emulator.setRateLimit({ rate: 0.5, burst: 1 });
-    const missing = await call(emulator, "GET", "/api/v2/nothing-here");
-    assert.equal(missing.status, 404);
-    assert.equal(limits(missing.headers).remaining, 0);
-    assert.equal((await call(emulator, "GET", LIST)).status, 429);
-    for (let i = 0; i < 3; i++) {
-      const token = await fetch(`${emulator.url}/oauth/token`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-          grant_type: "client_credentials",
-          client_id: "local-client",
-          client_secret: "local-secret",
-          audience: `https://${emulator.domain}/api/v2/`,
-        }),
-      });
-      assert.equal(token.status, 200);
-      assert.equal(token.headers.get("x-ratelimit-remaining"), "0");
-    }
-  });
+    it("counts the bucket down and answers 429 with the Auth0 body and retry-after when it is empty", async () => {
+        emulator.setRateLimit({ rate: 2, burst: 3 });
+        const seen: number[] = [];
+        for (let i = 0; i < 3; i++) {
+            const res = await call(emulator, "GET", LIST);
+            assert.equal(res.status, 200);
+            assert.equal(limits(res.headers).limit, 3);
+            seen.push(limits(res.headers).remaining);
+        }
+        assert.deepEqual(seen, [2, 1, 0]);
+        const limited = await call(emulator, "GET", LIST);
+        assert.equal(limited.status, 429);
+        assert.deepEqual(limited.body, {
+            statusCode: 429,
+            error: "Too Many Requests",
+            message: "Global limit has been reached",
+            errorCode: "too_many_requests",
+        });
+        assert.equal(limited.headers.get("retry-after"), "1");
+        assert.equal(limits(limited.headers).remaining, 0);
+        const nowSeconds = Date.now() / 1000;
+        const reset = limits(limited.headers).reset;
+        assert.ok(reset >= Math.floor(nowSeconds) + 1 && reset <= Math.ceil(nowSeconds) + 2, `reset ${reset}`);
+        assert.equal(emulator.journal.at(-1)?.status, 429);
+    });
 
-  it("does not touch state when refusing a request", async () => {
-    emulator.setRateLimit({ rate: 0.5, burst: 1 });
-    await call(emulator, "GET", LIST);
-    const res = await call(emulator, "POST", LIST, { body: { name: "limited", strategy: "auth0" } });
-    assert.equal(res.status, 429);
-    assert.ok(!Object.values(emulator.state.connections).some((c) => c.name === "limited"));
-  });
+    it("refills at the configured rate", async () => {
+        emulator.setRateLimit({ rate: 10, burst: 1 });
+        assert.equal((await call(emulator, "GET", LIST)).status, 200);
+        assert.equal((await call(emulator, "GET", LIST)).status, 429);
+        await sleep(150);
+        assert.equal((await call(emulator, "GET", LIST)).status, 200);
+    });
 
-  it("goes back to unlimited when the limit is removed", async () => {
-    emulator.setRateLimit(undefined);
-    for (let i = 0; i < 20; i++) assert.equal((await call(emulator, "GET", LIST)).status, 200);
-  });
+    it("limits every Management API route, errors included, but not the token endpoint", async () => {
+        emulator.setRateLimit({ rate: 0.5, burst: 1 });
+        const missing = await call(emulator, "GET", "/api/v2/nothing-here");
+        assert.equal(missing.status, 404);
+        assert.equal(limits(missing.headers).remaining, 0);
+        assert.equal((await call(emulator, "GET", LIST)).status, 429);
+        for (let i = 0; i < 3; i++) {
+            const token = await fetch(`${emulator.url}/oauth/token`, {
+                method: "POST",
+                headers: { "content-type": "application/json" },
+                body: JSON.stringify({
+                    grant_type: "client_credentials",
+                    client_id: "local-client",
+                    client_secret: "local-secret",
+                    audience: `https://${emulator.domain}/api/v2/`,
+                }),
+            });
+            assert.equal(token.status, 200);
+            assert.equal(token.headers.get("x-ratelimit-remaining"), "0");
+        }
+    });
+
+    it("does not touch state when refusing a request", async () => {
+        emulator.setRateLimit({ rate: 0.5, burst: 1 });
+        await call(emulator, "GET", LIST);
+        const res = await call(emulator, "POST", LIST, { body: { name: "limited", strategy: "auth0" } });
+        assert.equal(res.status, 429);
+        assert.ok(!Object.values(emulator.state.connections).some((c) => c.name === "limited"));
+    });
+
+    it("goes back to unlimited when the limit is removed", async () => {
+        emulator.setRateLimit(undefined);
+        for (let i = 0; i < 20; i++) assert.equal((await call(emulator, "GET", LIST)).status, 200);
+    });
 });
 
 describe("Emulator rate limiting from options", () => {
-  let emulator: RunningEmulator;
-  before(async () => {
-    emulator = await startEmulator({ rateLimit: { rate: 2, burst: 2 } });
-  });
-  after(() => emulator.close());
+    let emulator: RunningEmulator;
+    before(async () => {
+        emulator = await startEmulator({ rateLimit: { rate: 2, burst: 2 } });
+    });
+    after(() => emulator.close());
 
-  it("applies the limit given at start", async () => {
-    const statuses: number[] = [];
-    for (let i = 0; i < 3; i++) statuses.push((await call(emulator, "GET", LIST)).status);
-    assert.deepEqual(statuses, [200, 200, 429]);
-  });
+    it("applies the limit given at start", async () => {
+        const statuses: number[] = [];
+        for (let i = 0; i < 3; i++) statuses.push((await call(emulator, "GET", LIST)).status);
+        assert.deepEqual(statuses, [200, 200, 429]);
+    });
 });

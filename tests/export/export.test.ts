@@ -52,7 +52,13 @@ describe("Export", () => {
             connection_id: SAMPLE.google,
             connection_name: "google-workspace",
             strategy: "google-apps",
-            mapping: (await (await fetch(`${emu.url}/api/v2/connections/${SAMPLE.google}/directory-provisioning/default-mapping`, { headers: { authorization: "Bearer local-admin-token" } })).json() as { mapping: never[] }).mapping,
+            mapping: (
+                (await (
+                    await fetch(`${emu.url}/api/v2/connections/${SAMPLE.google}/directory-provisioning/default-mapping`, {
+                        headers: { authorization: "Bearer local-admin-token" },
+                    })
+                ).json()) as { mapping: never[] }
+            ).mapping,
             synchronize_automatically: true,
             synchronize_groups: "all",
             created_at: "2026-01-01T00:00:00.000Z",
@@ -72,16 +78,32 @@ describe("Export", () => {
     });
 
     it("filters by strategy, by name pattern and to non-default connections", async () => {
-        assert.deepEqual(Object.keys(blockOf(await runExport(["--stack", "x", "--strategy", "okta,waad"], log))).sort(), ["contoso-entra", "okta-workforce"]);
-        assert.deepEqual(Object.keys(blockOf(await runExport(["--stack", "x", "--name", "/^(acme|okta)/"], log))).sort(), ["acme-saml", "okta-workforce"]);
-        assert.deepEqual(Object.keys(blockOf(await runExport(["--stack", "x", "--non-default"], log))).sort(), ["acme-saml", "contoso-entra"]);
+        assert.deepEqual(Object.keys(blockOf(await runExport(["--stack", "x", "--strategy", "okta,waad"], log))).sort(), [
+            "contoso-entra",
+            "okta-workforce",
+        ]);
+        assert.deepEqual(Object.keys(blockOf(await runExport(["--stack", "x", "--name", "/^(acme|okta)/"], log))).sort(), [
+            "acme-saml",
+            "okta-workforce",
+        ]);
+        assert.deepEqual(Object.keys(blockOf(await runExport(["--stack", "x", "--non-default"], log))).sort(), [
+            "acme-saml",
+            "contoso-entra",
+        ]);
     });
 
     it("reports per connection what it could not read, instead of skipping it", async () => {
         process.env.AUTH0_API_TOKEN = tokenWithScopes(emu, ["read:connections", "read:connections_options"]);
         const block = blockOf(await runExport(["--stack", "x"], log));
         assert.ok(block["acme-saml"], "still exported");
-        assert.ok(logs.some((l) => /^acme-saml \(con_\w+\): could not read the SCIM configuration \(403: Insufficient scope, expected any of: read:scim_config\)/.test(l)), logs.join("\n"));
+        assert.ok(
+            logs.some((l) =>
+                /^acme-saml \(con_\w+\): could not read the SCIM configuration \(403: Insufficient scope, expected any of: read:scim_config\)/.test(
+                    l,
+                ),
+            ),
+            logs.join("\n"),
+        );
         process.env.AUTH0_API_TOKEN = tokenWithScopes(emu, ["read:connections"]);
         await runExport(["--stack", "x", "--strategy", "okta"], log);
         assert.ok(logs.some((l) => l.includes("the token lacks read:connections_options")));
@@ -90,7 +112,10 @@ describe("Export", () => {
     it("writes into the stack file, keeping every other key and comment", async () => {
         const dir = mkdtempSync(path.join(tmpdir(), "export-"));
         const file = path.join(dir, "Pulumi.dev.yaml");
-        writeFileSync(file, "# team notes\nencryptionsalt: v1:abc\nconfig:\n  # our tenant\n  auth0:domain: dev.example.com\n  auth0-connection-sync:connections:\n    stale: { profileSync: never_on_login }\n");
+        writeFileSync(
+            file,
+            "# team notes\nencryptionsalt: v1:abc\nconfig:\n  # our tenant\n  auth0:domain: dev.example.com\n  auth0-connection-sync:connections:\n    stale: { profileSync: never_on_login }\n",
+        );
         await runExport(["--stack", "dev", "--write", "--stacks-dir", dir, "--strategy", "waad"], log);
         const text = readFileSync(file, "utf8");
         assert.match(text, /^# team notes\nencryptionsalt: v1:abc\nconfig:\n {2}# our tenant\n {2}auth0:domain: dev.example.com\n/);
@@ -107,7 +132,12 @@ describe("Export", () => {
         const strategies = ["okta", "samlp", "waad", "google-apps"];
         for (let i = 0; i < 494; i++) {
             const id = `con_big${String(i).padStart(13, "0")}`;
-            emu.state.connections[id] = { id, name: `big-${i}`, strategy: strategies[i % 4], options: { set_user_root_attributes: "on_first_login", x: i } } as never;
+            emu.state.connections[id] = {
+                id,
+                name: `big-${i}`,
+                strategy: strategies[i % 4],
+                options: { set_user_root_attributes: "on_first_login", x: i },
+            } as never;
         }
         emu.setRateLimit({ rate: 50, burst: 50 });
         emu.clearJournal();

@@ -27,15 +27,43 @@ function declared(): Declared[] {
         ps("waad-ps", SAMPLE.waad, "never_on_login"),
         ps("google-ps", SAMPLE.google, "on_first_login"),
         ps("db-ps", SAMPLE.database, "on_first_login"),
-        { name: "okta-scim", step: 1, provider: scimConfigurationProvider, inputs: { connectionId: SAMPLE.okta, userIdAttribute: "externalId", mapping: MAPPING, onDelete: "delete", adoptExisting: true } },
-        { name: "saml-scim", step: 1, provider: scimConfigurationProvider, inputs: { connectionId: SAMPLE.samlp, userIdAttribute: "externalId", mapping: MAPPING, onDelete: "delete", adoptExisting: true } },
+        {
+            name: "okta-scim",
+            step: 1,
+            provider: scimConfigurationProvider,
+            inputs: { connectionId: SAMPLE.okta, userIdAttribute: "externalId", mapping: MAPPING, onDelete: "delete", adoptExisting: true },
+        },
+        {
+            name: "saml-scim",
+            step: 1,
+            provider: scimConfigurationProvider,
+            inputs: {
+                connectionId: SAMPLE.samlp,
+                userIdAttribute: "externalId",
+                mapping: MAPPING,
+                onDelete: "delete",
+                adoptExisting: true,
+            },
+        },
         {
             name: "google-dir",
             step: 1,
             provider: directoryProvisioningProvider,
-            inputs: { connectionId: SAMPLE.google, synchronizeAutomatically: true, synchronizeGroups: "all", onDelete: "delete", adoptExisting: true, synchronizeOnChange: false },
+            inputs: {
+                connectionId: SAMPLE.google,
+                synchronizeAutomatically: true,
+                synchronizeGroups: "all",
+                onDelete: "delete",
+                adoptExisting: true,
+                synchronizeOnChange: false,
+            },
         },
-        { name: "okta-token", step: 2, provider: scimTokenProvider, inputs: { connectionId: SAMPLE.okta, scopes: ["get:users", "post:users"] } },
+        {
+            name: "okta-token",
+            step: 2,
+            provider: scimTokenProvider,
+            inputs: { connectionId: SAMPLE.okta, scopes: ["get:users", "post:users"] },
+        },
         { name: "saml-token", step: 2, provider: scimTokenProvider, inputs: { connectionId: SAMPLE.samlp, scopes: ["get:users"] } },
     ];
 }
@@ -50,7 +78,11 @@ const MODES: Record<string, string> = {
 
 const SCENARIOS: Array<[string, FaultRule[], { rate: number; burst: number } | undefined]> = [
     ["20% 503s on every route", [{ path: "^/api/v2/", kind: "status", status: 503, probability: 0.2 }], undefined],
-    ["20% 503s after the server did the work", [{ path: "^/api/v2/", kind: "status-after-processing", status: 503, probability: 0.2 }], undefined],
+    [
+        "20% 503s after the server did the work",
+        [{ path: "^/api/v2/", kind: "status-after-processing", status: 503, probability: 0.2 }],
+        undefined,
+    ],
     ["slow responses past the client timeout", [{ path: "^/api/v2/", kind: "slow", delayMs: 700, probability: 0.15 }], undefined],
     ["dropped connections", [{ path: "^/api/v2/", kind: "drop", probability: 0.15 }], undefined],
     ["a tiny bucket (5/s, burst 1), where pacing must keep every 429 away", [], { rate: 5, burst: 1 }],
@@ -64,7 +96,9 @@ describe("Fault runs", function () {
         it(`converges under ${what}, loses no option and mints no extra token`, async () => {
             const emu: RunningEmulator = await startEmulator({ faults, faultSeed: 7, rateLimit });
             try {
-                const original = structuredClone(Object.fromEntries(Object.entries(emu.state.connections).map(([id, c]) => [id, c.options])));
+                const original = structuredClone(
+                    Object.fromEntries(Object.entries(emu.state.connections).map(([id, c]) => [id, c.options])),
+                );
                 const preexistingTokens = emu.state.scimTokens[SAMPLE.samlp].length;
                 useEmulator(emu, { timeoutMs: 500 });
                 const driver = new Driver(declared());
@@ -83,7 +117,10 @@ describe("Fault runs", function () {
                 emu.clearJournal();
                 const last = await driver.up();
                 assert.deepEqual(last.errors, []);
-                assert.ok(last.operations.every((o) => o.op === "same"), JSON.stringify(last.operations));
+                assert.ok(
+                    last.operations.every((o) => o.op === "same"),
+                    JSON.stringify(last.operations),
+                );
                 assert.deepEqual(writes(emu.journal), [], "a converged run writes nothing");
                 // No rate-limit reservation leaked (a leak would slowly stall every later request).
                 for (const pacer of processState().pacers.values()) assert.equal(pacer.reserved, 0);

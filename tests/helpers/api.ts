@@ -29,7 +29,10 @@ export async function startForProvider(options: EmulatorOptions = {}): Promise<R
 }
 
 /** Points the provider at `emu` (static token unless told otherwise) and forgets clients, pacing and counters. */
-export function useEmulator(emu: RunningEmulator, creds: { apiToken?: string; clientId?: string; clientSecret?: string; timeoutMs?: number } = {}): void {
+export function useEmulator(
+    emu: RunningEmulator,
+    creds: { apiToken?: string; clientId?: string; clientSecret?: string; timeoutMs?: number } = {},
+): void {
     resetProcessState();
     const apiToken = creds.apiToken ?? (creds.clientId ? undefined : SAMPLE_TOKEN);
     storeSettings({ domain: emu.url, apiToken, clientId: creds.clientId, clientSecret: creds.clientSecret, timeoutMs: creds.timeoutMs });

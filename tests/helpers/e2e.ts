@@ -30,7 +30,13 @@ export function saveTranscript(name: string, text: string): void {
     if (process.env.UPDATE_DOCS !== "1") return;
     const dir = path.join(REPO_ROOT, "docs", "previews");
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, `${name}.txt`), text.replace(/127\.0\.0\.1:\d+/g, "127.0.0.1:PORT").replace(/\(\d+(\.\d+)?s\)/g, "").trimEnd() + "\n");
+    writeFileSync(
+        path.join(dir, `${name}.txt`),
+        text
+            .replace(/127\.0\.0\.1:\d+/g, "127.0.0.1:PORT")
+            .replace(/\(\d+(\.\d+)?s\)/g, "")
+            .trimEnd() + "\n",
+    );
 }
 
 /** Collects everything the CLI prints. */

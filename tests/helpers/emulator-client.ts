@@ -5,33 +5,33 @@ export const ADMIN_TOKEN = "local-admin-token";
 
 /** Connection ids of the sample seed. */
 export const SAMPLE = {
-  okta: "con_lmGDBHHtE5Y3ukT2",
-  saml: "con_HjmNJNp9IuiWJONr",
-  waad: "con_NVLFL5zT7EU0vCX8",
-  google: "con_ka3hEJF2Xrahotuo",
-  database: "con_8cw1yT95eNCNyoyO",
-  email: "con_EDOilFfISeWMdDxR",
+    okta: "con_lmGDBHHtE5Y3ukT2",
+    saml: "con_HjmNJNp9IuiWJONr",
+    waad: "con_NVLFL5zT7EU0vCX8",
+    google: "con_ka3hEJF2Xrahotuo",
+    database: "con_8cw1yT95eNCNyoyO",
+    email: "con_EDOilFfISeWMdDxR",
 } as const;
 
 /** Every scope of the Management API subset the emulator serves. */
 export const EVERY_SCOPE: readonly string[] = [
-  "read:connections",
-  "create:connections",
-  "update:connections",
-  "delete:connections",
-  "read:connections_options",
-  "update:connections_options",
-  "read:scim_config",
-  "create:scim_config",
-  "update:scim_config",
-  "delete:scim_config",
-  "read:scim_token",
-  "create:scim_token",
-  "delete:scim_token",
-  "read:directory_provisionings",
-  "create:directory_provisionings",
-  "update:directory_provisionings",
-  "delete:directory_provisionings",
+    "read:connections",
+    "create:connections",
+    "update:connections",
+    "delete:connections",
+    "read:connections_options",
+    "update:connections_options",
+    "read:scim_config",
+    "create:scim_config",
+    "update:scim_config",
+    "delete:scim_config",
+    "read:scim_token",
+    "create:scim_token",
+    "delete:scim_token",
+    "read:directory_provisionings",
+    "create:directory_provisionings",
+    "update:directory_provisionings",
+    "delete:directory_provisionings",
 ];
 
 /** A loosely typed JSON object, for reading response bodies in assertions. */
@@ -39,59 +39,59 @@ export type Json = Record<string, unknown>;
 
 /** What a test looks at in a response. */
 export interface ApiResponse<T> {
-  status: number;
-  headers: Headers;
-  text: string;
-  body: T;
+    status: number;
+    headers: Headers;
+    text: string;
+    body: T;
 }
 
 /** Request options: `token: null` sends no Authorization header; `raw` sends bytes as they are. */
 export interface CallOptions {
-  token?: string | null;
-  body?: unknown;
-  raw?: string;
-  headers?: Record<string, string>;
+    token?: string | null;
+    body?: unknown;
+    raw?: string;
+    headers?: Record<string, string>;
 }
 
 /** Calls the emulator; the body is parsed when there is one. */
 export async function call<T = Json>(
-  emulator: RunningEmulator,
-  method: string,
-  path: string,
-  options: CallOptions = {},
+    emulator: RunningEmulator,
+    method: string,
+    path: string,
+    options: CallOptions = {},
 ): Promise<ApiResponse<T>> {
-  const headers: Record<string, string> = { ...options.headers };
-  const token = options.token === undefined ? ADMIN_TOKEN : options.token;
-  if (token !== null) headers.authorization = `Bearer ${token}`;
-  let payload: string | undefined = options.raw;
-  if (options.body !== undefined) {
-    payload = JSON.stringify(options.body);
-    headers["content-type"] ??= "application/json";
-  } else if (payload !== undefined) {
-    headers["content-type"] ??= "application/json";
-  }
-  const response = await fetch(emulator.url + path, { method, headers, body: payload });
-  const text = await response.text();
-  const body = (text === "" ? undefined : JSON.parse(text)) as T;
-  return { status: response.status, headers: response.headers, text, body };
+    const headers: Record<string, string> = { ...options.headers };
+    const token = options.token === undefined ? ADMIN_TOKEN : options.token;
+    if (token !== null) headers.authorization = `Bearer ${token}`;
+    let payload: string | undefined = options.raw;
+    if (options.body !== undefined) {
+        payload = JSON.stringify(options.body);
+        headers["content-type"] ??= "application/json";
+    } else if (payload !== undefined) {
+        headers["content-type"] ??= "application/json";
+    }
+    const response = await fetch(emulator.url + path, { method, headers, body: payload });
+    const text = await response.text();
+    const body = (text === "" ? undefined : JSON.parse(text)) as T;
+    return { status: response.status, headers: response.headers, text, body };
 }
 
 /** Adds a static token with exactly these scopes to the live state and returns it. */
 export function tokenWith(emulator: RunningEmulator, scopes: readonly string[]): string {
-  const token = `test-${emulator.state.tokens.length}-${Math.random().toString(36).slice(2)}`;
-  emulator.state.tokens.push({ token, scopes: [...scopes] });
-  return token;
+    const token = `test-${emulator.state.tokens.length}-${Math.random().toString(36).slice(2)}`;
+    emulator.state.tokens.push({ token, scopes: [...scopes] });
+    return token;
 }
 
 /** A token holding every scope but one, to prove a route checks exactly that scope. */
 export function tokenWithout(emulator: RunningEmulator, missing: string): string {
-  return tokenWith(
-    emulator,
-    EVERY_SCOPE.filter((s) => s !== missing),
-  );
+    return tokenWith(
+        emulator,
+        EVERY_SCOPE.filter((s) => s !== missing),
+    );
 }
 
 /** Waits `ms` milliseconds. */
 export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+    return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -56,7 +56,12 @@ export function stateFileText(t: TestStack): string {
 
 /** Environment for the CLI: offline, private home and backend, our bin first on PATH. */
 export function engineEnv(bin: string, stateDir: string): Record<string, string> {
-    return offlineEngineEnv({ bin, backendDir: path.join(stateDir, "backend"), home: path.join(stateDir, "home"), passphrase: "e2e-passphrase" });
+    return offlineEngineEnv({
+        bin,
+        backendDir: path.join(stateDir, "backend"),
+        home: path.join(stateDir, "home"),
+        passphrase: "e2e-passphrase",
+    });
 }
 
 /**
@@ -83,7 +88,11 @@ export async function createTestStack(opts: {
             workDir,
             pulumiCommand,
             envVars: engineEnv(opts.bin, stateDir),
-            projectSettings: { name: "auth0-connection-sync-e2e", runtime: "nodejs", backend: { url: `file://${path.join(stateDir, "backend")}` } },
+            projectSettings: {
+                name: "auth0-connection-sync-e2e",
+                runtime: "nodejs",
+                backend: { url: `file://${path.join(stateDir, "backend")}` },
+            },
         },
     );
     if (opts.config) await stack.setAllConfig(opts.config);

@@ -50,7 +50,10 @@ describe("DirectoryProvisioning provider", () => {
         const next = inputs({ mapping: [...MAPPING].reverse(), synchronizeGroups: "selected" });
         assert.equal((await p.diff(SAMPLE.google, outs, next)).changes, true);
         const { outs: after } = await p.update(SAMPLE.google, outs, next);
-        assert.deepEqual(writes(emu.journal).map((e) => e.body), [{ synchronize_groups: "selected" }]);
+        assert.deepEqual(
+            writes(emu.journal).map((e) => e.body),
+            [{ synchronize_groups: "selected" }],
+        );
         emu.clearJournal();
         assert.deepEqual(await p.diff(SAMPLE.google, after, next), { changes: false });
         await p.update(SAMPLE.google, after, next);
@@ -70,20 +73,29 @@ describe("DirectoryProvisioning provider", () => {
         };
         const { outs } = await p.create(inputs({ mapping: MAPPING }));
         assert.equal(outs.adopted, true);
-        assert.deepEqual(writes(emu.journal).map((e) => `${e.method} ${e.status}`), ["PATCH 200"]);
+        assert.deepEqual(
+            writes(emu.journal).map((e) => `${e.method} ${e.status}`),
+            ["PATCH 200"],
+        );
         assert.equal(emu.state.directoryProvisionings[SAMPLE.google].synchronize_automatically, false);
         emu.state.directoryProvisionings[SAMPLE.google].synchronize_automatically = true;
         emu.clearJournal();
         emu.setFaults([{ method: "GET", path: "/directory-provisioning$", kind: "status", status: 404, times: 1 }]);
         await p.create(inputs({ mapping: MAPPING }));
         emu.setFaults([]);
-        assert.deepEqual(writes(emu.journal).map((e) => `${e.method} ${e.status}`), ["POST 409", "PATCH 200"]);
+        assert.deepEqual(
+            writes(emu.journal).map((e) => `${e.method} ${e.status}`),
+            ["POST 409", "PATCH 200"],
+        );
     });
 
     it("creates with one read and one write: no connection read just to check the strategy", async () => {
         await p.create(inputs({ mapping: MAPPING }));
         const path = `/api/v2/connections/${SAMPLE.google}/directory-provisioning`;
-        assert.deepEqual(apiCalls(emu.journal).map((e) => `${e.method} ${e.path} ${e.status}`), [`GET ${path} 404`, `POST ${path} 201`]);
+        assert.deepEqual(
+            apiCalls(emu.journal).map((e) => `${e.method} ${e.path} ${e.status}`),
+            [`GET ${path} 404`, `POST ${path} 201`],
+        );
     });
 
     it("refuses okta before any write, naming google-apps", async () => {

@@ -43,7 +43,10 @@ describe("ProfileSync provider", () => {
         emu.state.connections[SAMPLE.samlp].options!.edited_in_dashboard = { at: "now" };
         await p.create(inputs());
         assert.deepEqual(optionsOf(emu, SAMPLE.samlp).edited_in_dashboard, { at: "now" });
-        assert.deepEqual(apiCalls(emu.journal).map((e) => e.method), ["GET", "PATCH"]);
+        assert.deepEqual(
+            apiCalls(emu.journal).map((e) => e.method),
+            ["GET", "PATCH"],
+        );
     });
 
     it("writes nothing when an absent key already means the desired on_each_login", async () => {
@@ -73,7 +76,10 @@ describe("ProfileSync provider", () => {
 
     it("replaces when the connection id changes", async () => {
         const { outs } = await p.create(inputs());
-        assert.deepEqual(await p.diff(SAMPLE.samlp, outs, inputs({ connectionId: SAMPLE.okta })), { changes: true, replaces: ["connectionId"] });
+        assert.deepEqual(await p.diff(SAMPLE.samlp, outs, inputs({ connectionId: SAMPLE.okta })), {
+            changes: true,
+            replaces: ["connectionId"],
+        });
     });
 
     it("refuses without read:connections_options, naming the scope, and writes nothing", async () => {
@@ -135,7 +141,11 @@ describe("ProfileSync provider", () => {
                 const created = await p.create(inputs({ connectionId: SAMPLE.waad, mode: m1, onDelete: "restore" }));
                 const { set_user_root_attributes: _a, ...afterCreate } = optionsOf(emu, SAMPLE.waad);
                 assert.deepEqual(afterCreate, opts);
-                const updated = await p.update(SAMPLE.waad, created.outs, inputs({ connectionId: SAMPLE.waad, mode: m2, onDelete: "restore" }));
+                const updated = await p.update(
+                    SAMPLE.waad,
+                    created.outs,
+                    inputs({ connectionId: SAMPLE.waad, mode: m2, onDelete: "restore" }),
+                );
                 const { set_user_root_attributes: _b, ...afterUpdate } = optionsOf(emu, SAMPLE.waad);
                 assert.deepEqual(afterUpdate, opts);
                 await p.delete(SAMPLE.waad, updated.outs);

@@ -6,7 +6,10 @@ import { scimConfigurationProvider as scim } from "../../components/provider/sci
 import { scimTokenProvider as tokens } from "../../components/provider/scimTokenProvider";
 import { apiCalls, SAMPLE, startForProvider, useEmulator } from "../helpers/api";
 
-const reads = (emu: RunningEmulator) => apiCalls(emu.journal).filter((e) => e.method === "GET").map((e) => e.path);
+const reads = (emu: RunningEmulator) =>
+    apiCalls(emu.journal)
+        .filter((e) => e.method === "GET")
+        .map((e) => e.path);
 
 /** One managed setting: how to create it, and a refresh's read followed by the engine's diff. */
 interface Kind {
@@ -19,8 +22,21 @@ interface Kind {
     drift(emu: RunningEmulator): void;
 }
 
-const scimInputs = { connectionId: SAMPLE.okta, userIdAttribute: "externalId", mapping: [{ auth0: "email", scim: "userName" }], onDelete: "delete", adoptExisting: true } as const;
-const dirInputs = { connectionId: SAMPLE.google, synchronizeAutomatically: false, synchronizeGroups: "all", onDelete: "delete", adoptExisting: true, synchronizeOnChange: false } as const;
+const scimInputs = {
+    connectionId: SAMPLE.okta,
+    userIdAttribute: "externalId",
+    mapping: [{ auth0: "email", scim: "userName" }],
+    onDelete: "delete",
+    adoptExisting: true,
+} as const;
+const dirInputs = {
+    connectionId: SAMPLE.google,
+    synchronizeAutomatically: false,
+    synchronizeGroups: "all",
+    onDelete: "delete",
+    adoptExisting: true,
+    synchronizeOnChange: false,
+} as const;
 const psInputs = { connectionId: SAMPLE.okta, mode: "on_first_login", onDelete: "retain" } as const;
 const tokenInputs = { connectionId: SAMPLE.samlp, scopes: ["get:users"] };
 
@@ -81,7 +97,10 @@ describe("Refresh hand-off", () => {
             it("a diff right after a read reuses what the read fetched", async () => {
                 await kind.read(made.id, made.outs);
                 assert.equal((await kind.diff(made.id, made.outs, made.inputs)).changes, false);
-                assert.deepEqual(reads(emu).filter((p) => p === kind.path), [kind.path]);
+                assert.deepEqual(
+                    reads(emu).filter((p) => p === kind.path),
+                    [kind.path],
+                );
             });
 
             it("reuses it once only: the next diff reads live and sees a dashboard edit", async () => {
@@ -89,7 +108,10 @@ describe("Refresh hand-off", () => {
                 await kind.diff(made.id, made.outs, made.inputs);
                 kind.drift(emu);
                 assert.equal((await kind.diff(made.id, made.outs, made.inputs)).changes, true);
-                assert.deepEqual(reads(emu).filter((p) => p === kind.path), [kind.path, kind.path]);
+                assert.deepEqual(
+                    reads(emu).filter((p) => p === kind.path),
+                    [kind.path, kind.path],
+                );
             });
 
             it("ignores a read older than five seconds", async () => {
@@ -102,7 +124,10 @@ describe("Refresh hand-off", () => {
                 } finally {
                     Date.now = realNow;
                 }
-                assert.deepEqual(reads(emu).filter((p) => p === kind.path), [kind.path, kind.path]);
+                assert.deepEqual(
+                    reads(emu).filter((p) => p === kind.path),
+                    [kind.path, kind.path],
+                );
             });
         });
     }

@@ -35,7 +35,10 @@ describe("ScimConfiguration provider", () => {
         const { id, outs } = await p.create(inputs());
         assert.equal(id, SAMPLE.okta);
         assert.equal(emu.state.scimConfigurations[SAMPLE.okta].mapping.length, 32);
-        assert.deepEqual(writes(emu.journal).map((e) => `${e.method} ${e.path}`), [`POST /api/v2/connections/${SAMPLE.okta}/scim-configuration`]);
+        assert.deepEqual(
+            writes(emu.journal).map((e) => `${e.method} ${e.path}`),
+            [`POST /api/v2/connections/${SAMPLE.okta}/scim-configuration`],
+        );
         assert.equal(outs.scimEndpointUrl, `${emu.url}/scim/v2/connections/${SAMPLE.okta}`);
         assert.equal(outs.tenantName, "sample");
         assert.equal(outs.adopted, false);
@@ -66,13 +69,18 @@ describe("ScimConfiguration provider", () => {
         const { outs } = await p.create(inputs({ connectionId: SAMPLE.samlp, mapping: MAPPING }));
         assert.equal(outs.adopted, true);
         // It looks first, so adoption costs no refused POST: one PATCH and nothing else.
-        assert.deepEqual(writes(emu.journal).map((e) => e.method), ["PATCH"]);
+        assert.deepEqual(
+            writes(emu.journal).map((e) => e.method),
+            ["PATCH"],
+        );
         assert.deepEqual(emu.state.scimConfigurations[SAMPLE.samlp].mapping.map((m) => m.auth0).sort(), ["email", "name"]);
     });
 
     it("adopts an identical configuration with zero writes", async () => {
         const live = emu.state.scimConfigurations[SAMPLE.samlp];
-        const { outs } = await p.create(inputs({ connectionId: SAMPLE.samlp, userIdAttribute: live.user_id_attribute, mapping: [...live.mapping].reverse() }));
+        const { outs } = await p.create(
+            inputs({ connectionId: SAMPLE.samlp, userIdAttribute: live.user_id_attribute, mapping: [...live.mapping].reverse() }),
+        );
         assert.equal(outs.adopted, true);
         assert.deepEqual(writes(emu.journal), []);
     });
@@ -82,12 +90,18 @@ describe("ScimConfiguration provider", () => {
         const { outs } = await p.create(inputs({ connectionId: SAMPLE.samlp, mapping: MAPPING }));
         emu.setFaults([]);
         assert.equal(outs.adopted, true);
-        assert.deepEqual(writes(emu.journal).map((e) => `${e.method} ${e.status}`), ["POST 400", "PATCH 200"]);
+        assert.deepEqual(
+            writes(emu.journal).map((e) => `${e.method} ${e.status}`),
+            ["POST 400", "PATCH 200"],
+        );
     });
 
     it("refuses to adopt with adoptExisting false, says how, and writes nothing", async () => {
         const before = JSON.stringify(emu.state.scimConfigurations[SAMPLE.samlp]);
-        await assert.rejects(p.create(inputs({ connectionId: SAMPLE.samlp, adoptExisting: false })), /already has a SCIM configuration\. Set adoptExisting: true/);
+        await assert.rejects(
+            p.create(inputs({ connectionId: SAMPLE.samlp, adoptExisting: false })),
+            /already has a SCIM configuration\. Set adoptExisting: true/,
+        );
         assert.equal(JSON.stringify(emu.state.scimConfigurations[SAMPLE.samlp]), before);
         assert.deepEqual(writes(emu.journal), []);
     });
@@ -95,20 +109,32 @@ describe("ScimConfiguration provider", () => {
     it("creates with one read and one write: no connection read just to check the strategy", async () => {
         await p.create(inputs({ mapping: MAPPING }));
         const path = `/api/v2/connections/${SAMPLE.okta}/scim-configuration`;
-        assert.deepEqual(apiCalls(emu.journal).map((e) => `${e.method} ${e.path} ${e.status}`), [`GET ${path} 404`, `POST ${path} 201`]);
+        assert.deepEqual(
+            apiCalls(emu.journal).map((e) => `${e.method} ${e.path} ${e.status}`),
+            [`GET ${path} 404`, `POST ${path} 201`],
+        );
     });
 
     it("refuses a database connection before any write, naming the strategies that work", async () => {
-        await assert.rejects(p.create(inputs({ connectionId: SAMPLE.database })), /SCIM is not available .*strategy auth0\): supported strategies are samlp, oidc, okta, waad/);
+        await assert.rejects(
+            p.create(inputs({ connectionId: SAMPLE.database })),
+            /SCIM is not available .*strategy auth0\): supported strategies are samlp, oidc, okta, waad/,
+        );
         assert.equal(writes(emu.journal).length, 0);
     });
 
     it("gives the same message when only the POST says the strategy is unsupported (the documented refusal)", async () => {
         // A GET that answers a plain 404 for other strategies: the POST's 404 is what tells us, and it wrote nothing.
         emu.setFaults([{ method: "GET", path: "/scim-configuration$", kind: "status", status: 404, times: 1 }]);
-        await assert.rejects(p.create(inputs({ connectionId: SAMPLE.database })), /SCIM is not available .*strategy auth0\): supported strategies are samlp, oidc, okta, waad/);
+        await assert.rejects(
+            p.create(inputs({ connectionId: SAMPLE.database })),
+            /SCIM is not available .*strategy auth0\): supported strategies are samlp, oidc, okta, waad/,
+        );
         emu.setFaults([]);
-        assert.deepEqual(writes(emu.journal).map((e) => `${e.method} ${e.status}`), ["POST 404"]);
+        assert.deepEqual(
+            writes(emu.journal).map((e) => `${e.method} ${e.status}`),
+            ["POST 404"],
+        );
         assert.equal(emu.state.scimConfigurations[SAMPLE.database], undefined);
     });
 
@@ -140,8 +166,17 @@ describe("ScimConfiguration provider", () => {
     });
 
     it("rejects bad input in check without calling the API", async () => {
-        const r = await p.check(inputs(), { connectionId: SAMPLE.okta, mapping: [{ auth0: "email", scim: "a" }, { auth0: "email", scim: "b" }] } as never);
-        assert.deepEqual(r.failures.map((f) => f.property), ["mapping[1]"]);
+        const r = await p.check(inputs(), {
+            connectionId: SAMPLE.okta,
+            mapping: [
+                { auth0: "email", scim: "a" },
+                { auth0: "email", scim: "b" },
+            ],
+        } as never);
+        assert.deepEqual(
+            r.failures.map((f) => f.property),
+            ["mapping[1]"],
+        );
         assert.equal(apiCalls(emu.journal).length, 0);
     });
 });
@@ -171,10 +206,21 @@ describe("ScimToken provider", () => {
 
     it("replaces on a change of scopes or lifetime but not on scope order", async () => {
         const { outs } = await tokens.create({ connectionId: SAMPLE.samlp, scopes: ["get:users", "post:users"] });
-        assert.deepEqual((await tokens.diff(outs.tokenId, outs, { connectionId: SAMPLE.samlp, scopes: ["post:users", "get:users"] })).replaces, []);
-        assert.deepEqual((await tokens.diff(outs.tokenId, outs, { connectionId: SAMPLE.samlp, scopes: ["get:users"] })).replaces, ["scopes"]);
         assert.deepEqual(
-            (await tokens.diff(outs.tokenId, outs, { connectionId: SAMPLE.samlp, scopes: ["get:users", "post:users"], tokenLifetime: 3600 })).replaces,
+            (await tokens.diff(outs.tokenId, outs, { connectionId: SAMPLE.samlp, scopes: ["post:users", "get:users"] })).replaces,
+            [],
+        );
+        assert.deepEqual((await tokens.diff(outs.tokenId, outs, { connectionId: SAMPLE.samlp, scopes: ["get:users"] })).replaces, [
+            "scopes",
+        ]);
+        assert.deepEqual(
+            (
+                await tokens.diff(outs.tokenId, outs, {
+                    connectionId: SAMPLE.samlp,
+                    scopes: ["get:users", "post:users"],
+                    tokenLifetime: 3600,
+                })
+            ).replaces,
             ["tokenLifetime"],
         );
     });
@@ -182,6 +228,8 @@ describe("ScimToken provider", () => {
     it("replaces a token revoked in the dashboard", async () => {
         const { outs } = await tokens.create({ connectionId: SAMPLE.samlp, scopes: ["get:users"] });
         emu.state.scimTokens[SAMPLE.samlp] = emu.state.scimTokens[SAMPLE.samlp].filter((t) => t.token_id !== outs.tokenId);
-        assert.deepEqual((await tokens.diff(outs.tokenId, outs, { connectionId: SAMPLE.samlp, scopes: ["get:users"] })).replaces, ["tokenId"]);
+        assert.deepEqual((await tokens.diff(outs.tokenId, outs, { connectionId: SAMPLE.samlp, scopes: ["get:users"] })).replaces, [
+            "tokenId",
+        ]);
     });
 });

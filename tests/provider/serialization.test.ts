@@ -39,7 +39,12 @@ describe("Provider serialization", () => {
         it(`serializes ${name} with only modules, functions and constants captured`, async function () {
             this.timeout(30_000);
             // Credentials in process memory must not leak into the serialized closure.
-            storeSettings({ domain: "tenant.example.com", clientId: "cid-value", clientSecret: "very-secret-value", apiToken: "token-value" });
+            storeSettings({
+                domain: "tenant.example.com",
+                clientId: "cid-value",
+                clientSecret: "very-secret-value",
+                apiToken: "token-value",
+            });
             const { text } = await pulumi.runtime.serializeFunction(() => provider);
             assert.ok(text.includes('require("auth0")'), "the SDK is required by name, not copied");
             assert.ok(text.includes('require("zod")'));
@@ -53,7 +58,12 @@ describe("Provider serialization", () => {
         for (const kind of KINDS) {
             it(`keeps ${kind}'s stored closure small and free of credentials`, async function () {
                 this.timeout(30_000);
-                storeSettings({ domain: "tenant.example.com", clientId: "cid-value", clientSecret: "very-secret-value", apiToken: "token-value" });
+                storeSettings({
+                    domain: "tenant.example.com",
+                    clientId: "cid-value",
+                    clientSecret: "very-secret-value",
+                    apiToken: "token-value",
+                });
                 const provider = thinProvider(kind);
                 const { text } = await pulumi.runtime.serializeFunction(() => provider);
                 assert.ok(text.length < 8_000, `${text.length} characters`);

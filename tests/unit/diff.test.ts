@@ -74,14 +74,21 @@ describe("Profile sync decisions", () => {
     it("never touches any other key, for any options object (property)", () => {
         const json = fc.jsonValue({ maxDepth: 4 });
         fc.assert(
-            fc.property(fc.dictionary(fc.string(), json), fc.constantFrom("on_each_login", "on_first_login", "never_on_login", "absent" as const), (opts, mode) => {
-                const out = optionsWithMode(opts, mode);
-                for (const k of Object.keys(opts)) {
-                    if (k !== "set_user_root_attributes") assert.deepEqual(out[k], opts[k]);
-                }
-                assert.equal(Object.keys(out).filter((k) => k !== "set_user_root_attributes").length, Object.keys(opts).filter((k) => k !== "set_user_root_attributes").length);
-                assert.equal(literalMode(out), mode);
-            }),
+            fc.property(
+                fc.dictionary(fc.string(), json),
+                fc.constantFrom("on_each_login", "on_first_login", "never_on_login", "absent" as const),
+                (opts, mode) => {
+                    const out = optionsWithMode(opts, mode);
+                    for (const k of Object.keys(opts)) {
+                        if (k !== "set_user_root_attributes") assert.deepEqual(out[k], opts[k]);
+                    }
+                    assert.equal(
+                        Object.keys(out).filter((k) => k !== "set_user_root_attributes").length,
+                        Object.keys(opts).filter((k) => k !== "set_user_root_attributes").length,
+                    );
+                    assert.equal(literalMode(out), mode);
+                },
+            ),
             { numRuns: 500 },
         );
     });
@@ -98,7 +105,10 @@ describe("Mapping comparison", () => {
             { scim: "emails", auth0: "email" },
         ];
         assert.equal(sameMapping(a, b, "scim"), true);
-        assert.deepEqual(canonicalMapping(b, "scim"), [["email", "emails"], ["name", "displayName"]]);
+        assert.deepEqual(canonicalMapping(b, "scim"), [
+            ["email", "emails"],
+            ["name", "displayName"],
+        ]);
     });
 
     it("sees a changed target, a missing pair and an extra pair", () => {
@@ -118,7 +128,10 @@ describe("Mapping comparison", () => {
             ],
             "idp",
         );
-        assert.deepEqual(problems.map((p) => p.index), [1, 2]);
+        assert.deepEqual(
+            problems.map((p) => p.index),
+            [1, 2],
+        );
         assert.match(problems[0].reason, /duplicates mapping\[0\]/);
         assert.match(problems[1].reason, /maps Auth0 attribute "email" a second time/);
     });
@@ -162,7 +175,11 @@ describe("Directory provisioning decisions", () => {
             synchronize_automatically: true,
         });
         assert.deepEqual(
-            directoryPatch(live, { mapping: [{ auth0: "name", idp: "name.fullName" }], synchronizeAutomatically: false, synchronizeGroups: "all" }),
+            directoryPatch(live, {
+                mapping: [{ auth0: "name", idp: "name.fullName" }],
+                synchronizeAutomatically: false,
+                synchronizeGroups: "all",
+            }),
             { mapping: [{ auth0: "name", idp: "name.fullName" }], synchronize_groups: "all" },
         );
     });

@@ -1,5 +1,13 @@
 import * as assert from "node:assert/strict";
-import { newPacerState, observeResponse, parseRateLimitHeaders, planReserve, planSend, refundReserved, sendReserved } from "../../components/provider/pacer";
+import {
+    newPacerState,
+    observeResponse,
+    parseRateLimitHeaders,
+    planReserve,
+    planSend,
+    refundReserved,
+    sendReserved,
+} from "../../components/provider/pacer";
 
 describe("Pacer", () => {
     it("sends one request at a time until the bucket size is known", () => {
@@ -47,8 +55,14 @@ describe("Pacer", () => {
 
     it("parses the headers and rejects incomplete ones", () => {
         const h: Record<string, string> = { "x-ratelimit-limit": "50", "x-ratelimit-remaining": "49", "x-ratelimit-reset": "1700000000" };
-        assert.deepEqual(parseRateLimitHeaders((n) => h[n] ?? null), { limit: 50, remaining: 49, reset: 1700000000 });
-        assert.equal(parseRateLimitHeaders((n) => (n === "x-ratelimit-reset" ? null : h[n])), undefined);
+        assert.deepEqual(
+            parseRateLimitHeaders((n) => h[n] ?? null),
+            { limit: 50, remaining: 49, reset: 1700000000 },
+        );
+        assert.equal(
+            parseRateLimitHeaders((n) => (n === "x-ratelimit-reset" ? null : h[n])),
+            undefined,
+        );
     });
 });
 

@@ -46,7 +46,10 @@ describe("Input checks", () => {
 
     it("names the exact mapping element that is malformed", () => {
         const failures = failuresOf("ScimConfiguration", { connectionId: CON, mapping: [{ auth0: "email", scim: "" }, { auth0: "name" }] });
-        assert.deepEqual(failures.map((f) => f.property), ["mapping[0].scim", "mapping[1].scim"]);
+        assert.deepEqual(
+            failures.map((f) => f.property),
+            ["mapping[0].scim", "mapping[1].scim"],
+        );
         assert.match(failures[1].reason, /is required|non-empty/);
     });
 
@@ -65,16 +68,27 @@ describe("Input checks", () => {
                 { auth0: "email", scim: "userName" },
             ],
         });
-        assert.deepEqual(failures.map((f) => f.property), ["mapping[1]", "mapping[2]"]);
+        assert.deepEqual(
+            failures.map((f) => f.property),
+            ["mapping[1]", "mapping[2]"],
+        );
     });
 
     it("rejects unknown keys inside a mapping pair and unknown arguments", () => {
-        const failures = failuresOf("DirectoryProvisioning", { connectionId: CON, mapping: [{ auth0: "a", idp: "b", scim: "c" }], mappings: [] });
+        const failures = failuresOf("DirectoryProvisioning", {
+            connectionId: CON,
+            mapping: [{ auth0: "a", idp: "b", scim: "c" }],
+            mappings: [],
+        });
         assert.deepEqual(failures.map((f) => f.property).sort(), ["mapping[0]", "mappings"]);
     });
 
     it("lists synchronizeGroups values and rejects non-booleans", () => {
-        const failures = failuresOf("DirectoryProvisioning", { connectionId: CON, synchronizeGroups: "some", synchronizeAutomatically: "yes" });
+        const failures = failuresOf("DirectoryProvisioning", {
+            connectionId: CON,
+            synchronizeGroups: "some",
+            synchronizeAutomatically: "yes",
+        });
         assert.deepEqual(failures, [
             { property: "synchronizeAutomatically", reason: "must be true or false" },
             { property: "synchronizeGroups", reason: 'must be one of all, off, selected (got "some")' },
@@ -83,14 +97,23 @@ describe("Input checks", () => {
 
     it("checks SCIM token scopes and lifetime", () => {
         const failures = failuresOf("ScimToken", { connectionId: CON, scopes: ["get:users", "read:everything"], tokenLifetime: 60 });
-        assert.deepEqual(failures.map((f) => f.property), ["scopes[1]", "tokenLifetime"]);
-        assert.deepEqual(failuresOf("ScimToken", { connectionId: CON, scopes: [] }).map((f) => f.property), ["scopes"]);
+        assert.deepEqual(
+            failures.map((f) => f.property),
+            ["scopes[1]", "tokenLifetime"],
+        );
+        assert.deepEqual(
+            failuresOf("ScimToken", { connectionId: CON, scopes: [] }).map((f) => f.property),
+            ["scopes"],
+        );
     });
 
     it("accepts preview-time unknowns without hiding other problems", () => {
         const { inputs, failures } = checkInputs("ProfileSync", { connectionId: UNKNOWN, mode: "bogus" });
         assert.equal(inputs.connectionId, UNKNOWN);
-        assert.deepEqual(failures.map((f) => f.property), ["mode"]);
+        assert.deepEqual(
+            failures.map((f) => f.property),
+            ["mode"],
+        );
         assert.deepEqual(checkInputs("ScimConfiguration", { connectionId: CON, mapping: [{ auth0: UNKNOWN, scim: "x" }] }).failures, []);
     });
 
