@@ -1,57 +1,24 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DirectoryProvisioning } from "./DirectoryProvisioning";
-import { ProfileSync } from "./ProfileSync";
-import type { DirectoryMappingItem, ProfileSyncMode, ScimMappingItem, SynchronizeGroups } from "./provider/types";
-import { ScimConfiguration } from "./ScimConfiguration";
-import { ScimToken } from "./ScimToken";
+import { DirectoryProvisioning, type DirectoryProvisioningArgs } from "./DirectoryProvisioning";
+import { ProfileSync, type ProfileSyncArgs } from "./ProfileSync";
+import type { ProfileSyncMode } from "../management-api/types";
+import { ScimConfiguration, type ScimConfigurationArgs } from "./ScimConfiguration";
+import { ScimToken, type ScimTokenArgs } from "./ScimToken";
 
 /** Profile sync for `ConnectionSync`: a mode, or a mode with a delete policy. */
-export type ProfileSyncSettings =
-    | pulumi.Input<ProfileSyncMode>
-    | {
-          /** `options.set_user_root_attributes`. Required. */
-          readonly mode: pulumi.Input<ProfileSyncMode>;
-          /** `retain` (default) or `restore` on destroy. */
-          readonly onDelete?: pulumi.Input<"retain" | "restore">;
-      };
+export type ProfileSyncSettings = ProfileSyncArgs["mode"] | Omit<ProfileSyncArgs, "connectionId">;
 
-/** One SCIM token to issue. */
-export interface ScimTokenSettings {
-    /** `scopes` of the token, e.g. `get:users`. Required. */
-    readonly scopes: pulumi.Input<pulumi.Input<string>[]>;
-    /** `token_lifetime` in seconds. Default: no expiry. */
-    readonly tokenLifetime?: pulumi.Input<number>;
-}
+/** One SCIM token to issue (`ScimToken` without the connection). */
+export type ScimTokenSettings = Omit<ScimTokenArgs, "connectionId">;
 
-/** SCIM for `ConnectionSync`. */
-export interface ScimSettings {
-    /** `user_id_attribute`. Default `externalId`. */
-    readonly userIdAttribute?: pulumi.Input<string>;
-    /** `mapping` of Auth0 to SCIM attributes. Default: the API's default mapping. */
-    readonly mapping?: pulumi.Input<pulumi.Input<ScimMappingItem>[]>;
-    /** `delete` (default) or `retain` on destroy. */
-    readonly onDelete?: pulumi.Input<"delete" | "retain">;
-    /** Take over an existing configuration. Default `true`. */
-    readonly adoptExisting?: pulumi.Input<boolean>;
+/** SCIM for `ConnectionSync`: the configuration's args, plus the tokens to issue. */
+export interface ScimSettings extends Omit<ScimConfigurationArgs, "connectionId"> {
     /** SCIM tokens to issue for the IdP. Default: none. */
     readonly tokens?: ScimTokenSettings[];
 }
 
-/** Directory provisioning for `ConnectionSync`. */
-export interface DirectoryProvisioningSettings {
-    /** `mapping` of Auth0 to IdP attributes. Default: the API's default mapping. */
-    readonly mapping?: pulumi.Input<pulumi.Input<DirectoryMappingItem>[]>;
-    /** `synchronize_automatically`. Default `false`. */
-    readonly synchronizeAutomatically?: pulumi.Input<boolean>;
-    /** `synchronize_groups`: `all` | `off` | `selected`. Default `off`. */
-    readonly synchronizeGroups?: pulumi.Input<SynchronizeGroups>;
-    /** `delete` (default) or `retain` on destroy. */
-    readonly onDelete?: pulumi.Input<"delete" | "retain">;
-    /** Take over an existing configuration. Default `true`. */
-    readonly adoptExisting?: pulumi.Input<boolean>;
-    /** Start a synchronization after a mapping change. Default `false`. */
-    readonly synchronizeOnChange?: pulumi.Input<boolean>;
-}
+/** Directory provisioning for `ConnectionSync` (`DirectoryProvisioning` without the connection). */
+export type DirectoryProvisioningSettings = Omit<DirectoryProvisioningArgs, "connectionId">;
 
 /** Arguments of `ConnectionSync`. */
 export interface ConnectionSyncArgs {

@@ -1,24 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { thinProvider } from "./provider/loader";
-import type { DirectoryMappingItem, SynchronizeGroups } from "./provider/types";
+import type { ArgsOf } from "./provider/schemas";
+import type { ResourceArgs } from "./resource-args";
+import type { DirectoryMappingItem, SynchronizeGroups } from "../management-api/types";
 
-/** Arguments of `DirectoryProvisioning`. */
-export interface DirectoryProvisioningArgs {
-    /** `connections/{id}/directory-provisioning`: a google-apps connection. Required. */
-    readonly connectionId: pulumi.Input<string>;
-    /** `mapping`: Auth0-to-IdP attribute pairs, order irrelevant. Default: the API's default mapping. */
-    readonly mapping?: pulumi.Input<pulumi.Input<DirectoryMappingItem>[]>;
-    /** `synchronize_automatically`: periodic synchronization. Default `false`. */
-    readonly synchronizeAutomatically?: pulumi.Input<boolean>;
-    /** `synchronize_groups`: `all` | `off` | `selected`. Default `off`. */
-    readonly synchronizeGroups?: pulumi.Input<SynchronizeGroups>;
-    /** On destroy: `delete` (default) removes the configuration, `retain` leaves it. */
-    readonly onDelete?: pulumi.Input<"delete" | "retain">;
-    /** Take over a configuration that already exists (409 on create). Default `true`. */
-    readonly adoptExisting?: pulumi.Input<boolean>;
-    /** `POST .../synchronizations` after a mapping change; a refusal is a warning. Default `false`. */
-    readonly synchronizeOnChange?: pulumi.Input<boolean>;
-}
+/** Arguments of `DirectoryProvisioning`: the fields, defaults and allowed values of its schema (`components/provider/schemas.ts`). */
+export type DirectoryProvisioningArgs = ResourceArgs<ArgsOf<"DirectoryProvisioning">>;
 
 /** Owns the directory provisioning (Google Workspace user and group sync) of one connection. */
 export class DirectoryProvisioning extends pulumi.dynamic.Resource {

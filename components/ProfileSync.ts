@@ -1,17 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PreviousMode } from "./provider/diff";
 import { thinProvider } from "./provider/loader";
-import type { ProfileSyncMode } from "./provider/types";
+import type { ArgsOf } from "./provider/schemas";
+import type { ResourceArgs } from "./resource-args";
+import type { ProfileSyncMode } from "../management-api/types";
 
-/** Arguments of `ProfileSync`. */
-export interface ProfileSyncArgs {
-    /** `connections/{id}`: the connection whose profile sync mode we own. Required. */
-    readonly connectionId: pulumi.Input<string>;
-    /** `options.set_user_root_attributes`: `on_each_login` | `on_first_login` | `never_on_login`. Required; Auth0 treats absent as `on_each_login`. */
-    readonly mode: pulumi.Input<ProfileSyncMode>;
-    /** On destroy: `retain` (default) leaves the value, `restore` puts back what was there before, including "absent". */
-    readonly onDelete?: pulumi.Input<"retain" | "restore">;
-}
+/** Arguments of `ProfileSync`: the fields, defaults and allowed values of its schema (`components/provider/schemas.ts`). */
+export type ProfileSyncArgs = ResourceArgs<ArgsOf<"ProfileSync">>;
 
 /**
  * Owns `options.set_user_root_attributes` of one connection and nothing else: every write sends

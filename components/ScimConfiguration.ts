@@ -1,20 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { thinProvider } from "./provider/loader";
-import type { ScimMappingItem } from "./provider/types";
+import type { ArgsOf } from "./provider/schemas";
+import type { ResourceArgs } from "./resource-args";
+import type { ScimMappingItem } from "../management-api/types";
 
-/** Arguments of `ScimConfiguration`. */
-export interface ScimConfigurationArgs {
-    /** `connections/{id}/scim-configuration`: the connection (samlp, oidc, okta or waad). Required. */
-    readonly connectionId: pulumi.Input<string>;
-    /** `user_id_attribute`: the SCIM attribute used as the user id. Default `externalId`. */
-    readonly userIdAttribute?: pulumi.Input<string>;
-    /** `mapping`: Auth0-to-SCIM attribute pairs, order irrelevant. Default: the API's default mapping. */
-    readonly mapping?: pulumi.Input<pulumi.Input<ScimMappingItem>[]>;
-    /** On destroy: `delete` (default) removes the configuration, `retain` leaves it. */
-    readonly onDelete?: pulumi.Input<"delete" | "retain">;
-    /** Take over a configuration that already exists. Default `true`; `false` fails instead. */
-    readonly adoptExisting?: pulumi.Input<boolean>;
-}
+/** Arguments of `ScimConfiguration`: the fields, defaults and allowed values of its schema (`components/provider/schemas.ts`). */
+export type ScimConfigurationArgs = ResourceArgs<ArgsOf<"ScimConfiguration">>;
 
 /** Owns the SCIM configuration of one connection: user id attribute and attribute mapping. */
 export class ScimConfiguration extends pulumi.dynamic.Resource {

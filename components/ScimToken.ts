@@ -1,15 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { thinProvider } from "./provider/loader";
+import type { ArgsOf } from "./provider/schemas";
+import type { ResourceArgs } from "./resource-args";
 
-/** Arguments of `ScimToken`. */
-export interface ScimTokenArgs {
-    /** `connections/{id}/scim-configuration/tokens`: the connection. Required. */
-    readonly connectionId: pulumi.Input<string>;
-    /** `scopes`: e.g. `get:users`, `post:users`, `patch:users`, `put:users`, `delete:users`. Required; a change issues a new token. */
-    readonly scopes: pulumi.Input<pulumi.Input<string>[]>;
-    /** `token_lifetime` in seconds (at least 900). Default: no expiry; a change issues a new token. */
-    readonly tokenLifetime?: pulumi.Input<number>;
-}
+/** Arguments of `ScimToken`: the fields, defaults and allowed values of its schema (`components/provider/schemas.ts`). */
+export type ScimTokenArgs = ResourceArgs<ArgsOf<"ScimToken">>;
 
 /** A SCIM bearer token for the identity provider. The value is a secret output; destroy revokes it. */
 export class ScimToken extends pulumi.dynamic.Resource {

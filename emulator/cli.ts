@@ -11,6 +11,7 @@
  *   --token-lifetime <s>    lifetime of /oauth/token access tokens (default 86400)
  *   --sync-duration-ms <n>  how long a directory synchronization runs (default 2000)
  *   --no-directory-provisioning   turn the tenant's directory provisioning feature off
+ *   --tls                   serve HTTPS with a certificate made at start-up; prints the CA file path
  */
 import { parseFaultSpec } from "./faults";
 import { startEmulator } from "./index";
@@ -36,6 +37,10 @@ export function parseArgs(argv: readonly string[]): EmulatorOptions {
         const [flag, inline] = argv[i].startsWith("--") && argv[i].includes("=") ? splitOnce(argv[i]) : [argv[i], undefined];
         if (flag === "--no-directory-provisioning") {
             options.directoryProvisioningEnabled = false;
+            continue;
+        }
+        if (flag === "--tls") {
+            options.tls = true;
             continue;
         }
         if (!VALUE_FLAGS.has(flag)) throw new Error(`unknown argument "${argv[i]}"`);
@@ -73,8 +78,9 @@ function splitOnce(arg: string): [string, string] {
 
 async function main(): Promise<void> {
     const emulator = await startEmulator(parseArgs(process.argv.slice(2)));
-    // Exactly one stdout line: scripts and tests read the base URL from it.
+    // Scripts and tests read the base URL from the first line; with --tls a second names the CA file.
     process.stdout.write(`auth0 emulator listening on ${emulator.url} (tenant: ${emulator.state.tenant})\n`);
+    if (emulator.caFile !== undefined) process.stdout.write(`ca file: ${emulator.caFile}\n`);
     const shutdown = (): void => {
         emulator.close().then(
             () => process.exit(0),

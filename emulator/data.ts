@@ -12,13 +12,21 @@ function readMapping(file: string): Array<Record<string, string>> {
     return mapping as Array<Record<string, string>>;
 }
 
-let scimDefault: ScimMappingItem[] | undefined;
+const scimDefaults = new Map<string, ScimMappingItem[]>();
 let directoryDefault: DirectoryMappingItem[] | undefined;
 
-/** A fresh copy of the SCIM default mapping (32 pairs), keys in the server's scim-first order. */
-export function defaultScimMapping(): ScimMappingItem[] {
-    scimDefault ??= readMapping("scim-default-mapping.json").map((m) => ({ scim: m.scim, auth0: m.auth0 }));
-    return scimDefault.map((m) => ({ ...m }));
+/**
+ * A fresh copy of the strategy's SCIM default mapping, keys in the server's scim-first order:
+ * waad has its own 30 pairs (upn → userName first); okta, samlp and oidc share the 32-pair list.
+ */
+export function defaultScimMapping(strategy: string): ScimMappingItem[] {
+    const file = strategy === "waad" ? "scim-default-mapping-waad.json" : "scim-default-mapping.json";
+    let mapping = scimDefaults.get(file);
+    if (mapping === undefined) {
+        mapping = readMapping(file).map((m) => ({ scim: m.scim, auth0: m.auth0 }));
+        scimDefaults.set(file, mapping);
+    }
+    return mapping.map((m) => ({ ...m }));
 }
 
 /** A fresh copy of the directory provisioning default mapping (51 pairs). */

@@ -1,12 +1,15 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { Pipeline } from "./server";
 import { buildState, loadSeed } from "./state";
+import { type CaFile, tlsMaterial, writeCaFile } from "./tls";
 import type { EmulatorOptions, FaultRule, RateLimit, RunningEmulator } from "./types";
 
 export type {
     AccessToken,
     Connection,
+    DirectoryGroup,
     DirectoryMappingItem,
     DirectoryProvisioning,
     EmulatorClient,
@@ -54,20 +57,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 86400,
         synchronizationDurationMs: options.synchronizationDurationMs ?? 2000,
     });
-    const server = createServer((req, res) => {
+    const handler = (req: IncomingMessage, res: ServerResponse): void => {
         pipeline.handle(req, res).catch(() => res.destroy());
-    });
+    };
+    const tls = options.tls === true ? await tlsMaterial() : undefined;
+    const server: Server = tls === undefined ? createServer(handler) : createHttpsServer({ key: tls.key, cert: tls.cert }, handler);
     await listen(server, options.port ?? 0, host);
     const port = (server.address() as AddressInfo).port;
     const domain = `${host.includes(":") ? `[${host}]` : host}:${port}`;
+    const caFile: CaFile | undefined = tls === undefined ? undefined : writeCaFile(tls.ca);
     let closing: Promise<void> | undefined;
 
     return {
-        url: `http://${domain}`,
+        url: `${tls === undefined ? "http" : "https"}://${domain}`,
         domain,
         port,
         state,
         journal: pipeline.journal,
+        ca: tls?.ca,
+        caFile: caFile?.path,
         clearJournal(): void {
             // Emptied in place: callers may hold a reference to the array.
             pipeline.journal.length = 0;
@@ -81,6 +89,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         close(): Promise<void> {
             closing ??= new Promise<void>((resolve) => {
                 pipeline.stop();
+                caFile?.remove();
                 server.close(() => resolve());
                 // Keep-alive sockets would otherwise hold close() open for seconds.
                 server.closeAllConnections();

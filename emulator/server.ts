@@ -7,11 +7,13 @@ import { TokenBucket, type RateDecision } from "./rate-limit";
 import { matchRoute, type Route, type RouteResult, type Runtime } from "./router";
 import { connectionRoutes } from "./routes/connections";
 import { directoryRoutes } from "./routes/directory";
+import { groupRoutes } from "./routes/groups";
+import { listingRoutes } from "./routes/listings";
 import { scimRoutes } from "./routes/scim";
 import type { EmulatorState, FaultRule, JournalEntry, RateLimit } from "./types";
 
 // Sub-resource routes first: they are more specific than /connections/:id.
-const ROUTES: readonly Route[] = [...oauthRoutes, ...scimRoutes, ...directoryRoutes, ...connectionRoutes];
+const ROUTES: readonly Route[] = [...oauthRoutes, ...scimRoutes, ...groupRoutes, ...directoryRoutes, ...listingRoutes, ...connectionRoutes];
 
 /** Settings the request pipeline needs beyond the state. */
 export interface PipelineSettings {

@@ -1,21 +1,23 @@
 import { readFileSync } from "node:fs";
 import { defaultDirectoryMapping, defaultScimMapping, SAMPLE_SEED_PATH } from "./data";
-import { isPlainObject } from "./errors";
+import { sortGroups } from "./groups";
 import { isoNow, randomId } from "./ids";
+import { fillConnectionFields } from "./routes/connection-defaults";
+import { checkSeed } from "./seed-check";
 import type { Connection, DirectoryProvisioning, EmulatorState, ScimConfiguration, Seed } from "./types";
 
-/** Reads a seed from an object, a JSON file path, or the bundled sample; always returns a private copy. */
+/**
+ * Reads a seed from an object, a JSON file path, or the bundled sample; always returns a private,
+ * checked copy. A broken seed throws `seed error: <entry>: <problem>` (plus the file, if any).
+ */
 export function loadSeed(seed: Seed | string | undefined): Seed {
-    const raw: unknown = typeof seed === "object" ? seed : JSON.parse(readFileSync(seed ?? SAMPLE_SEED_PATH, "utf8"));
-    const where = typeof seed === "string" ? seed : seed === undefined ? SAMPLE_SEED_PATH : "seed object";
-    if (!isPlainObject(raw) || typeof raw.tenant !== "string" || raw.tenant === "") {
-        throw new Error(`${where}: a seed needs a non-empty "tenant" string`);
-    }
-    for (const key of ["clients", "tokens", "connections"]) {
-        if (raw[key] !== undefined && !Array.isArray(raw[key])) throw new Error(`${where}: "${key}" must be an array`);
-    }
-    for (const key of ["scim_configurations", "directory_provisionings", "scim_tokens", "synchronizations"]) {
-        if (raw[key] !== undefined && !isPlainObject(raw[key])) throw new Error(`${where}: "${key}" must be an object`);
+    const file = typeof seed === "object" ? undefined : (seed ?? SAMPLE_SEED_PATH);
+    const raw: unknown = file === undefined ? seed : JSON.parse(readFileSync(file, "utf8"));
+    try {
+        checkSeed(raw);
+    } catch (error) {
+        if (file === undefined || !(error instanceof Error)) throw error;
+        throw new Error(`${error.message} (in ${file})`);
     }
     // A JSON round trip detaches the state from the caller's object so tests can reuse seeds.
     return JSON.parse(JSON.stringify(raw)) as Seed;
@@ -34,7 +36,7 @@ export function makeScimConfiguration(
         connection_name: connection.name,
         strategy: connection.strategy,
         user_id_attribute: given.user_id_attribute ?? "externalId",
-        mapping: (given.mapping ?? defaultScimMapping()).map((m) => ({ scim: m.scim, auth0: m.auth0 })),
+        mapping: (given.mapping ?? defaultScimMapping(connection.strategy)).map((m) => ({ scim: m.scim, auth0: m.auth0 })),
         created_at: created,
         updated_on: given.updated_on ?? created,
     };
@@ -60,8 +62,13 @@ export function makeDirectoryProvisioning(connection: Connection, given: Partial
     return config;
 }
 
-/** Builds the live tenant state from a loaded seed. */
+/**
+ * Builds the live tenant state from a seed (checked again, for callers that skip loadSeed). Seed
+ * connections get the server's top-level fields where they lack them; their options stay as given,
+ * because a seed is a snapshot of a live tenant and only POST/PATCH make the server rewrite options.
+ */
 export function buildState(seed: Seed, directoryProvisioningEnabled?: boolean): EmulatorState {
+    checkSeed(seed);
     const state: EmulatorState = {
         tenant: seed.tenant,
         clients: seed.clients ?? [],
@@ -71,33 +78,23 @@ export function buildState(seed: Seed, directoryProvisioningEnabled?: boolean): 
         scimTokens: {},
         directoryProvisionings: {},
         synchronizations: {},
+        synchronizedGroups: {},
+        deletedConnectionIds: new Set(),
         directoryProvisioningEnabled: directoryProvisioningEnabled ?? seed.directory_provisioning_enabled ?? true,
     };
     for (const connection of seed.connections ?? []) {
-        if (typeof connection.name !== "string" || typeof connection.strategy !== "string") {
-            throw new Error(`seed connection ${JSON.stringify(connection.id)} needs a name and a strategy`);
-        }
-        const id = typeof connection.id === "string" ? connection.id : randomId("con_");
-        state.connections[id] = { ...connection, id };
+        const id = connection.id ?? randomId("con_");
+        state.connections[id] = fillConnectionFields({ ...connection, id }, seed.tenant);
     }
-    const owner = (id: string, what: string): Connection => {
-        const connection = state.connections[id];
-        if (connection === undefined) throw new Error(`seed ${what} refers to unknown connection ${id}`);
-        return connection;
-    };
+    const owner = (id: string): Connection => state.connections[id];
     for (const [id, given] of Object.entries(seed.scim_configurations ?? {})) {
-        state.scimConfigurations[id] = makeScimConfiguration(state, owner(id, "scim_configurations"), given);
+        state.scimConfigurations[id] = makeScimConfiguration(state, owner(id), given);
     }
-    for (const [id, tokens] of Object.entries(seed.scim_tokens ?? {})) {
-        owner(id, "scim_tokens");
-        state.scimTokens[id] = tokens;
-    }
+    for (const [id, tokens] of Object.entries(seed.scim_tokens ?? {})) state.scimTokens[id] = tokens;
     for (const [id, given] of Object.entries(seed.directory_provisionings ?? {})) {
-        state.directoryProvisionings[id] = makeDirectoryProvisioning(owner(id, "directory_provisionings"), given);
+        state.directoryProvisionings[id] = makeDirectoryProvisioning(owner(id), given);
     }
-    for (const [id, runs] of Object.entries(seed.synchronizations ?? {})) {
-        owner(id, "synchronizations");
-        state.synchronizations[id] = runs;
-    }
+    for (const [id, runs] of Object.entries(seed.synchronizations ?? {})) state.synchronizations[id] = runs;
+    for (const [id, groups] of Object.entries(seed.synchronized_groups ?? {})) state.synchronizedGroups[id] = sortGroups(groups);
     return state;
 }

@@ -47,6 +47,8 @@ export interface ScimToken {
     scopes: string[];
     created_at: string;
     valid_until?: string;
+    /** Absent until the token is first used; the emulator serves no SCIM endpoint, so only seeds set it. */
+    last_used_at?: string;
 }
 
 /** One Google Workspace attribute pair. */
@@ -70,11 +72,20 @@ export interface DirectoryProvisioning {
     last_synchronization_error?: string;
 }
 
-/** One directory synchronization run. */
+/** One directory synchronization run; `completed_at` is set when it stops running. */
 export interface Synchronization {
     synchronization_id: string;
     status: string;
     created_at: string;
+    completed_at?: string;
+}
+
+/** One Google Workspace group selected for `synchronize_groups: "selected"`. */
+export interface DirectoryGroup {
+    id: string;
+    name?: string;
+    email?: string;
+    direct_members_count?: number;
 }
 
 /** A machine-to-machine client allowed to use the client-credentials grant. */
@@ -101,6 +112,10 @@ export interface EmulatorState {
     scimTokens: Record<string, ScimToken[]>;
     directoryProvisionings: Record<string, DirectoryProvisioning>;
     synchronizations: Record<string, Synchronization[]>;
+    /** Selected groups per google-apps connection id, kept sorted by group id. */
+    synchronizedGroups: Record<string, DirectoryGroup[]>;
+    /** Ids of connections deleted through the API, so a repeated DELETE is recognised. */
+    deletedConnectionIds: Set<string>;
     directoryProvisioningEnabled: boolean;
 }
 
@@ -114,6 +129,8 @@ export interface Seed {
     directory_provisionings?: Record<string, Partial<DirectoryProvisioning>>;
     scim_tokens?: Record<string, ScimToken[]>;
     synchronizations?: Record<string, Synchronization[]>;
+    /** Selected groups per connection id; the connection needs a directory provisioning config. */
+    synchronized_groups?: Record<string, DirectoryGroup[]>;
     directory_provisioning_enabled?: boolean;
 }
 
@@ -150,6 +167,8 @@ export interface EmulatorOptions {
     directoryProvisioningEnabled?: boolean;
     /** How long a directory synchronization stays "pending" before it completes; default 2000 ms. */
     synchronizationDurationMs?: number;
+    /** Serve HTTPS with a certificate made at start-up (see `RunningEmulator.ca`); default false. */
+    tls?: boolean;
 }
 
 /** One request as the emulator saw it; `status` is 0 for dropped connections. */
@@ -165,11 +184,16 @@ export interface JournalEntry {
 
 /** A running emulator and the handles tests use to steer it. */
 export interface RunningEmulator {
+    /** `http://127.0.0.1:PORT`, or `https://...` with `tls: true`. */
     url: string;
     domain: string;
     port: number;
     state: EmulatorState;
     journal: JournalEntry[];
+    /** PEM of the CA a client must trust in TLS mode; undefined over plain HTTP. */
+    ca: string | undefined;
+    /** A temp file holding `ca` (for NODE_EXTRA_CA_CERTS), removed by close(); undefined over plain HTTP. */
+    caFile: string | undefined;
     clearJournal(): void;
     setRateLimit(limit: RateLimit | undefined): void;
     setFaults(faults: FaultRule[], faultSeed?: number): void;

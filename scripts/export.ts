@@ -11,10 +11,10 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { getApi } from "../components/provider/client";
-import { storeSettings } from "../components/provider/settings";
-import type { Connection } from "../components/provider/types";
-import { toolchainBin } from "./engine";
+import { getApi } from "../management-api/client";
+import { storeSettings } from "../management-api/settings";
+import type { Connection } from "../management-api/types";
+import { toolchainBin } from "./toolchain";
 import { collectTenant } from "./export/collect";
 import { exportConnection, hasNonDefault, mergeIntoStackFile, renderBlock } from "./export/render";
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Lints .github/workflows with actionlint, built from the Go module proxy into the cache on first use.
+# Lints every workflow in .github/workflows (*.yml and *.yaml) with actionlint, built from the Go
+# module proxy into the cache on first use.
 set -euo pipefail
 VERSION=v1.7.7
 CACHE="${AUTH0_SYNC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/auth0-connection-sync}/actionlint-$VERSION"
@@ -9,5 +10,11 @@ if [ ! -x "$CACHE/actionlint" ]; then
   GOBIN="$CACHE" GOFLAGS=-mod=mod go install "github.com/rhysd/actionlint/cmd/actionlint@$VERSION" >&2
 fi
 cd "$(dirname "$0")/.."
-"$CACHE/actionlint" -no-color .github/workflows/*.yml
-echo "[lint-workflows] $(ls .github/workflows/*.yml | wc -l) workflow file(s) clean" >&2
+shopt -s nullglob
+files=(.github/workflows/*.yml .github/workflows/*.yaml)
+if [ "${#files[@]}" -eq 0 ]; then
+  echo "[lint-workflows] no workflow files in .github/workflows" >&2
+  exit 1
+fi
+"$CACHE/actionlint" -no-color "${files[@]}"
+echo "[lint-workflows] ${#files[@]} workflow file(s) clean: ${files[*]}" >&2

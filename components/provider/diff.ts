@@ -11,7 +11,7 @@ import type {
     ScimConfig,
     ScimMappingItem,
     SynchronizeGroups,
-} from "./types";
+} from "../../management-api/types";
 
 /** The option key ProfileSync owns. */
 export const MODE_KEY = "set_user_root_attributes";

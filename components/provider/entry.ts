@@ -2,10 +2,10 @@
  * The module the engine's dynamic-provider process loads at run time (see loader.ts). Its export
  * is a contract with every state ever written: keep these four names and what they accept.
  */
-import { directoryProvisioningProvider } from "./directoryProvisioningProvider";
-import { profileSyncProvider } from "./profileSyncProvider";
-import { scimConfigurationProvider } from "./scimConfigurationProvider";
-import { scimTokenProvider } from "./scimTokenProvider";
+import { directoryProvisioningProvider } from "./directoryProvisioning";
+import { profileSyncProvider } from "./profileSync";
+import { scimConfigurationProvider } from "./scimConfiguration";
+import { scimTokenProvider } from "./scimToken";
 
 /** The full providers, by resource kind. */
 export const providers = {

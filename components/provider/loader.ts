@@ -59,7 +59,7 @@ export function loadEntry(cwd: string): EntryModule {
         }
     } catch {}
     if (!fs.existsSync(file))
-        throw new Error(`cannot load the ${PACKAGE_NAME} provider from ${root}: run npm run compile there (no ${file}).`);
+        throw new Error(`cannot load the ${PACKAGE_NAME} provider from ${root}: run npm run build there (no ${file}).`);
     return (g[GLOBAL_KEY] = require(file) as EntryModule);
 }
 

@@ -1,29 +1,33 @@
 /**
- * Input validation for the dynamic resources. Every schema is built inside a function: a zod
- * schema is a live object and must not be captured by the closure serializer (only the `zod`
- * module itself is, as `require("zod")`).
+ * One zod schema per resource kind: the only place where an argument, its allowed values and its
+ * default are written. Provider inputs (`z.output`), component args (`z.input`), the stack-config
+ * parser and the README reference all derive from these. Each schema is built by a function
+ * because state written by earlier versions serializes whole providers, and a live zod object
+ * cannot be captured in a closure (the `zod` module itself is, as `require("zod")`).
  */
 import { z } from "zod";
+import { PROFILE_SYNC_MODES, SYNCHRONIZE_GROUPS } from "../../management-api/types";
 import { mappingProblems, type MappingPair } from "./diff";
 
 /** What Pulumi sends for a value that is not known yet during preview. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
+/** The only input key Pulumi itself adds to a dynamic resource: the serialized provider. */
+export const PROVIDER_KEY = "__provider";
+
+/** Delete policies of profile sync: leave the value, or put back what was there before. */
+export const PROFILE_SYNC_DELETE_POLICIES = ["retain", "restore"] as const;
+
+/** Delete policies of SCIM configuration and directory provisioning. */
+export const CONFIG_DELETE_POLICIES = ["delete", "retain"] as const;
+
+/** The SCIM token scopes the API accepts. */
+export const SCIM_TOKEN_SCOPE = /^(get|post|put|patch|delete):(users|groups)$/;
+
 /** One failed check, as Pulumi wants it. */
 export interface Failure {
     readonly property: string;
     readonly reason: string;
-}
-
-/** The resource kinds we validate. */
-export type InputKind = "ProfileSync" | "ScimConfiguration" | "ScimToken" | "DirectoryProvisioning";
-
-/** True when the value is, or contains, a preview-time unknown. */
-export function containsUnknown(v: unknown): boolean {
-    if (v === UNKNOWN) return true;
-    if (Array.isArray(v)) return v.some(containsUnknown);
-    if (typeof v === "object" && v !== null) return Object.values(v).some(containsUnknown);
-    return false;
 }
 
 function connectionId() {
@@ -37,72 +41,145 @@ function attr(what: string) {
     return z.string({ error: `must be a non-empty string (${what})` }).regex(/\S/, { error: `must be a non-empty string (${what})` });
 }
 
-function mapping(other: "scim" | "idp") {
-    const label = other === "scim" ? "SCIM attribute" : "identity provider attribute";
-    return z
-        .array(z.object({ auth0: attr("Auth0 user attribute"), [other]: attr(label) }).strict(), {
-            error: `must be a list of {auth0, ${other}} pairs`,
-        })
-        .min(1, { error: `must contain at least one {auth0, ${other}} pair; omit it to use the API's default mapping` });
+function flag() {
+    return z.boolean({ error: "must be true or false" });
 }
 
-function fieldsOf(kind: InputKind): Record<string, z.ZodType> {
-    const onDelete = (values: [string, string], dflt: string) => z.enum(values).default(dflt);
-    switch (kind) {
-        case "ProfileSync":
-            return {
-                connectionId: connectionId(),
-                mode: z.enum(["on_each_login", "on_first_login", "never_on_login"]),
-                onDelete: onDelete(["retain", "restore"], "retain"),
-            };
-        case "ScimConfiguration":
-            return {
-                connectionId: connectionId(),
-                userIdAttribute: attr("SCIM attribute used as the user id").default("externalId"),
-                mapping: mapping("scim").optional(),
-                onDelete: onDelete(["delete", "retain"], "delete"),
-                adoptExisting: z.boolean({ error: "must be true or false" }).default(true),
-            };
-        case "ScimToken":
-            return {
-                connectionId: connectionId(),
-                scopes: z
-                    .array(
-                        z.string().regex(/^(get|post|put|patch|delete):(users|groups)$/, {
-                            error: (iss) => `must be one of get|post|put|patch|delete:users|groups (got ${JSON.stringify(iss.input)})`,
-                        }),
-                    )
-                    .min(1, { error: "must name at least one scope, e.g. get:users" })
-                    .refine((s) => new Set(s).size === s.length, { error: "must not repeat a scope" }),
-                tokenLifetime: z
-                    .number({ error: "must be a number of seconds" })
-                    .int({ error: "must be a whole number of seconds" })
-                    .min(900, { error: "must be at least 900 seconds" })
-                    .optional(),
-            };
-        case "DirectoryProvisioning":
-            return {
-                connectionId: connectionId(),
-                mapping: mapping("idp").optional(),
-                synchronizeAutomatically: z.boolean({ error: "must be true or false" }).default(false),
-                synchronizeGroups: z.enum(["all", "off", "selected"]).default("off"),
-                onDelete: onDelete(["delete", "retain"], "delete"),
-                adoptExisting: z.boolean({ error: "must be true or false" }).default(true),
-                synchronizeOnChange: z.boolean({ error: "must be true or false" }).default(false),
-            };
-    }
+function mapping<K extends "scim" | "idp">(other: K) {
+    const label = other === "scim" ? "SCIM attribute" : "identity provider attribute";
+    const pair = z.strictObject({ auth0: attr("Auth0 user attribute"), [other]: attr(label) } as {
+        auth0: ReturnType<typeof attr>;
+    } & Record<K, ReturnType<typeof attr>>);
+    return z
+        .array(pair, { error: `must be a list of {auth0, ${other}} pairs` })
+        .min(1, { error: `must contain at least one {auth0, ${other}} pair; omit it to use the API's default mapping` })
+        .superRefine((items, ctx) => {
+            for (const p of mappingProblems(items as readonly MappingPair<K>[], other)) {
+                ctx.addIssue({ code: "custom", path: [p.index], message: p.reason, input: items[p.index] });
+            }
+        });
+}
+
+/** `ProfileSync`: `options.set_user_root_attributes` of one connection. */
+export function profileSyncSchema() {
+    return z.strictObject({
+        /** `connections/{id}`: the connection whose profile sync mode we own. Required. */
+        connectionId: connectionId(),
+        /** `options.set_user_root_attributes`. Required; Auth0 treats absent as `on_each_login`. */
+        mode: z.enum(PROFILE_SYNC_MODES),
+        /** On destroy: `retain` leaves the value, `restore` puts back what was there before (including absent). */
+        onDelete: z.enum(PROFILE_SYNC_DELETE_POLICIES).default("retain"),
+    });
+}
+
+/** `ScimConfiguration`: `/connections/{id}/scim-configuration`. */
+export function scimConfigurationSchema() {
+    return z.strictObject({
+        /** `connections/{id}`: the connection. Required. */
+        connectionId: connectionId(),
+        /** `user_id_attribute`: the SCIM attribute used as the user id. Default `externalId`. */
+        userIdAttribute: attr("SCIM attribute used as the user id").default("externalId"),
+        /** `mapping`: Auth0-to-SCIM attribute pairs; order never matters. Default: the API's default mapping. */
+        mapping: mapping("scim").optional(),
+        /** On destroy: `delete` the configuration or `retain` it. Default `delete`. */
+        onDelete: z.enum(CONFIG_DELETE_POLICIES).default("delete"),
+        /** Take over a configuration that already exists (`false`: fail instead). Default `true`. */
+        adoptExisting: flag().default(true),
+    });
+}
+
+/** `ScimToken`: one bearer token of `/connections/{id}/scim-configuration/tokens`. */
+export function scimTokenSchema() {
+    return z.strictObject({
+        /** `connections/{id}`: the connection. Required. */
+        connectionId: connectionId(),
+        /** `scopes`: `get`|`post`|`put`|`patch`|`delete` `:users`|`:groups`. Required; a change issues a new token. */
+        scopes: z
+            .array(
+                z.string().regex(SCIM_TOKEN_SCOPE, {
+                    error: (iss) => `must be one of get|post|put|patch|delete:users|groups (got ${JSON.stringify(iss.input)})`,
+                }),
+                { error: "must be a list of scopes such as get:users" },
+            )
+            .min(1, { error: "must name at least one scope, e.g. get:users" })
+            .refine((s) => new Set(s).size === s.length, { error: "must not repeat a scope" }),
+        /** `token_lifetime` in seconds, at least 900. Default: no expiry; a change issues a new token. */
+        tokenLifetime: z
+            .number({ error: "must be a number of seconds" })
+            .int({ error: "must be a whole number of seconds" })
+            .min(900, { error: "must be at least 900 seconds" })
+            .optional(),
+    });
+}
+
+/** `DirectoryProvisioning`: `/connections/{id}/directory-provisioning` (Google Workspace). */
+export function directoryProvisioningSchema() {
+    return z.strictObject({
+        /** `connections/{id}`: the connection. Required. */
+        connectionId: connectionId(),
+        /** `mapping`: Auth0-to-IdP attribute pairs; order never matters. Default: the API's default mapping. */
+        mapping: mapping("idp").optional(),
+        /** `synchronize_automatically`: periodic synchronization. Default `false`. */
+        synchronizeAutomatically: flag().default(false),
+        /** `synchronize_groups`: `all` | `off` | `selected`. Default `off`. */
+        synchronizeGroups: z.enum(SYNCHRONIZE_GROUPS).default("off"),
+        /** On destroy: `delete` the configuration or `retain` it. Default `delete`. */
+        onDelete: z.enum(CONFIG_DELETE_POLICIES).default("delete"),
+        /** Take over a configuration that already exists (409 on create). Default `true`. */
+        adoptExisting: flag().default(true),
+        /** Start a synchronization after a mapping change; a refusal is a warning. Default `false`. */
+        synchronizeOnChange: flag().default(false),
+    });
+}
+
+/** The schema of each resource kind. */
+export const SCHEMAS = {
+    ProfileSync: profileSyncSchema,
+    ScimConfiguration: scimConfigurationSchema,
+    ScimToken: scimTokenSchema,
+    DirectoryProvisioning: directoryProvisioningSchema,
+};
+
+/** A resource kind with a schema (and a dynamic provider). */
+export type ResourceKind = keyof typeof SCHEMAS;
+
+/** The checked inputs of a kind, defaults filled in. */
+export type InputsOf<K extends ResourceKind> = z.output<ReturnType<(typeof SCHEMAS)[K]>>;
+
+/** What a caller may pass for a kind (defaults optional). */
+export type ArgsOf<K extends ResourceKind> = z.input<ReturnType<(typeof SCHEMAS)[K]>>;
+
+/** The inputs of each kind. */
+export type ProfileSyncInputs = InputsOf<"ProfileSync">;
+/** The inputs of a SCIM configuration. */
+export type ScimConfigurationInputs = InputsOf<"ScimConfiguration">;
+/** The inputs of a SCIM token. */
+export type ScimTokenInputs = InputsOf<"ScimToken">;
+/** The inputs of directory provisioning. */
+export type DirectoryProvisioningInputs = InputsOf<"DirectoryProvisioning">;
+
+/** True when the value is, or contains, a preview-time unknown. */
+export function containsUnknown(v: unknown): boolean {
+    if (v === UNKNOWN) return true;
+    if (Array.isArray(v)) return v.some(containsUnknown);
+    if (typeof v === "object" && v !== null) return Object.values(v).some(containsUnknown);
+    return false;
 }
 
 /** The argument names a resource kind accepts, in declaration order. */
-export function fieldNames(kind: InputKind): string[] {
-    return Object.keys(fieldsOf(kind));
+export function fieldNames(kind: ResourceKind): string[] {
+    return Object.keys(SCHEMAS[kind]().shape);
 }
 
 /** Renders a zod path as `mapping[0].scim`. */
 export function propertyPath(prefix: string, path: readonly PropertyKey[]): string {
-    return path.reduce<string>((acc, p) => (typeof p === "number" ? `${acc}[${p}]` : `${acc}.${String(p)}`), prefix);
+    return path.reduce<string>(
+        (acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc === "" ? String(p) : `${acc}.${String(p)}`),
+        prefix,
+    );
 }
 
+/** Our wording of one zod issue: the allowed values, what was given, what is unknown. */
 function reasonOf(issue: z.core.$ZodIssue): string {
     if (issue.code === "invalid_value" && issue.input === undefined) {
         return `is required (one of ${issue.values.map(String).join(", ")})`;
@@ -113,55 +190,96 @@ function reasonOf(issue: z.core.$ZodIssue): string {
     if (issue.code === "invalid_type" && issue.input === undefined) {
         return "is required";
     }
-    if (issue.code === "unrecognized_keys") {
-        return `has unknown field(s) ${issue.keys.join(", ")}`;
+    if (issue.code === "invalid_type" && issue.expected === "object") {
+        return `must be a map of settings (use {} for the defaults; got ${JSON.stringify(issue.input)})`;
     }
     return issue.message;
 }
 
-/**
- * Validates inputs field by field so that a preview-time unknown in one field neither fails nor
- * hides problems in the others. Returns the inputs with defaults filled in, plus every failure.
- */
-export function checkInputs(kind: InputKind, news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: Failure[] } {
-    const fields = fieldsOf(kind);
-    const inputs: Record<string, unknown> = {};
-    const failures: Failure[] = [];
-    for (const key of Object.keys(news)) {
-        if (!key.startsWith("__") && !(key in fields) && news[key] !== undefined) {
-            failures.push({ property: key, reason: `is not a ${kind} argument (allowed: ${Object.keys(fields).join(", ")})` });
+/** Every failure of a zod error, one per unknown key, each with its full path under `prefix`. */
+export function failuresOf(error: z.ZodError, prefix: string, allowed: (path: readonly PropertyKey[]) => string[]): Failure[] {
+    return error.issues.flatMap((issue): Failure[] => {
+        if (issue.code === "unrecognized_keys") {
+            const names = allowed(issue.path);
+            return issue.keys.map((key) => ({
+                property: propertyPath(prefix, [...issue.path, key]),
+                reason: `is not a known setting (allowed: ${names.join(", ")})`,
+            }));
         }
-    }
-    for (const [key, schema] of Object.entries(fields)) {
-        const value = news[key];
-        if (containsUnknown(value)) {
-            inputs[key] = value;
-            continue;
-        }
-        const result = schema.safeParse(value, { reportInput: true });
-        if (result.success) {
-            if (result.data !== undefined) inputs[key] = result.data;
-        } else {
-            for (const issue of result.error.issues) {
-                failures.push({ property: propertyPath(key, issue.path), reason: reasonOf(issue) });
-            }
-        }
-    }
-    const m = inputs.mapping;
-    if (Array.isArray(m) && !containsUnknown(m)) {
-        const other = kind === "ScimConfiguration" ? "scim" : "idp";
-        for (const p of mappingProblems(m as MappingPair<typeof other>[], other)) {
-            failures.push({ property: `mapping[${p.index}]`, reason: p.reason });
-        }
-    }
-    return { inputs, failures };
+        return [{ property: propertyPath(prefix, issue.path), reason: reasonOf(issue) }];
+    });
 }
 
-/** Throws one error listing every failure; for code paths that run without `check` (old state). */
-export function assertValid(kind: InputKind, news: Record<string, unknown>): Record<string, unknown> {
-    const { inputs, failures } = checkInputs(kind, news);
-    if (failures.length > 0) {
-        throw new Error(`invalid ${kind} arguments: ${failures.map((f) => `${f.property} ${f.reason}`).join("; ")}`);
+/** The keys allowed at `path` of a schema (for "allowed:" in messages). */
+export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+    let node: z.ZodType = schema;
+    for (const step of path) {
+        node = unwrap(node);
+        if (node instanceof z.ZodObject) node = node.shape[String(step)] ?? node;
+        else if (node instanceof z.ZodArray) node = node.element as z.ZodType;
+        else if (node instanceof z.ZodRecord) node = node.valueType as z.ZodType;
     }
-    return inputs;
+    node = unwrap(node);
+    return node instanceof z.ZodObject ? Object.keys(node.shape) : [];
+}
+
+function unwrap(node: z.ZodType): z.ZodType {
+    for (;;) {
+        if (node instanceof z.ZodOptional || node instanceof z.ZodDefault) node = node.unwrap() as z.ZodType;
+        else if (node instanceof z.ZodPipe) node = node.out as z.ZodType;
+        else return node;
+    }
+}
+
+/**
+ * Validates inputs against a kind's schema. Without preview-time unknowns the whole object is
+ * parsed, defaults filled in. With unknowns, each known field is checked on its own, so an unknown
+ * neither fails nor hides problems in the others, and no inputs are returned: the engine keeps the
+ * given ones, and the diff answers "changes" without reading anything.
+ */
+export function checkWith<S extends z.ZodObject>(schema: S, news: Record<string, unknown>): { inputs?: z.output<S>; failures: Failure[] } {
+    const given = Object.fromEntries(Object.entries(news).filter(([k, v]) => k !== PROVIDER_KEY && v !== undefined));
+    const shape: Record<string, z.ZodType> = schema.shape;
+    const unknownKeys = Object.keys(given).filter((k) => containsUnknown(given[k]));
+    if (unknownKeys.length === 0) {
+        const result = schema.safeParse(given, { reportInput: true });
+        return result.success
+            ? { inputs: result.data, failures: [] }
+            : { failures: failuresOf(result.error, "", (p) => keysAt(schema, p)) };
+    }
+    const failures: Failure[] = [];
+    for (const key of Object.keys(given)) {
+        if (!Object.hasOwn(shape, key)) {
+            failures.push({ property: key, reason: `is not a known setting (allowed: ${Object.keys(shape).join(", ")})` });
+        }
+    }
+    for (const [key, field] of Object.entries(shape)) {
+        if (unknownKeys.includes(key)) continue;
+        const result = field.safeParse(given[key], { reportInput: true });
+        if (!result.success) failures.push(...failuresOf(result.error, key, (p) => keysAt(field, p)));
+    }
+    return { failures };
+}
+
+/** The failures of a kind's inputs (for callers that only need to know what is wrong). */
+export function checkInputs(kind: ResourceKind, news: Record<string, unknown>): { failures: Failure[] } {
+    return checkWith(SCHEMAS[kind](), news);
+}
+
+/** What the schema says about one argument: its allowed values (for an enum) and its default. */
+export interface FieldFacts {
+    readonly field: string;
+    readonly required: boolean;
+    readonly allowed?: readonly string[];
+    readonly default?: unknown;
+}
+
+/** The facts of every argument of a kind, read from its schema (the README reference is checked against these). */
+export function fieldFacts(kind: ResourceKind): FieldFacts[] {
+    return Object.entries(SCHEMAS[kind]().shape).map(([field, schema]: [string, z.ZodType]) => {
+        const dflt = schema instanceof z.ZodDefault ? { default: schema.def.defaultValue } : {};
+        const inner = unwrap(schema);
+        const allowed = inner instanceof z.ZodEnum ? { allowed: inner.options.map(String) } : {};
+        return { field, required: !schema.safeParse(undefined).success, ...dflt, ...allowed };
+    });
 }

@@ -70,18 +70,6 @@ export function checkOptions(strategy: string, options: JsonObject): void {
     }
 }
 
-/** Options the server adds on its own for database connections when a PATCH left them out. */
-export function addStrategyDefaults(strategy: string, options: JsonObject): JsonObject {
-    if (strategy !== "auth0") return options;
-    const defaults: JsonObject = {
-        passkey_options: { challenge_ui: "both", progressive_enrollment_enabled: true, local_enrollment_enabled: true },
-        authentication_methods: { password: { enabled: true }, passkey: { enabled: false } },
-        brute_force_protection: true,
-    };
-    for (const [key, value] of Object.entries(defaults)) if (!(key in options)) options[key] = value;
-    return options;
-}
-
 /**
  * Directory sync reads users and groups through the Admin SDK, so a google-apps connection may not
  * lose `api_enable_users` or `ext_groups` while provisioning exists.

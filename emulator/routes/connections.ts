@@ -1,9 +1,11 @@
 import { ApiError, connectionNotFound, jsonType, payloadError, queryError } from "../errors";
-import { isoNow, randomId, randomSecret } from "../ids";
+import { isoNow, randomId } from "../ids";
+import { MAX_TAKE, pageByOffset, parseInteger } from "../pagination";
 import { path, requireScope, type Route, type RouteContext, type RouteResult } from "../router";
+import { CONNECTION_STRATEGIES } from "../strategies";
 import type { Connection, EmulatorState, JsonObject } from "../types";
+import { fillConnectionFields, rewriteOnCreate, rewriteOnPatch } from "./connection-defaults";
 import {
-    addStrategyDefaults,
     checkDirectoryGuard,
     checkFieldTypes,
     checkName,
@@ -46,25 +48,15 @@ function parseBoolean(query: URLSearchParams, name: string, fallback: boolean): 
     throw queryError(`Expected type boolean but found type string`, name);
 }
 
-function parseInteger(query: URLSearchParams, name: string, fallback: number, min: number, max: number): number {
-    const raw = query.get(name);
-    if (raw === null) return fallback;
-    const value = Number(raw);
-    if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(value)) {
-        throw queryError("Expected type integer but found type string", name);
-    }
-    if (value < min) throw queryError(`Value ${value} is less than minimum ${min}`, name);
-    if (value > max) throw queryError(`Value ${value} is greater than maximum ${max}`, name);
-    return value;
-}
-
 /** What a caller may see: `options` needs read:connections_options, and `fields` trims the rest. */
 function render(connection: Connection, scopes: ReadonlySet<string>, selection: FieldSelection): Connection {
     const out: Connection = { ...connection };
     if (!scopes.has("read:connections_options")) delete out.options;
     const { fields, include } = selection;
     if (fields !== undefined) {
-        for (const key of Object.keys(out)) if (fields.includes(key) !== include) delete out[key];
+        // Recorded: the server answers is_domain_connection even when `fields` did not ask for it.
+        const keep = include ? [...fields, "is_domain_connection"] : fields;
+        for (const key of Object.keys(out)) if (keep.includes(key) !== include) delete out[key];
     }
     return out;
 }
@@ -77,7 +69,7 @@ function list(ctx: RouteContext): RouteResult {
         .filter((s) => s !== "");
     const name = query.get("name");
     const page = parseInteger(query, "page", 0, 0, Number.MAX_SAFE_INTEGER);
-    const perPage = parseInteger(query, "per_page", 50, 0, 100);
+    const perPage = parseInteger(query, "per_page", 50, 0, MAX_TAKE);
     const totals = parseBoolean(query, "include_totals", false);
     const selection = fieldSelection(query);
     const matching = Object.values(ctx.state.connections).filter(
@@ -95,16 +87,11 @@ function list(ctx: RouteContext): RouteResult {
  * cursor present while more results remain.
  */
 function checkpointPage(ctx: RouteContext, matching: Connection[], selection: FieldSelection): RouteResult {
-    const take = parseInteger(ctx.query, "take", 50, 1, 100);
-    const from = ctx.query.get("from");
-    let start = 0;
-    if (from !== null && from !== "") {
-        start = Number.parseInt(Buffer.from(from, "base64url").toString("utf8"), 10);
-        if (!Number.isInteger(start) || start < 0) throw new ApiError(400, "Invalid value for from", "invalid_query_string");
-    }
-    const connections = matching.slice(start, start + take).map((c) => render(c, ctx.scopes, selection));
-    const body: JsonObject = { connections: connections as unknown as JsonObject[] };
-    if (start + take < matching.length) body.next = Buffer.from(String(start + take), "utf8").toString("base64url");
+    const page = pageByOffset(ctx.query, matching);
+    const body: { connections: Connection[]; next?: string } = {
+        connections: page.items.map((c) => render(c, ctx.scopes, selection)),
+    };
+    if (page.next !== undefined) body.next = page.next;
     return { status: 200, body };
 }
 
@@ -121,29 +108,21 @@ function create(ctx: RouteContext): RouteResult {
     if (typeof body.strategy !== "string" || body.strategy === "") {
         throw payloadError(`Expected type string but found type ${jsonType(body.strategy)}`, "strategy");
     }
+    if (!CONNECTION_STRATEGIES.has(body.strategy)) throw payloadError(`No enum match for: ${JSON.stringify(body.strategy)}`, "strategy");
     checkFieldTypes(body);
     const strategy = body.strategy;
     const options = structuredClone((body.options ?? {}) as JsonObject);
     checkOptions(strategy, options);
+    rewriteOnCreate(strategy, options);
     if (Object.values(ctx.state.connections).some((c) => c.name === name)) {
         throw new ApiError(409, "A connection with the same name already exists", "connection_conflict");
     }
     const id = randomId("con_");
-    const connection: Connection = {
-        id,
-        options: addStrategyDefaults(strategy, options),
-        strategy,
-        name,
-        is_domain_connection: false,
-        realms: [name],
-        enabled_clients: [],
-    };
+    const connection: Connection = { id, options, strategy, name };
     for (const key of PATCHABLE_FIELDS) {
         if (key !== "options" && body[key] !== undefined) connection[key] = structuredClone(body[key]);
     }
-    if (strategy === "ad") {
-        connection.provisioning_ticket_url = `https://${ctx.state.tenant}.auth0.com/p/ad/${randomSecret(12)}`;
-    }
+    fillConnectionFields(connection, ctx.state.tenant);
     ctx.state.connections[id] = connection;
     return { status: 201, body: connection };
 }
@@ -159,22 +138,30 @@ function update(ctx: RouteContext): RouteResult {
         // Wholesale replace: whatever the caller left out of `options` is gone afterwards.
         options = structuredClone(body.options as JsonObject);
         checkOptions(connection.strategy, options);
+        rewriteOnPatch(connection.strategy, connection.options ?? {}, options);
+        // Judged on what will be stored: a key the server re-adds is not being turned off.
         checkDirectoryGuard(ctx.state, connection, options);
     }
     for (const key of PATCHABLE_FIELDS) {
         if (key !== "options" && body[key] !== undefined) connection[key] = structuredClone(body[key]);
     }
-    if (options !== undefined) connection.options = addStrategyDefaults(connection.strategy, options);
+    if (options !== undefined) connection.options = options;
     return { status: 200, body: connection };
 }
 
 function remove(ctx: RouteContext): RouteResult {
-    const id = findConnection(ctx.state, ctx.params.id).id;
+    const id = ctx.params.id;
+    // Recorded: deleting an already deleted connection is 204 with no body.
+    if (ctx.state.deletedConnectionIds.has(id)) return { status: 204 };
+    // Not recorded: a never-existing id gets the same 204 (a choice, see the README).
+    if (!Object.hasOwn(ctx.state.connections, id)) return { status: 204 };
     delete ctx.state.connections[id];
     delete ctx.state.scimConfigurations[id];
     delete ctx.state.scimTokens[id];
     delete ctx.state.directoryProvisionings[id];
     delete ctx.state.synchronizations[id];
+    delete ctx.state.synchronizedGroups[id];
+    ctx.state.deletedConnectionIds.add(id);
     return { status: 202, body: { deleted_at: isoNow() } };
 }
 

@@ -3,16 +3,17 @@ import { ApiError, isPlainObject, jsonType, notFound, payloadError } from "../er
 import { isoNow, randomId } from "../ids";
 import { path, type Route, type RouteContext, type RouteResult } from "../router";
 import { makeDirectoryProvisioning } from "../state";
-import type { Connection, DirectoryMappingItem, DirectoryProvisioning, EmulatorState } from "../types";
+import type { Connection, DirectoryMappingItem, DirectoryProvisioning, EmulatorState, Synchronization } from "../types";
 import { rejectUnknownFields, requireObjectBody } from "./connection-rules";
 import { findConnection } from "./connections";
 
 const GROUP_MODES = ["all", "off", "selected"];
 const RUNNING = new Set(["pending", "running"]);
-/** The real service refuses a new run within 30 minutes of the previous one. */
+/** The real service refuses a new run within 30 minutes of the last completed one. */
 export const SYNC_COOLDOWN_MS = 30 * 60 * 1000;
 
-function directoryConnection(ctx: RouteContext): Connection {
+/** Checks the tenant feature, the connection and its strategy, in the API's order; returns the connection. */
+export function directoryConnection(ctx: RouteContext): Connection {
     // A tenant-wide feature flag, so it is checked before the connection is even looked at.
     if (!ctx.state.directoryProvisioningEnabled) {
         throw new ApiError(403, "Directory provisioning is not enabled for this tenant.", "feature_not_enabled");
@@ -28,13 +29,15 @@ function directoryConnection(ctx: RouteContext): Connection {
     return connection;
 }
 
-function existing(state: EmulatorState, id: string): DirectoryProvisioning {
+/** The connection's directory provisioning config, or the plain 404. */
+export function existing(state: EmulatorState, id: string): DirectoryProvisioning {
     const config = state.directoryProvisionings[id];
     if (config === undefined) throw notFound();
     return config;
 }
 
-function render(config: DirectoryProvisioning, connection: Connection): DirectoryProvisioning {
+/** A config as the API answers it (current connection name, mapping copied). */
+export function render(config: DirectoryProvisioning, connection: Connection): DirectoryProvisioning {
     return { ...config, connection_name: connection.name, mapping: config.mapping.map((m) => ({ idp: m.idp, auth0: m.auth0 })) };
 }
 
@@ -108,6 +111,8 @@ function remove(ctx: RouteContext): RouteResult {
     existing(ctx.state, connection.id);
     delete ctx.state.directoryProvisionings[connection.id];
     delete ctx.state.synchronizations[connection.id];
+    // The group selection belongs to the config: a new config starts with none.
+    delete ctx.state.synchronizedGroups[connection.id];
     return { status: 204 };
 }
 
@@ -124,11 +129,10 @@ function synchronize(ctx: RouteContext): RouteResult {
         throw new ApiError(409, "A synchronization is already in progress for this connection.", "conflict");
     }
     const now = Date.now();
-    const lastStart = Math.max(...runs.map((r) => Date.parse(r.created_at)).filter((t) => !Number.isNaN(t)));
-    if (now - lastStart < SYNC_COOLDOWN_MS) {
+    if (now - lastCompletion(runs) < SYNC_COOLDOWN_MS) {
         throw new ApiError(
             400,
-            "The last synchronization started less than 30 minutes ago. Please try again later.",
+            "The last synchronization completed less than 30 minutes ago. Please try again later.",
             "too_many_synchronizations",
         );
     }
@@ -138,14 +142,28 @@ function synchronize(ctx: RouteContext): RouteResult {
     return { status: 201, body: { connection_id: connection.id, synchronization_id: run.synchronization_id, status: run.status } };
 }
 
+/**
+ * When the last completed run finished (-Infinity if none): the cooldown counts from completion,
+ * not from the request. Seeded runs without `completed_at` count from `created_at`.
+ */
+function lastCompletion(runs: readonly Synchronization[]): number {
+    const times = runs
+        .filter((r) => r.status === "completed")
+        .map((r) => Date.parse(r.completed_at ?? r.created_at))
+        .filter((t) => !Number.isNaN(t));
+    return Math.max(-Infinity, ...times);
+}
+
 /** Ends a run; looks everything up again because tests may have rewritten the state meanwhile. */
 function finish(state: EmulatorState, connectionId: string, synchronizationId: string): void {
     const run = state.synchronizations[connectionId]?.find((r) => r.synchronization_id === synchronizationId);
     if (run === undefined || !RUNNING.has(run.status)) return;
+    const finishedAt = isoNow();
     run.status = "completed";
+    run.completed_at = finishedAt;
     const config = state.directoryProvisionings[connectionId];
     if (config === undefined) return;
-    config.last_synchronization_at = isoNow();
+    config.last_synchronization_at = finishedAt;
     config.last_synchronization_status = "completed";
     delete config.last_synchronization_error;
 }

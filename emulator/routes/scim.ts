@@ -1,24 +1,27 @@
 import { defaultScimMapping } from "../data";
+import { randomBytes } from "node:crypto";
 import { ApiError, isPlainObject, jsonType, notFound, payloadError } from "../errors";
-import { isoNow, randomId, randomSecret } from "../ids";
+import { isoNow, randomId } from "../ids";
 import { path, type Route, type RouteContext, type RouteResult } from "../router";
 import { makeScimConfiguration } from "../state";
+import { SCIM_STRATEGIES } from "../strategies";
 import type { Connection, ScimConfiguration, ScimMappingItem, ScimToken } from "../types";
 import { rejectUnknownFields, requireObjectBody } from "./connection-rules";
 import { findConnection } from "./connections";
 
-const SCIM_STRATEGIES = ["samlp", "oidc", "okta", "waad"];
+/** The recorded 404 text for strategies without SCIM, docs URL and final period included. */
+export const SCIM_UNSUPPORTED_MESSAGE =
+    "This connection type does not support SCIM. Please see our documentation for the currently supported connection types: " +
+    "https://auth0.com/docs/authenticate/protocols/scim/configure-inbound-scim.";
+/** At most this many unexpired tokens per connection (documented; the refusal itself is not recorded). */
+export const MAX_ACTIVE_SCIM_TOKENS = 2;
 const DEFAULT_TOKEN_SCOPES = ["get:users", "post:users", "put:users", "patch:users", "delete:users"];
 const MIN_TOKEN_LIFETIME_SECONDS = 900;
 
 function scimConnection(ctx: RouteContext): Connection {
     const connection = findConnection(ctx.state, ctx.params.id);
     if (!SCIM_STRATEGIES.includes(connection.strategy)) {
-        throw new ApiError(
-            404,
-            "This connection type does not support SCIM. Please see our documentation for the currently supported " +
-                `connection types: ${SCIM_STRATEGIES.join(", ")}`,
-        );
+        throw new ApiError(404, SCIM_UNSUPPORTED_MESSAGE);
     }
     return connection;
 }
@@ -104,13 +107,24 @@ function remove(ctx: RouteContext): RouteResult {
 }
 
 function defaultMapping(ctx: RouteContext): RouteResult {
-    scimConnection(ctx);
-    return { status: 200, body: { mapping: renderMapping(defaultScimMapping()) } };
+    const connection = scimConnection(ctx);
+    return { status: 200, body: { mapping: renderMapping(defaultScimMapping(connection.strategy)) } };
 }
 
 function publicToken(token: ScimToken): Omit<ScimToken, "token"> {
     const { token: _secret, ...rest } = token;
     return rest;
+}
+
+function parseLifetime(value: unknown): number | undefined {
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== "number" || !Number.isInteger(value)) {
+        throw payloadError(`Expected type integer but found type ${jsonType(value)}`, "token_lifetime");
+    }
+    if (value < MIN_TOKEN_LIFETIME_SECONDS) {
+        throw payloadError(`Value ${value} is less than minimum ${MIN_TOKEN_LIFETIME_SECONDS}`, "token_lifetime");
+    }
+    return value;
 }
 
 function createToken(ctx: RouteContext): RouteResult {
@@ -123,19 +137,20 @@ function createToken(ctx: RouteContext): RouteResult {
         if (!Array.isArray(body.scopes)) throw payloadError(`Expected type array but found type ${jsonType(body.scopes)}`, "scopes");
         scopes = body.scopes.map((s: unknown, i) => nonEmptyString(s, `scopes[${i}]`));
     }
+    const lifetime = parseLifetime(body.token_lifetime);
     const now = Date.now();
-    const token: ScimToken = { token_id: randomId("tok_"), token: randomSecret(), scopes, created_at: isoNow(now) };
-    if (body.token_lifetime !== undefined && body.token_lifetime !== null) {
-        const lifetime = body.token_lifetime;
-        if (typeof lifetime !== "number" || !Number.isInteger(lifetime)) {
-            throw payloadError(`Expected type integer but found type ${jsonType(lifetime)}`, "token_lifetime");
-        }
-        if (lifetime < MIN_TOKEN_LIFETIME_SECONDS) {
-            throw payloadError(`Value ${lifetime} is less than minimum ${MIN_TOKEN_LIFETIME_SECONDS}`, "token_lifetime");
-        }
-        token.valid_until = isoNow(now + lifetime * 1000);
+    const tokens = (ctx.state.scimTokens[connection.id] ??= []);
+    // Expired tokens still list, but no longer count against the limit.
+    const active = tokens.filter((t) => t.valid_until === undefined || Date.parse(t.valid_until) > now).length;
+    if (active >= MAX_ACTIVE_SCIM_TOKENS) {
+        throw new ApiError(409, `A connection can have at most ${MAX_ACTIVE_SCIM_TOKENS} active SCIM tokens`, "too_many_tokens");
     }
-    (ctx.state.scimTokens[connection.id] ??= []).push(token);
+    const tokenId = randomId("tok_");
+    // Shaped like the recorded ones: the token id, a dot, then 64 hex characters.
+    const secret = `${tokenId}.${randomBytes(32).toString("hex")}`;
+    const token: ScimToken = { token_id: tokenId, token: secret, scopes, created_at: isoNow(now) };
+    if (lifetime !== undefined) token.valid_until = isoNow(now + lifetime * 1000);
+    tokens.push(token);
     return { status: 201, body: token };
 }
 

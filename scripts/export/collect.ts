@@ -3,8 +3,8 @@
  * (and token ids) and directory provisioning of the connections whose strategy supports them.
  * Whatever cannot be read is recorded per connection, never skipped silently.
  */
-import type { Auth0Api } from "../../components/provider/client";
-import { isAuth0ApiError } from "../../components/provider/errors";
+import type { Auth0Api } from "../../management-api/client";
+import { isAuth0ApiError } from "../../management-api/errors";
 import {
     DIRECTORY_STRATEGIES,
     SCIM_STRATEGIES,
@@ -14,7 +14,7 @@ import {
     type ScimConfig,
     type ScimMappingItem,
     type ScimTokenInfo,
-} from "../../components/provider/types";
+} from "../../management-api/types";
 
 /** Everything read about one connection, plus what could not be read and why. */
 export interface CollectedConnection {

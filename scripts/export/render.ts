@@ -3,9 +3,9 @@
  * a stack file without disturbing anything else in it (comments included).
  */
 import { Document, isMap, parseDocument, type YAMLMap } from "yaml";
-import type { ConnectionConfig } from "../../components/config";
+import type { ConnectionConfigInput as ConnectionConfig } from "../../program/config";
 import { effectiveMode, sameMapping } from "../../components/provider/diff";
-import { PASSWORDLESS_STRATEGIES } from "../../components/provider/types";
+import { PASSWORDLESS_STRATEGIES } from "../../management-api/types";
 import type { CollectedConnection, CollectedTenant } from "./collect";
 
 /** The config key the block lives under. */

@@ -1,10 +1,10 @@
 import * as assert from "node:assert/strict";
 import type { RunningEmulator } from "../../emulator";
-import { parseConnectionsConfig, formatFailures } from "../../components/config";
-import { resolveConnections } from "../../components/program";
-import { getApi } from "../../components/provider/client";
-import { resetProcessState } from "../../components/provider/runtime";
-import { storeSettings } from "../../components/provider/settings";
+import { parseConnectionsConfig, formatFailures } from "../../program/config";
+import { resolveConnections } from "../../program/resolve";
+import { getApi } from "../../management-api/client";
+import { resetProcessState } from "../../components/provider/process";
+import { storeSettings } from "../../management-api/settings";
 import { apiCalls, startForProvider, useEmulator } from "../helpers/api";
 
 const M = { auth0: "email", scim: "userName" };
@@ -41,7 +41,12 @@ const CONFIG_CASES: Array<[string, unknown, string, RegExp]> = [
         "connections.a.scim.mapping[0].scim",
         /non-empty/,
     ],
-    ["SCIM pair with an extra key", { a: { scim: { mapping: [{ ...M, idp: "x" }] } } }, "connections.a.scim.mapping[0]", /unknown field/],
+    [
+        "SCIM pair with an extra key",
+        { a: { scim: { mapping: [{ ...M, idp: "x" }] } } },
+        "connections.a.scim.mapping[0].idp",
+        /not a known setting/,
+    ],
     ["duplicate SCIM pairs", { a: { scim: { mapping: [M, M] } } }, "connections.a.scim.mapping[1]", /duplicates mapping\[0\]/],
     [
         "one Auth0 attribute mapped twice",
@@ -56,7 +61,7 @@ const CONFIG_CASES: Array<[string, unknown, string, RegExp]> = [
         "unknown SCIM field",
         { a: { scim: { userIdAtribute: "x" } } },
         "connections.a.scim.userIdAtribute",
-        /not a ScimConfiguration argument/,
+        /not a known setting \(allowed: userIdAttribute, mapping, onDelete, adoptExisting, tokens\)/,
     ],
     ["SCIM not a map", { a: { scim: true } }, "connections.a.scim", /must be a map/],
     ["token without scopes", { a: { scim: { tokens: [{}] } } }, "connections.a.scim.tokens[0].scopes", /required|at least one/],
@@ -94,8 +99,8 @@ const CONFIG_CASES: Array<[string, unknown, string, RegExp]> = [
     [
         "directory pair with scim key",
         { a: { directoryProvisioning: { mapping: [M] } } },
-        "connections.a.directoryProvisioning.mapping[0]",
-        /unknown field|required/,
+        "connections.a.directoryProvisioning.mapping[0].idp",
+        /is required/,
     ],
     [
         "wrong synchronizeGroups",
@@ -119,8 +124,33 @@ const CONFIG_CASES: Array<[string, unknown, string, RegExp]> = [
         "unknown setting on a connection",
         { a: { profileSync: "on_first_login", sso: true } },
         "connections.a.sso",
-        /not a setting we manage/,
+        /not a known setting \(allowed: profileSync, scim, directoryProvisioning\)/,
     ],
+    [
+        "a connectionId inside scim, which would redirect writes",
+        { a: { scim: { connectionId: "con_0000000000000001" } } },
+        "connections.a.scim.connectionId",
+        /not a known setting/,
+    ],
+    [
+        "a connectionId inside a token",
+        { a: { scim: { tokens: [{ scopes: ["get:users"], connectionId: "con_0000000000000001" }] } } },
+        "connections.a.scim.tokens[0].connectionId",
+        /not a known setting/,
+    ],
+    [
+        "a connectionId inside directory provisioning",
+        { a: { directoryProvisioning: { connectionId: "con_0000000000000001" } } },
+        "connections.a.directoryProvisioning.connectionId",
+        /not a known setting/,
+    ],
+    [
+        "an inherited name as a setting",
+        { a: { profileSync: "on_first_login", toString: 1 } },
+        "connections.a.toString",
+        /not a known setting/,
+    ],
+    ["a __-prefixed setting", { a: { scim: { __provider: "x" } } }, "connections.a.scim.__provider", /not a known setting/],
     ["a connection that declares nothing", { a: {} }, "connections.a", /declares nothing to manage/],
     ["a connection entry that is not a map", { a: "on_first_login" }, "connections.a", /must be a map/],
     ["connections not a map", ["a"], "connections", /must be a map/],

@@ -1,10 +1,10 @@
 import * as assert from "node:assert/strict";
 import { ALL_SCOPES, type RunningEmulator } from "../../emulator";
-import { directoryProvisioningProvider as dir } from "../../components/provider/directoryProvisioningProvider";
-import { profileSyncProvider as ps } from "../../components/provider/profileSyncProvider";
-import { scimConfigurationProvider as scim } from "../../components/provider/scimConfigurationProvider";
-import { scimTokenProvider as tokens } from "../../components/provider/scimTokenProvider";
-import { getApi } from "../../components/provider/client";
+import { directoryProvisioningProvider as dir } from "../../components/provider/directoryProvisioning";
+import { profileSyncProvider as ps } from "../../components/provider/profileSync";
+import { scimConfigurationProvider as scim } from "../../components/provider/scimConfiguration";
+import { scimTokenProvider as tokens } from "../../components/provider/scimToken";
+import { getApi } from "../../management-api/client";
 import { SAMPLE, startForProvider, tokenWithScopes, useEmulator } from "../helpers/api";
 
 const scimInputs = { userIdAttribute: "externalId", onDelete: "delete", adoptExisting: true } as const;

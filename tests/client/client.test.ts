@@ -1,10 +1,10 @@
 import * as assert from "node:assert/strict";
 import type { RunningEmulator } from "../../emulator";
-import { createApi, getApi } from "../../components/provider/client";
-import { isAuth0ApiError, type Auth0ApiError } from "../../components/provider/errors";
-import { getRequestStats } from "../../components/provider/runtime";
-import { normalizeDomain, resolveCredentials } from "../../components/provider/settings";
-import { resolveWireUrl } from "../../components/provider/transport";
+import { createApi, getApi } from "../../management-api/client";
+import { isAuth0ApiError, type Auth0ApiError, isNoResponse } from "../../management-api/errors";
+import { getRequestStats } from "../../management-api/state";
+import { normalizeDomain, resolveCredentials } from "../../management-api/settings";
+import { resolveWireUrl } from "../../management-api/transport";
 import { apiCalls, SAMPLE, SAMPLE_CLIENT, startForProvider, tokenWithScopes, useEmulator } from "../helpers/api";
 
 async function failure(p: Promise<unknown>): Promise<Auth0ApiError> {
@@ -128,10 +128,14 @@ describe("Management API client", () => {
 
     it("gives up on a slow POST with a timeout error and does not repeat it", async () => {
         emu.setFaults([{ method: "POST", path: "/scim-configuration/tokens$", kind: "slow", delayMs: 1500, times: 1 }]);
-        const err = await failure(
-            createApi({ ...resolveCredentials(), timeoutMs: 300 }).createScimToken(SAMPLE.samlp, { scopes: ["get:users"] }),
-        );
-        assert.equal(err.status, 0);
+        const err = await createApi({ ...resolveCredentials(), timeoutMs: 300 })
+            .createScimToken(SAMPLE.samlp, { scopes: ["get:users"] })
+            .then(
+                () => assert.fail("expected the call to fail"),
+                (e: unknown) => e,
+            );
+        assert.ok(isNoResponse(err), `expected an Auth0NoResponseError, got ${String(err)}`);
+        assert.ok(!isAuth0ApiError(err), "no answer is not an API answer");
         assert.equal(
             err.message,
             `Auth0 API POST /api/v2/connections/${SAMPLE.samlp}/scim-configuration/tokens failed: timed out after 300 ms`,
@@ -182,10 +186,12 @@ describe("Management API client", () => {
 });
 
 describe("Endpoint safety", () => {
-    it("sends plain http only to loopback hosts", () => {
-        assert.equal(resolveWireUrl("https://127.0.0.1:4000/api/v2/connections").protocol, "http:");
-        assert.equal(resolveWireUrl("https://localhost:4000/x").protocol, "http:");
-        assert.equal(resolveWireUrl("https://[::1]:4000/x").protocol, "http:");
+    it("sends plain http only to loopback hosts, and only when the domain says http", () => {
+        assert.equal(resolveWireUrl("https://127.0.0.1:4000/api/v2/connections", "http").protocol, "http:");
+        assert.equal(resolveWireUrl("https://localhost:4000/x", "http").protocol, "http:");
+        assert.equal(resolveWireUrl("https://[::1]:4000/x", "http").protocol, "http:");
+        assert.equal(resolveWireUrl("https://127.0.0.1:4000/x").protocol, "https:");
+        assert.equal(resolveWireUrl("https://tenant.eu.auth0.com/api/v2", "http").protocol, "https:");
         assert.equal(resolveWireUrl("https://tenant.eu.auth0.com/api/v2").protocol, "https:");
         assert.throws(() => resolveWireUrl("http://tenant.eu.auth0.com/api/v2"), /refusing plain http/);
     });
@@ -193,7 +199,8 @@ describe("Endpoint safety", () => {
     it("refuses an http domain that is not loopback, naming the config key", () => {
         assert.throws(() => normalizeDomain("http://tenant.eu.auth0.com"), /auth0:domain uses http:\/\/ .*only https/);
         assert.throws(() => normalizeDomain("https://tenant.eu.auth0.com/api/v2"), /auth0:domain must be a bare host/);
-        assert.equal(normalizeDomain("https://tenant.eu.auth0.com/"), "tenant.eu.auth0.com");
-        assert.equal(normalizeDomain("http://127.0.0.1:4000"), "127.0.0.1:4000");
+        assert.deepEqual(normalizeDomain("https://tenant.eu.auth0.com/"), { host: "tenant.eu.auth0.com", scheme: "https" });
+        assert.deepEqual(normalizeDomain("http://127.0.0.1:4000"), { host: "127.0.0.1:4000", scheme: "http" });
+        assert.deepEqual(normalizeDomain("https://127.0.0.1:4000"), { host: "127.0.0.1:4000", scheme: "https" });
     });
 });

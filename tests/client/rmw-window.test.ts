@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import type { RunningEmulator } from "../../emulator";
-import { profileSyncProvider as ps } from "../../components/provider/profileSyncProvider";
-import { scimConfigurationProvider as scim } from "../../components/provider/scimConfigurationProvider";
+import { profileSyncProvider as ps } from "../../components/provider/profileSync";
+import { scimConfigurationProvider as scim } from "../../components/provider/scimConfiguration";
 import { apiCalls, SAMPLE, startForProvider, useEmulator } from "../helpers/api";
 
 /** Milliseconds between each connection PATCH and the GET of the same connection before it. */

@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import { ManagementClient } from "auth0";
 import type { RunningEmulator } from "../../emulator";
-import { createApi } from "../../components/provider/client";
-import { resolveCredentials } from "../../components/provider/settings";
+import { createApi } from "../../management-api/client";
+import { resolveCredentials } from "../../management-api/settings";
 import { SAMPLE, SAMPLE_TOKEN, startForProvider } from "../helpers/api";
 
 /**
@@ -31,6 +31,8 @@ describe("Official SDK retries", () => {
     });
 
     it("are off in our client, which creates at most one token and reports the failure", async () => {
+        // The tenant allows two active tokens per connection: start from none.
+        emu.state.scimTokens[SAMPLE.samlp] = [];
         fault();
         const before = emu.state.scimTokens[SAMPLE.samlp]?.length ?? 0;
         await assert.rejects(createApi(resolveCredentials()).createScimToken(SAMPLE.samlp, { scopes: ["get:users"] }), /failed with 503/);

@@ -2,8 +2,8 @@ import * as assert from "node:assert/strict";
 import { parse } from "yaml";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { runExport } from "../../scripts/export";
-import { requireEngine, type TestStack } from "../helpers/engine";
-import { collector, rootProgramStack, saveTranscript } from "../helpers/e2e";
+import { requireEngine, type TestStack } from "../helpers/pulumi";
+import { collector, rootProgramStack, saveTranscript } from "../helpers/root-stack";
 import { writes } from "../helpers/api";
 
 describe("End to end: onboarding a tenant with export", function () {

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { requireEngine, type TestStack } from "../helpers/engine";
-import { rootProgramStack } from "../helpers/e2e";
+import { requireEngine, type TestStack } from "../helpers/pulumi";
+import { rootProgramStack } from "../helpers/root-stack";
 import { SAMPLE, writes } from "../helpers/api";
 
 describe("End to end: faults through the real engine", function () {

@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { requireEngine, stateFileText } from "../helpers/engine";
-import { collector, rootProgramStack, saveTranscript, setConnections } from "../helpers/e2e";
+import { requireEngine, stateFileText } from "../helpers/pulumi";
+import { collector, rootProgramStack, saveTranscript, setConnections } from "../helpers/root-stack";
 import { apiCalls, SAMPLE, writes } from "../helpers/api";
-import type { TestStack } from "../helpers/engine";
+import type { TestStack } from "../helpers/pulumi";
 
 const MAPPING = [
     { auth0: "email", scim: "emails[primary eq true].value" },

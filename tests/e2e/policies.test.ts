@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { ConnectionSync, ProfileSync } from "../../components";
-import { createTestStack, requireEngine, type TestStack } from "../helpers/engine";
-import { collector, emulatorConfig, rootProgramStack, saveTranscript } from "../helpers/e2e";
+import { createTestStack, requireEngine, type TestStack } from "../helpers/pulumi";
+import { collector, emulatorConfig, rootProgramStack, saveTranscript } from "../helpers/root-stack";
 import { apiCalls, SAMPLE } from "../helpers/api";
 
 describe("End to end: delete policies and bad input through the real engine", function () {

@@ -2,9 +2,9 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { ProfileSync } from "../../components";
-import { profileSyncProvider } from "../../components/provider/profileSyncProvider";
-import { emulatorConfig } from "../helpers/e2e";
-import { createTestStack, requireEngine, stateFileText, type TestStack } from "../helpers/engine";
+import { profileSyncProvider } from "../../components/provider/profileSync";
+import { emulatorConfig } from "../helpers/root-stack";
+import { createTestStack, requireEngine, stateFileText, type TestStack } from "../helpers/pulumi";
 import { SAMPLE, writes } from "../helpers/api";
 
 /** The ProfileSync of earlier versions: the same type and name, with the whole provider serialized into state. */

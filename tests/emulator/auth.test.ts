@@ -158,6 +158,12 @@ const ROUTE_SCOPES: Array<[string, string, string]> = [
     ["DELETE", `${G}/directory-provisioning`, "delete:directory_provisionings"],
     ["GET", `${G}/directory-provisioning/default-mapping`, "read:directory_provisionings"],
     ["POST", `${G}/directory-provisioning/synchronizations`, "create:directory_provisionings"],
+    ["GET", `${G}/directory-provisioning/synchronized-groups`, "read:directory_provisionings"],
+    ["PUT", `${G}/directory-provisioning/synchronized-groups`, "update:directory_provisionings"],
+    ["POST", `${G}/directory-provisioning/synchronized-groups`, "update:directory_provisionings"],
+    ["DELETE", `${G}/directory-provisioning/synchronized-groups`, "update:directory_provisionings"],
+    ["GET", "/api/v2/connections-scim-configurations", "read:scim_config"],
+    ["GET", "/api/v2/connections-directory-provisionings", "read:directory_provisionings"],
 ];
 
 describe("Emulator scope checks", () => {

@@ -1,22 +1,28 @@
 import { strict as assert } from "node:assert";
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { request } from "node:https";
 import { join } from "node:path";
 import { parseArgs } from "../../emulator/cli";
 
 const ROOT = join(__dirname, "..", "..");
 
 function firstLine(child: ChildProcess, timeoutMs: number): Promise<string> {
+    return firstLines(child, 1, timeoutMs).then((lines) => lines[0]);
+}
+
+function firstLines(child: ChildProcess, count: number, timeoutMs: number): Promise<string[]> {
     return new Promise((resolve, reject) => {
         let out = "";
         let err = "";
-        const timer = setTimeout(() => reject(new Error(`no line within ${timeoutMs} ms; stderr: ${err}`)), timeoutMs);
+        const timer = setTimeout(() => reject(new Error(`no ${count} line(s) within ${timeoutMs} ms; stderr: ${err}`)), timeoutMs);
         child.stderr?.on("data", (chunk: Buffer) => (err += chunk.toString()));
         child.stdout?.on("data", (chunk: Buffer) => {
             out += chunk.toString();
-            const end = out.indexOf("\n");
-            if (end >= 0) {
+            const lines = out.split("\n");
+            if (lines.length > count) {
                 clearTimeout(timer);
-                resolve(out.slice(0, end));
+                resolve(lines.slice(0, count));
             }
         });
         child.on("exit", (code) => {
@@ -47,6 +53,48 @@ describe("Emulator command line", () => {
             if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, "SIGTERM");
             await exited;
         }
+    });
+
+    it("with --tls prints the https URL and then the CA file, serves over https and removes the file on SIGTERM", async function () {
+        this.timeout(30000);
+        const child = spawn("npx", ["ts-node", "--transpile-only", "emulator/cli.ts", "--port", "0", "--tls"], {
+            cwd: ROOT,
+            detached: true,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+        let caFile = "";
+        try {
+            const [line, second] = await firstLines(child, 2, 25000);
+            const match = /^auth0 emulator listening on (https:\/\/127\.0\.0\.1:\d+) \(tenant: sample\)$/.exec(line);
+            assert.ok(match, line);
+            const file = /^ca file: (.+)$/.exec(second);
+            assert.ok(file, second);
+            caFile = file[1];
+            const ca = readFileSync(caFile, "utf8");
+            const status = await new Promise<number>((resolve, reject) => {
+                const req = request(
+                    `${match[1]}/api/v2/connections`,
+                    { ca, headers: { authorization: "Bearer local-admin-token" } },
+                    (res) => {
+                        res.resume();
+                        resolve(res.statusCode ?? 0);
+                    },
+                );
+                req.on("error", reject);
+                req.end();
+            });
+            assert.equal(status, 200);
+        } finally {
+            if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, "SIGTERM");
+            await exited;
+        }
+        assert.ok(caFile !== "" && !existsSync(caFile), `${caFile} should be gone`);
+    });
+
+    it("parses --tls", () => {
+        assert.equal(parseArgs(["--tls"]).tls, true);
+        assert.equal(parseArgs([]).tls, undefined);
     });
 
     it("parses port, seed, rate, burst, faults and fault seed", () => {

@@ -83,13 +83,15 @@ describe("Emulator connections: reading", () => {
         assert.equal(tooMany.body.error, "Bad Request");
     });
 
-    it("returns only the requested fields, or all but them with include_fields=false", async () => {
+    it("returns the requested fields plus is_domain_connection, or all but them with include_fields=false", async () => {
         const only = await call<Json[]>(emulator, "GET", `${LIST}?fields=id,name`);
-        assert.ok(only.body.every((c) => Object.keys(c).sort().join() === "id,name"));
+        assert.ok(only.body.every((c) => Object.keys(c).sort().join() === "id,is_domain_connection,name"));
+        const ids = await call<Json[]>(emulator, "GET", `${LIST}?fields=id&include_fields=true`);
+        assert.deepEqual(Object.keys(ids.body[0]).sort(), ["id", "is_domain_connection"]);
         const without = await call<Json[]>(emulator, "GET", `${LIST}?fields=options,realms&include_fields=false`);
         assert.ok(without.body.every((c) => !("options" in c) && !("realms" in c) && "strategy" in c));
         const one = await call(emulator, "GET", `${LIST}/${SAMPLE.okta}?fields=strategy`);
-        assert.deepEqual(one.body, { strategy: "okta" });
+        assert.deepEqual(one.body, { strategy: "okta", is_domain_connection: false });
     });
 
     it("answers 404 inexistent_connection for an unknown id", async () => {
@@ -169,10 +171,22 @@ describe("Emulator connections: creating and deleting", () => {
         assert.equal(emulator.state.directoryProvisionings[SAMPLE.google], undefined);
     });
 
-    it("answers 404 when deleting an unknown connection", async () => {
+    it("answers 204 with an empty body when deleting an already deleted connection", async () => {
+        const created = await call(emulator, "POST", LIST, { body: { name: "short-lived", strategy: "oidc" } });
+        const one = `${LIST}/${String(created.body.id)}`;
+        const first = await call(emulator, "DELETE", one);
+        assert.equal(first.status, 202);
+        assert.deepEqual(Object.keys(first.body), ["deleted_at"]);
+        const again = await call(emulator, "DELETE", one);
+        assert.equal(again.status, 204);
+        assert.equal(again.text, "");
+        assert.equal((await call(emulator, "GET", one)).status, 404);
+    });
+
+    it("answers 204 with an empty body when deleting a connection that never existed", async () => {
         const res = await call(emulator, "DELETE", `${LIST}/con_doesnotexist0000`);
-        assert.equal(res.status, 404);
-        assert.equal(res.body.errorCode, "inexistent_connection");
+        assert.equal(res.status, 204);
+        assert.equal(res.text, "");
     });
 });
 

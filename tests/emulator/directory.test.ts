@@ -110,16 +110,21 @@ describe("Emulator directory provisioning", () => {
         assert.equal(typeof config.body.last_synchronization_status, "string");
     });
 
-    it("answers 400 when the last synchronization started under 30 minutes ago", async () => {
+    it("answers 400 when the last synchronization completed under 30 minutes ago", async () => {
         const res = await call(emulator, "POST", dir(SAMPLE.google, "/synchronizations"));
         assert.equal(res.status, 400);
         assert.equal(res.body.error, "Bad Request");
+        assert.equal(res.body.errorCode, "too_many_synchronizations");
     });
 
-    it("allows a new synchronization once the last one is older than 30 minutes", async () => {
-        for (const run of emulator.state.synchronizations[SAMPLE.google]) {
-            run.created_at = new Date(Date.now() - 31 * 60 * 1000).toISOString();
-        }
+    it("counts the 30 minutes from completion, not from the request", async () => {
+        const minutesAgo = (m: number) => new Date(Date.now() - m * 60 * 1000).toISOString();
+        const runs = emulator.state.synchronizations[SAMPLE.google];
+        // Requested 45 minutes ago but only finished 29 minutes ago: still cooling down.
+        for (const run of runs) Object.assign(run, { created_at: minutesAgo(45), completed_at: minutesAgo(29) });
+        const early = await call(emulator, "POST", dir(SAMPLE.google, "/synchronizations"));
+        assert.equal(early.status, 400);
+        for (const run of runs) run.completed_at = minutesAgo(31);
         const res = await call(emulator, "POST", dir(SAMPLE.google, "/synchronizations"));
         assert.equal(res.status, 201);
     });

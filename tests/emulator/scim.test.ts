@@ -5,7 +5,8 @@ import { call, SAMPLE, sleep, type Json } from "../helpers/emulator-client";
 const scim = (id: string, suffix = "") => `/api/v2/connections/${id}/scim-configuration${suffix}`;
 const PLAIN_404 = { statusCode: 404, error: "Not Found", message: "Not Found" };
 const UNSUPPORTED =
-    "This connection type does not support SCIM. Please see our documentation for the currently supported connection types: samlp, oidc, okta, waad";
+    "This connection type does not support SCIM. Please see our documentation for the currently supported connection types: " +
+    "https://auth0.com/docs/authenticate/protocols/scim/configure-inbound-scim.";
 
 describe("Emulator SCIM configuration", () => {
     let emulator: RunningEmulator;
@@ -61,10 +62,13 @@ describe("Emulator SCIM configuration", () => {
         assert.equal(emulator.state.scimConfigurations[SAMPLE.saml].user_id_attribute, "userName");
     });
 
-    it("creates without any body at all", async () => {
+    it("creates without any body at all, with the 30-pair waad mapping for a waad connection", async () => {
         const res = await call(emulator, "POST", scim(SAMPLE.waad));
         assert.equal(res.status, 201);
-        assert.equal((res.body.mapping as Json[]).length, 32);
+        const mapping = res.body.mapping as Json[];
+        assert.equal(mapping.length, 30);
+        assert.deepEqual(mapping[0], { scim: "userName", auth0: "upn" });
+        assert.deepEqual(mapping[1], { scim: 'emails[type eq "work"].value', auth0: "email" });
     });
 
     it("creates with a caller's attribute and mapping", async () => {
@@ -155,11 +159,22 @@ describe("Emulator SCIM configuration", () => {
         assert.deepEqual(res.body, PLAIN_404);
     });
 
-    it("returns the default mapping as {mapping: [...]}", async () => {
+    it("returns the strategy's default mapping as {mapping: [...]}: 32 pairs for okta and samlp, 30 for waad", async () => {
         const res = await call(emulator, "GET", scim(SAMPLE.okta, "/default-mapping"));
         assert.equal(res.status, 200);
         assert.deepEqual(Object.keys(res.body), ["mapping"]);
         assert.equal((res.body.mapping as Json[]).length, 32);
+        const saml = await call(emulator, "GET", scim(SAMPLE.saml, "/default-mapping"));
+        assert.deepEqual(saml.body.mapping, res.body.mapping);
+        const waad = await call(emulator, "GET", scim(SAMPLE.waad, "/default-mapping"));
+        assert.equal((waad.body.mapping as Json[]).length, 30);
+        assert.deepEqual((waad.body.mapping as Json[])[0], { scim: "userName", auth0: "upn" });
+    });
+
+    it("answers the unsupported-strategy 404 on the default mapping too", async () => {
+        const res = await call(emulator, "GET", scim(SAMPLE.google, "/default-mapping"));
+        assert.equal(res.status, 404);
+        assert.deepEqual(res.body, { statusCode: 404, error: "Not Found", message: UNSUPPORTED });
     });
 
     it("deletes with an empty 204, and a repeated DELETE is 204 too", async () => {
@@ -169,66 +184,5 @@ describe("Emulator SCIM configuration", () => {
         const second = await call(emulator, "DELETE", scim(SAMPLE.waad));
         assert.equal(second.status, 204);
         assert.equal((await call(emulator, "GET", scim(SAMPLE.waad))).status, 404);
-    });
-});
-
-describe("Emulator SCIM tokens", () => {
-    let emulator: RunningEmulator;
-    before(async () => {
-        emulator = await startEmulator();
-    });
-    after(() => emulator.close());
-
-    it("lists the seeded token without its secret", async () => {
-        const res = await call<Json[]>(emulator, "GET", scim(SAMPLE.saml, "/tokens"));
-        assert.equal(res.status, 200);
-        assert.equal(res.body.length, 1);
-        assert.equal(res.body[0].token_id, "tok_Q2x7mP4sT9vB1nK6");
-        assert.ok(!("token" in res.body[0]));
-    });
-
-    it("shows the token once, on the POST that creates it", async () => {
-        const res = await call(emulator, "POST", scim(SAMPLE.saml, "/tokens"), { body: { scopes: ["get:users", "post:users"] } });
-        assert.equal(res.status, 201);
-        assert.equal(typeof res.body.token, "string");
-        assert.ok(String(res.body.token).length >= 20);
-        assert.deepEqual(res.body.scopes, ["get:users", "post:users"]);
-        assert.ok(!Number.isNaN(Date.parse(String(res.body.created_at))));
-        assert.ok(!("valid_until" in res.body));
-        const list = await call<Json[]>(emulator, "GET", scim(SAMPLE.saml, "/tokens"));
-        const listed = list.body.find((t) => t.token_id === res.body.token_id);
-        assert.ok(listed);
-        assert.ok(!("token" in listed));
-        assert.ok(!list.text.includes(String(res.body.token)));
-    });
-
-    it("sets valid_until from token_lifetime", async () => {
-        const res = await call(emulator, "POST", scim(SAMPLE.saml, "/tokens"), { body: { token_lifetime: 3600 } });
-        assert.equal(res.status, 201);
-        const span = Date.parse(String(res.body.valid_until)) - Date.parse(String(res.body.created_at));
-        assert.equal(span, 3600 * 1000);
-    });
-
-    it("refuses a token_lifetime that is not a whole number of seconds", async () => {
-        const res = await call(emulator, "POST", scim(SAMPLE.saml, "/tokens"), { body: { token_lifetime: "1h" } });
-        assert.equal(res.status, 400);
-        assert.equal(res.body.errorCode, "invalid_body");
-    });
-
-    it("deletes a token with 204 and it leaves the list", async () => {
-        const created = await call(emulator, "POST", scim(SAMPLE.saml, "/tokens"), { body: {} });
-        const id = String(created.body.token_id);
-        const res = await call(emulator, "DELETE", scim(SAMPLE.saml, `/tokens/${id}`));
-        assert.equal(res.status, 204);
-        assert.equal(res.text, "");
-        const list = await call<Json[]>(emulator, "GET", scim(SAMPLE.saml, "/tokens"));
-        assert.ok(!list.body.some((t) => t.token_id === id));
-        assert.equal((await call(emulator, "DELETE", scim(SAMPLE.saml, `/tokens/${id}`))).status, 404);
-    });
-
-    it("answers 404 for token routes when the connection has no SCIM configuration", async () => {
-        const res = await call(emulator, "POST", scim(SAMPLE.okta, "/tokens"), { body: {} });
-        assert.equal(res.status, 404);
-        assert.deepEqual(res.body, PLAIN_404);
     });
 });

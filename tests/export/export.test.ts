@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import type { RunningEmulator } from "../../emulator";
-import { parseConnectionsConfig } from "../../components/config";
+import { parseConnectionsConfig } from "../../program/config";
 import { parseArgs, runExport } from "../../scripts/export";
 import { apiCalls, SAMPLE, startForProvider, tokenWithScopes, writes } from "../helpers/api";
 

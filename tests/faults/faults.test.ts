@@ -1,11 +1,11 @@
 import * as assert from "node:assert/strict";
 import type { FaultRule, RunningEmulator } from "../../emulator";
-import { directoryProvisioningProvider } from "../../components/provider/directoryProvisioningProvider";
-import { profileSyncProvider } from "../../components/provider/profileSyncProvider";
-import { scimConfigurationProvider } from "../../components/provider/scimConfigurationProvider";
-import { scimTokenProvider } from "../../components/provider/scimTokenProvider";
+import { directoryProvisioningProvider } from "../../components/provider/directoryProvisioning";
+import { profileSyncProvider } from "../../components/provider/profileSync";
+import { scimConfigurationProvider } from "../../components/provider/scimConfiguration";
+import { scimTokenProvider } from "../../components/provider/scimToken";
 import { startEmulator } from "../../emulator";
-import { processState } from "../../components/provider/runtime";
+import { processState } from "../../management-api/state";
 import { Driver, type Declared } from "../helpers/driver";
 import { SAMPLE, useEmulator, writes } from "../helpers/api";
 

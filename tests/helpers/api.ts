@@ -4,8 +4,8 @@
  * journal as the witness of what went over the wire.
  */
 import { startEmulator, type EmulatorOptions, type JournalEntry, type RunningEmulator } from "../../emulator";
-import { resetProcessState } from "../../components/provider/runtime";
-import { storeSettings } from "../../components/provider/settings";
+import { resetProcessState } from "../../components/provider/process";
+import { storeSettings } from "../../management-api/settings";
 
 /** Ids of the sample seed's connections. */
 export const SAMPLE = {

@@ -1,9 +1,6 @@
 import * as assert from "node:assert/strict";
 import type { RunningEmulator } from "../../emulator";
-import {
-    directoryProvisioningProvider as p,
-    type DirectoryProvisioningInputs,
-} from "../../components/provider/directoryProvisioningProvider";
+import { directoryProvisioningProvider as p, type DirectoryProvisioningInputs } from "../../components/provider/directoryProvisioning";
 import { apiCalls, SAMPLE, startForProvider, useEmulator, writes } from "../helpers/api";
 
 const MAPPING = [

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
 import type { RunningEmulator } from "../../emulator";
-import { profileSyncProvider as p, type ProfileSyncInputs } from "../../components/provider/profileSyncProvider";
+import { profileSyncProvider as p, type ProfileSyncInputs } from "../../components/provider/profileSync";
 import { optionsOf, SAMPLE, startForProvider, tokenWithScopes, useEmulator, writes, apiCalls } from "../helpers/api";
 
 const inputs = (over: Partial<ProfileSyncInputs> = {}): ProfileSyncInputs => ({

@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
 import type { RunningEmulator } from "../../emulator";
-import { directoryProvisioningProvider as dir } from "../../components/provider/directoryProvisioningProvider";
-import { profileSyncProvider as ps } from "../../components/provider/profileSyncProvider";
-import { scimConfigurationProvider as scim } from "../../components/provider/scimConfigurationProvider";
-import { scimTokenProvider as tokens } from "../../components/provider/scimTokenProvider";
+import { directoryProvisioningProvider as dir } from "../../components/provider/directoryProvisioning";
+import { profileSyncProvider as ps } from "../../components/provider/profileSync";
+import { type ScimConfigurationInputs, scimConfigurationProvider as scim } from "../../components/provider/scimConfiguration";
+import { scimTokenProvider as tokens } from "../../components/provider/scimToken";
 import { apiCalls, SAMPLE, startForProvider, useEmulator } from "../helpers/api";
 
 const reads = (emu: RunningEmulator) =>
@@ -22,13 +22,13 @@ interface Kind {
     drift(emu: RunningEmulator): void;
 }
 
-const scimInputs = {
+const scimInputs: ScimConfigurationInputs = {
     connectionId: SAMPLE.okta,
     userIdAttribute: "externalId",
     mapping: [{ auth0: "email", scim: "userName" }],
     onDelete: "delete",
     adoptExisting: true,
-} as const;
+};
 const dirInputs = {
     connectionId: SAMPLE.google,
     synchronizeAutomatically: false,

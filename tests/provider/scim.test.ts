@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import type { RunningEmulator } from "../../emulator";
-import { scimConfigurationProvider as p, type ScimConfigurationInputs } from "../../components/provider/scimConfigurationProvider";
-import { scimTokenProvider as tokens } from "../../components/provider/scimTokenProvider";
+import { scimConfigurationProvider as p, type ScimConfigurationInputs } from "../../components/provider/scimConfiguration";
+import { scimTokenProvider as tokens } from "../../components/provider/scimToken";
 import { apiCalls, SAMPLE, startForProvider, useEmulator, writes } from "../helpers/api";
 
 const MAPPING = [

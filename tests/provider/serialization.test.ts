@@ -1,11 +1,11 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { directoryProvisioningProvider } from "../../components/provider/directoryProvisioningProvider";
-import { profileSyncProvider } from "../../components/provider/profileSyncProvider";
-import { resetProcessState } from "../../components/provider/runtime";
-import { scimConfigurationProvider } from "../../components/provider/scimConfigurationProvider";
-import { scimTokenProvider } from "../../components/provider/scimTokenProvider";
-import { storeSettings } from "../../components/provider/settings";
+import { directoryProvisioningProvider } from "../../components/provider/directoryProvisioning";
+import { profileSyncProvider } from "../../components/provider/profileSync";
+import { resetProcessState } from "../../components/provider/process";
+import { scimConfigurationProvider } from "../../components/provider/scimConfiguration";
+import { scimTokenProvider } from "../../components/provider/scimToken";
+import { storeSettings } from "../../management-api/settings";
 import { thinProvider } from "../../components/provider/loader";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, symlinkSync, mkdirSync, writeFileSync } from "node:fs";

@@ -13,7 +13,7 @@ import {
     scimDifferences,
     scimPatchBody,
 } from "../../components/provider/diff";
-import type { DirectoryProvisioningConfig, ScimConfig } from "../../components/provider/types";
+import type { DirectoryProvisioningConfig, ScimConfig } from "../../management-api/types";
 
 const scimLive = (over: Partial<ScimConfig> = {}): ScimConfig => ({
     connection_id: "con_1",

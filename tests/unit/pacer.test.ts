@@ -7,7 +7,7 @@ import {
     planSend,
     refundReserved,
     sendReserved,
-} from "../../components/provider/pacer";
+} from "../../management-api/pacer";
 
 describe("Pacer", () => {
     it("sends one request at a time until the bucket size is known", () => {

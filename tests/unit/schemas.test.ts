@@ -1,5 +1,12 @@
 import * as assert from "node:assert/strict";
-import { checkInputs, UNKNOWN } from "../../components/provider/schemas";
+import {
+    checkInputs,
+    checkWith,
+    directoryProvisioningSchema,
+    profileSyncSchema,
+    scimConfigurationSchema,
+    UNKNOWN,
+} from "../../components/provider/schemas";
 
 const CON = "con_0123456789abcdef";
 
@@ -9,18 +16,19 @@ function failuresOf(kind: Parameters<typeof checkInputs>[0], news: Record<string
 
 describe("Input checks", () => {
     it("fills in defaults", () => {
-        assert.deepEqual(checkInputs("ProfileSync", { connectionId: CON, mode: "on_first_login" }).inputs, {
+        assert.deepEqual(checkWith(profileSyncSchema(), { connectionId: CON, mode: "on_first_login" }).inputs, {
             connectionId: CON,
             mode: "on_first_login",
             onDelete: "retain",
         });
-        assert.deepEqual(checkInputs("ScimConfiguration", { connectionId: CON }).inputs, {
+        assert.deepEqual(checkWith(scimConfigurationSchema(), { connectionId: CON }).inputs, {
             connectionId: CON,
             userIdAttribute: "externalId",
             onDelete: "delete",
             adoptExisting: true,
         });
-        const dir = checkInputs("DirectoryProvisioning", { connectionId: CON }).inputs;
+        const dir = checkWith(directoryProvisioningSchema(), { connectionId: CON }).inputs;
+        assert.ok(dir);
         assert.equal(dir.synchronizeGroups, "off");
         assert.equal(dir.synchronizeAutomatically, false);
         assert.equal(dir.synchronizeOnChange, false);
@@ -80,7 +88,7 @@ describe("Input checks", () => {
             mapping: [{ auth0: "a", idp: "b", scim: "c" }],
             mappings: [],
         });
-        assert.deepEqual(failures.map((f) => f.property).sort(), ["mapping[0]", "mappings"]);
+        assert.deepEqual(failures.map((f) => f.property).sort(), ["mapping[0].scim", "mappings"]);
     });
 
     it("lists synchronizeGroups values and rejects non-booleans", () => {
@@ -108,8 +116,9 @@ describe("Input checks", () => {
     });
 
     it("accepts preview-time unknowns without hiding other problems", () => {
-        const { inputs, failures } = checkInputs("ProfileSync", { connectionId: UNKNOWN, mode: "bogus" });
-        assert.equal(inputs.connectionId, UNKNOWN);
+        const { inputs, failures } = checkWith(profileSyncSchema(), { connectionId: UNKNOWN, mode: "bogus" });
+        // No inputs: the engine keeps the given ones, unknowns included, and the diff answers "changes".
+        assert.equal(inputs, undefined);
         assert.deepEqual(
             failures.map((f) => f.property),
             ["mode"],

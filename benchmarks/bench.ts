@@ -1,0 +1,120 @@
+/**
+ * `npm run bench`: requests, wall time and CPU of the providers for N = 1, 10, 100, 500 connections
+ * on the emulator, under the free-tier and the enterprise rate limit, provider-direct and through the
+ * real engine. Prints the tables and writes docs/benchmarks.md. Flags: see scripts/bench/args.ts.
+ */
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+import { parseBenchArgs, plan, type BenchArgs, type Combo } from "./args";
+import { runDirect } from "./provider-direct";
+import { EmulatorProxy } from "./emulator-proxy";
+import { engineAvailable, runEngine } from "./through-engine";
+import { LIMITS, type OpResult } from "./measure";
+import { replayTable } from "../scripts/bench/pacer-replay";
+import { detailsTable, floorsTable, keptFindings, markdown, resultsTable } from "./report";
+import { pulumiBin } from "../tests/helpers/pulumi";
+
+const ROOT = path.resolve(__dirname, "..");
+
+function environment(): string {
+    const cpus = os.cpus();
+    let engine = "no engine";
+    const bin = pulumiBin();
+    if (bin !== undefined) {
+        try {
+            engine = `Pulumi ${execFileSync(path.join(bin, "pulumi"), ["version"], { encoding: "utf8", env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" } }).trim()}`;
+        } catch {
+            engine = "Pulumi (version unknown)";
+        }
+    }
+    return `${new Date().toISOString().slice(0, 10)}, ${cpus[0]?.model.trim() ?? "unknown CPU"} × ${cpus.length}, Node ${process.version}, ${engine}`;
+}
+
+/** The commit measured, and which product files differed from it: results belong to that code. */
+function codeState(): string {
+    try {
+        const git = (...a: string[]) => execFileSync("git", a, { cwd: ROOT, encoding: "utf8" });
+        // Not trimmed: porcelain lines start with a status column that may be a space.
+        const dirty = git("status", "--porcelain", "--", "components", "emulator", "index.ts")
+            .split("\n")
+            .filter((l) => l !== "")
+            .map((l) => l.slice(3));
+        return `commit ${git("rev-parse", "--short", "HEAD").trim()}${dirty.length > 0 ? ` plus uncommitted changes to ${dirty.join(", ")}` : ""}`;
+    } catch {
+        return "unknown commit";
+    }
+}
+
+async function measure(c: Combo, args: BenchArgs): Promise<OpResult[]> {
+    const k = Math.min(args.k, c.size);
+    const emu = await EmulatorProxy.start(c.size, LIMITS[c.limit]);
+    try {
+        const timelineDir = args.timelineDir === undefined ? undefined : path.resolve(args.timelineDir);
+        return c.mode === "direct"
+            ? await runDirect(emu, c.size, c.limit, k, { timelineDir })
+            : await runEngine(emu, c.size, c.limit, k, { parallel: args.parallel, timelineDir });
+    } finally {
+        await emu.close();
+    }
+}
+
+async function main(): Promise<void> {
+    const args = parseBenchArgs(process.argv.slice(2));
+    const t0 = performance.now();
+    const code = codeState();
+    // The CLI inherits this process's environment through the Automation API.
+    if (args.skipCheckpoints) process.env.PULUMI_SKIP_CHECKPOINTS = "true";
+    console.log(`Measuring ${code}`);
+    const { run, skipped } = plan(args, engineAvailable());
+    if (skipped.length > 0) {
+        console.log("Not measured (computed floors only):");
+        for (const s of skipped) console.log(`  N=${s.size} ${s.limit} ${s.mode}: ${s.reason}`);
+    }
+    const rows: OpResult[] = [];
+    for (const c of run) {
+        const started = performance.now();
+        console.log(`\n=== N=${c.size}, ${c.limit}, ${c.mode} ===`);
+        const got = await measure(c, args);
+        rows.push(...got);
+        console.log(resultsTable(got));
+        console.log(`(${((performance.now() - started) / 1000).toFixed(0)} s)`);
+    }
+    const totalSeconds = (performance.now() - t0) / 1000;
+    console.log(`\n=== All results (${(totalSeconds / 60).toFixed(1)} min) ===\n`);
+    console.log(resultsTable(rows));
+    console.log(`\n${detailsTable(rows)}`);
+    if (skipped.length > 0) console.log(`\n${floorsTable(skipped, args.k)}`);
+    const replay = replayTable(args.limits.map((name) => ({ name, limit: LIMITS[name] })));
+    console.log(`\nPacer replay (simulated clock):\n${replay}`);
+    if (args.out !== undefined) {
+        const file = path.resolve(ROOT, args.out);
+        const command = ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" ");
+        writeFileSync(
+            file,
+            markdown({
+                command,
+                environment: `${environment()}; ${code}`,
+                totalSeconds,
+                rows,
+                skipped,
+                k: args.k,
+                replay,
+                findings: keptFindings(file),
+            }),
+        );
+        console.log(`\nWrote ${path.relative(ROOT, file)}`);
+    }
+    const bad = rows.filter((r) => r.check !== "" || r.failures > 0);
+    if (bad.length > 0) {
+        console.error(`\n${bad.length} operation(s) failed or left the tenant in the wrong state; see the details table.`);
+        process.exitCode = 1;
+    }
+}
+
+main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exit(1);
+});

@@ -1,0 +1,171 @@
+/**
+ * Owns the directory provisioning (Google Workspace) of one connection. PATCH sends only the
+ * fields that differ; a configuration that exists already (409 on create) is adopted; after a
+ * mapping change a synchronization can be started, and its refusal is a warning, not a failure.
+ */
+import { getApi, type Auth0Api } from "../../management-api/client";
+import { isAuth0ApiError } from "../../management-api/errors";
+import { DIRECTORY_STRATEGIES, type DirectoryMappingItem, type DirectoryProvisioningConfig } from "../../management-api/types";
+import { createOrAdopt, type AdoptableConfig } from "./adopt";
+import { directoryPatch, sameMapping, type DesiredDirectory } from "./diff";
+import { defaultDirectoryMapping } from "./live";
+import { handOff, providerState, takeHandOff } from "./process";
+import { directoryProvisioningSchema, type DirectoryProvisioningInputs } from "./schemas";
+import { defineProvider } from "./skeleton";
+
+export type { DirectoryProvisioningInputs } from "./schemas";
+
+/** State of the DirectoryProvisioning dynamic resource. */
+export interface DirectoryProvisioningOutputs extends DirectoryProvisioningInputs {
+    readonly connectionName: string;
+    readonly strategy: string;
+    readonly liveMapping: readonly DirectoryMappingItem[];
+    readonly createdAt: string;
+    readonly updatedAt: string;
+    readonly lastSynchronizationAt?: string;
+    readonly lastSynchronizationStatus?: string;
+    readonly lastSynchronizationError?: string;
+    /** Set when a synchronization we asked for was refused (409 running, 400 too soon). */
+    readonly synchronizationWarning?: string;
+    readonly adopted: boolean;
+}
+
+async function desiredOf(api: Auth0Api, inputs: DirectoryProvisioningInputs, strategy: string): Promise<DesiredDirectory> {
+    return {
+        mapping: inputs.mapping ?? (await defaultDirectoryMapping(api, inputs.connectionId, strategy)),
+        synchronizeAutomatically: inputs.synchronizeAutomatically ?? false,
+        synchronizeGroups: inputs.synchronizeGroups ?? "off",
+    };
+}
+
+interface Applied {
+    readonly config: DirectoryProvisioningConfig;
+    readonly mappingChanged: boolean;
+}
+
+async function converge(api: Auth0Api, live: DirectoryProvisioningConfig, inputs: DirectoryProvisioningInputs): Promise<Applied> {
+    const patch = directoryPatch(live, await desiredOf(api, inputs, live.strategy));
+    if (Object.keys(patch).length === 0) return { config: live, mappingChanged: false };
+    return { config: await api.updateDirectoryProvisioning(inputs.connectionId, patch), mappingChanged: patch.mapping !== undefined };
+}
+
+function adoptable(inputs: DirectoryProvisioningInputs): AdoptableConfig<DirectoryProvisioningConfig, Applied> {
+    return {
+        feature: "directory provisioning",
+        // Other strategies answer 400; a tenant without the feature answers 403.
+        unsupported: "directory",
+        strategies: DIRECTORY_STRATEGIES,
+        conflictStatus: 409,
+        get: (api, id) => api.getDirectoryProvisioning(id),
+        create: (api, id) =>
+            api.createDirectoryProvisioning(id, {
+                ...(inputs.mapping ? { mapping: inputs.mapping.map((m) => ({ auth0: m.auth0, idp: m.idp })) } : {}),
+                synchronize_automatically: inputs.synchronizeAutomatically,
+                synchronize_groups: inputs.synchronizeGroups,
+            }),
+        converge: (api, existing) => converge(api, existing, inputs),
+        created: (config) => ({ config, mappingChanged: true }),
+        connectionName: (config) => config.connection_name,
+    };
+}
+
+/** Starts a synchronization after a mapping change when asked; a refusal becomes a warning. */
+async function maybeSynchronize(api: Auth0Api, inputs: DirectoryProvisioningInputs, applied: Applied): Promise<string | undefined> {
+    if (!inputs.synchronizeOnChange || !applied.mappingChanged) return undefined;
+    try {
+        await api.startSynchronization(inputs.connectionId);
+        return undefined;
+    } catch (err) {
+        if (isAuth0ApiError(err) && (err.status === 409 || err.status === 400)) {
+            return `mapping changed but no synchronization was started: ${err.apiMessage}`;
+        }
+        throw err;
+    }
+}
+
+function outputs(inputs: DirectoryProvisioningInputs, applied: Applied, adopted: boolean, warning?: string): DirectoryProvisioningOutputs {
+    const c = applied.config;
+    return {
+        ...inputs,
+        connectionName: c.connection_name,
+        strategy: c.strategy,
+        liveMapping: c.mapping.map((m) => ({ auth0: m.auth0, idp: m.idp })),
+        createdAt: c.created_at,
+        updatedAt: c.updated_at,
+        ...(c.last_synchronization_at ? { lastSynchronizationAt: c.last_synchronization_at } : {}),
+        ...(c.last_synchronization_status ? { lastSynchronizationStatus: c.last_synchronization_status } : {}),
+        ...(c.last_synchronization_error ? { lastSynchronizationError: c.last_synchronization_error } : {}),
+        ...(warning ? { synchronizationWarning: warning } : {}),
+        adopted,
+    };
+}
+
+function slot(api: Auth0Api, connectionId: string): string {
+    return `${api.host}|${connectionId}`;
+}
+
+/** The dynamic provider behind `DirectoryProvisioning`. */
+export const directoryProvisioningProvider = defineProvider<ReturnType<typeof directoryProvisioningSchema>, DirectoryProvisioningOutputs>(
+    directoryProvisioningSchema,
+    {
+        async diff(_id, olds, news) {
+            const api = getApi();
+            const live =
+                takeHandOff(providerState().handOffs.directory, slot(api, news.connectionId)) ??
+                (await api.getDirectoryProvisioning(news.connectionId));
+            if (live === undefined) return { changes: true };
+            const declaredChanged =
+                (["synchronizeAutomatically", "synchronizeGroups", "onDelete", "adoptExisting", "synchronizeOnChange"] as const).some(
+                    (k) => olds[k] !== news[k],
+                ) ||
+                (olds.mapping === undefined) !== (news.mapping === undefined) ||
+                (olds.mapping !== undefined && news.mapping !== undefined && !sameMapping(olds.mapping, news.mapping, "idp"));
+            const drifted = Object.keys(directoryPatch(live, await desiredOf(api, news, live.strategy))).length > 0;
+            return { changes: declaredChanged || drifted };
+        },
+
+        async create(inputs) {
+            const api = getApi();
+            const { result, adopted } = await createOrAdopt(api, adoptable(inputs), inputs.connectionId, inputs.adoptExisting);
+            const warning = await maybeSynchronize(api, inputs, result);
+            return { id: inputs.connectionId, outs: outputs(inputs, result, adopted, warning) };
+        },
+
+        async update(_id, olds, news) {
+            const api = getApi();
+            const live = await api.getDirectoryProvisioning(news.connectionId);
+            const { result, adopted } =
+                live === undefined
+                    ? await createOrAdopt(api, adoptable(news), news.connectionId, news.adoptExisting)
+                    : { result: await converge(api, live, news), adopted: olds.adopted ?? false };
+            const warning = await maybeSynchronize(api, news, result);
+            return { outs: outputs(news, result, adopted, warning) };
+        },
+
+        async read(id, props) {
+            const api = getApi();
+            const connectionId = props?.connectionId ?? id;
+            const live = await api.getDirectoryProvisioning(connectionId);
+            if (live === undefined) return undefined;
+            handOff(providerState().handOffs.directory, slot(api, connectionId), live);
+            const isDefault =
+                props?.mapping === undefined &&
+                sameMapping(live.mapping, await defaultDirectoryMapping(api, connectionId, live.strategy), "idp");
+            const inputs: DirectoryProvisioningInputs = {
+                connectionId,
+                ...(isDefault ? {} : { mapping: live.mapping.map((m) => ({ auth0: m.auth0, idp: m.idp })) }),
+                synchronizeAutomatically: live.synchronize_automatically,
+                synchronizeGroups: live.synchronize_groups ?? "off",
+                onDelete: props?.onDelete ?? "delete",
+                adoptExisting: props?.adoptExisting ?? true,
+                synchronizeOnChange: props?.synchronizeOnChange ?? false,
+            };
+            return { id, props: outputs(inputs, { config: live, mappingChanged: false }, props?.adopted ?? false), inputs };
+        },
+
+        async delete(_id, props) {
+            if ((props.onDelete ?? "delete") === "retain") return;
+            await getApi().deleteDirectoryProvisioning(props.connectionId);
+        },
+    },
+);

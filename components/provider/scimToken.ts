@@ -1,0 +1,139 @@
+/**
+ * Issues one SCIM bearer token. The API shows the value once, in the create response, so it is
+ * kept in state as a secret output (the resource marks it with `additionalSecretOutputs`). A
+ * token cannot be changed: new scopes or lifetime mean a new token, and delete revokes it.
+ */
+import { getApi, type Auth0Api } from "../../management-api/client";
+import { mayHaveBeenProcessed } from "../../management-api/errors";
+import type { ScimTokenCreated, ScimTokenInfo } from "../../management-api/types";
+import { handOff, oneAtATime, providerState, takeHandOff } from "./process";
+import { scimTokenSchema, type ScimTokenInputs } from "./schemas";
+import { defineProvider } from "./skeleton";
+
+export type { ScimTokenInputs } from "./schemas";
+
+/** State of the ScimToken dynamic resource. */
+export interface ScimTokenOutputs extends ScimTokenInputs {
+    readonly tokenId: string;
+    /** The bearer token for the IdP; secret. */
+    readonly token: string;
+    readonly createdAt: string;
+    readonly validUntil?: string;
+}
+
+/** How long to look for a token that an unanswered POST may still create. */
+const STRAY_SEARCH_MS = 3000;
+
+/** True when two scope lists hold the same scopes, in any order. */
+export function sameScopes(a: readonly string[], b: readonly string[]): boolean {
+    return a.length === b.length && [...a].sort().join(" ") === [...b].sort().join(" ");
+}
+
+/**
+ * After a POST that may have been processed (5xx, no answer) the API may hold a token nobody knows
+ * the value of. Token creation on one connection runs one at a time in this process, so a token
+ * with our scopes that is not in `baseline` (the list read right before the POST) is ours: revoke
+ * it, so a failed create leaves the tenant as it was and the next run starts clean.
+ */
+async function revokeStrays(
+    api: Auth0Api,
+    connectionId: string,
+    baseline: readonly ScimTokenInfo[],
+    scopes: readonly string[],
+): Promise<string[]> {
+    const known = new Set(baseline.map((t) => t.token_id));
+    const revoked: string[] = [];
+    const deadline = Date.now() + STRAY_SEARCH_MS;
+    for (;;) {
+        const strays = (await api.listScimTokens(connectionId)).filter((t) => !known.has(t.token_id) && sameScopes(t.scopes, scopes));
+        for (const t of strays) {
+            await api.deleteScimToken(connectionId, t.token_id);
+            revoked.push(t.token_id);
+        }
+        if (revoked.length > 0 || Date.now() >= deadline) return revoked;
+        await new Promise((r) => setTimeout(r, 500));
+    }
+}
+
+/** Issues the token; after an ambiguous failure, revokes what that POST may have created. */
+async function issue(api: Auth0Api, inputs: ScimTokenInputs): Promise<ScimTokenCreated> {
+    // The baseline is what tells our stray token from the identity provider's live ones: without it
+    // nothing may be revoked, so a failed read fails the create before anything is written.
+    const baseline = await api.listScimTokens(inputs.connectionId);
+    try {
+        return await api.createScimToken(inputs.connectionId, {
+            scopes: [...inputs.scopes],
+            ...(inputs.tokenLifetime !== undefined ? { token_lifetime: inputs.tokenLifetime } : {}),
+        });
+    } catch (err) {
+        if (!mayHaveBeenProcessed(err)) throw err;
+        const message = err instanceof Error ? err.message : String(err);
+        let what: string;
+        try {
+            const revoked = await revokeStrays(api, inputs.connectionId, baseline, inputs.scopes);
+            what = revoked.length > 0 ? `the token it created anyway (${revoked.join(", ")}) was revoked` : "no stray token was found";
+        } catch (cleanup) {
+            what = `looking for a token it may have created failed too (${cleanup instanceof Error ? cleanup.message : String(cleanup)}); check the connection's SCIM tokens`;
+        }
+        throw new Error(`${message}; ${what}. Run again to issue the token.`);
+    }
+}
+
+function slot(api: Auth0Api, connectionId: string, tokenId: string): string {
+    return `${api.host}|${connectionId}|${tokenId}`;
+}
+
+/** The dynamic provider behind `ScimToken`. */
+export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchema>, ScimTokenOutputs>(scimTokenSchema, {
+    async diff(_id, olds, news) {
+        const replaces: string[] = [];
+        if (!sameScopes(olds.scopes, news.scopes)) replaces.push("scopes");
+        if (olds.tokenLifetime !== news.tokenLifetime) replaces.push("tokenLifetime");
+        if (replaces.length === 0) {
+            // Revoked in the dashboard: the IdP holds a dead token, so issue a new one.
+            const api = getApi();
+            const live =
+                takeHandOff(providerState().handOffs.scimTokens, slot(api, news.connectionId, olds.tokenId)) ??
+                (await api.listScimTokens(news.connectionId));
+            if (!live.some((t) => t.token_id === olds.tokenId)) replaces.push("tokenId");
+        }
+        return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
+    },
+
+    async create(inputs) {
+        const api = getApi();
+        const created = await oneAtATime(providerState().tokenCreations, `${api.host}|${inputs.connectionId}`, () => issue(api, inputs));
+        const outs: ScimTokenOutputs = {
+            ...inputs,
+            tokenId: created.token_id,
+            token: created.token,
+            createdAt: created.created_at,
+            ...(created.valid_until ? { validUntil: created.valid_until } : {}),
+        };
+        return { id: created.token_id, outs };
+    },
+
+    async update(_id, olds) {
+        // Every input change is a replacement (see diff); nothing to write in place.
+        return { outs: olds };
+    },
+
+    async read(id, props) {
+        if (props === undefined) return undefined;
+        const api = getApi();
+        const live = await api.listScimTokens(props.connectionId);
+        const token = live.find((t) => t.token_id === (props.tokenId ?? id));
+        if (token === undefined) return undefined;
+        handOff(providerState().handOffs.scimTokens, slot(api, props.connectionId, props.tokenId ?? id), live);
+        const inputs: ScimTokenInputs = {
+            connectionId: props.connectionId,
+            scopes: [...token.scopes],
+            ...(props.tokenLifetime !== undefined ? { tokenLifetime: props.tokenLifetime } : {}),
+        };
+        return { id, props: { ...props, scopes: [...token.scopes] }, inputs };
+    },
+
+    async delete(id, props) {
+        await getApi().deleteScimToken(props.connectionId, props.tokenId ?? id);
+    },
+});

@@ -1,0 +1,69 @@
+/**
+ * What all four providers share, written once: `configure()` keeps the stack's Auth0 settings in
+ * process memory; `check()` is the kind's schema; `diff()` answers "changes" for any preview-time
+ * unknown before anything is read, and "replace" when the connection changes; `read()` and
+ * `delete()` treat "already gone" (404) as an answer, not a failure.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { unlessGone } from "../../management-api/errors";
+import { settingsFromConfig, storeSettings } from "../../management-api/settings";
+import type { z } from "zod";
+import { checkWith, containsUnknown, PROVIDER_KEY } from "./schemas";
+
+/** The kind-specific half of a provider; the skeleton adds the rest. */
+export interface ProviderParts<I, O extends I> {
+    /** Compares live with desired; called only with known inputs on an unchanged connection. */
+    diff(id: string, olds: O, news: I): Promise<pulumi.dynamic.DiffResult>;
+    create(inputs: I): Promise<{ readonly id: string; readonly outs: O }>;
+    update(id: string, olds: O, news: I): Promise<{ readonly outs: O }>;
+    /** The live state and the inputs that would declare it; undefined or a 404 means gone. */
+    read(id: string, props: O | undefined): Promise<{ readonly id: string; readonly props: O; readonly inputs: I } | undefined>;
+    /** Removes (or leaves, by policy) what the resource owns; a 404 means already gone. */
+    delete(id: string, props: O): Promise<void>;
+}
+
+/** True when any input (Pulumi's own `__provider` aside) is still unknown at preview time. */
+export function anyUnknown(news: object): boolean {
+    return Object.entries(news).some(([k, v]) => k !== PROVIDER_KEY && containsUnknown(v));
+}
+
+/** Builds a dynamic provider from its kind's schema and its kind-specific parts. */
+export function defineProvider<S extends z.ZodObject<{ connectionId: z.ZodString }>, O extends z.output<S>>(
+    schema: () => S,
+    parts: ProviderParts<z.output<S>, O>,
+) {
+    type I = z.output<S>;
+    return {
+        async configure(req: pulumi.dynamic.ConfigureRequest) {
+            storeSettings(settingsFromConfig((key) => req.config.get(key)));
+        },
+
+        async check(_olds: I, news: I) {
+            return checkWith(schema(), { ...news }) satisfies pulumi.dynamic.CheckResult<I>;
+        },
+
+        async diff(id: string, olds: O, news: I) {
+            if (anyUnknown(news)) return { changes: true } satisfies pulumi.dynamic.DiffResult;
+            if (olds.connectionId !== news.connectionId) {
+                return { changes: true, replaces: ["connectionId"] } satisfies pulumi.dynamic.DiffResult;
+            }
+            return parts.diff(id, olds, news);
+        },
+
+        create: (inputs: I) => parts.create(inputs),
+
+        update: (id: string, olds: O, news: I) => parts.update(id, olds, news),
+
+        async read(id: string, props?: O): Promise<pulumi.dynamic.ReadResult<O>> {
+            const live = await unlessGone(parts.read(id, props));
+            if (live === undefined) return {};
+            // Pulumi types `inputs` as the outputs type, but the engine stores them as the resource's
+            // inputs: they must be exactly the inputs, or every later diff shows output fields.
+            return { id: live.id, props: live.props, inputs: live.inputs as O };
+        },
+
+        async delete(id: string, props: O) {
+            await unlessGone(parts.delete(id, props));
+        },
+    } satisfies pulumi.dynamic.ResourceProvider<I, O>;
+}

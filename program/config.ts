@@ -1,0 +1,95 @@
+/**
+ * The stack config of the root program, `auth0-connection-sync:connections`: a map from a
+ * connection's name (or `con_...` id) to what we manage on it. Its schema is built from the
+ * resources' own schemas (without `connectionId`, which comes from the key), so the config and the
+ * resources can never disagree; every problem is reported at once with its full path
+ * (`connections.okta-workforce.scim.mapping[0].scim`).
+ */
+import { z } from "zod";
+import { PROFILE_SYNC_MODES } from "../management-api/types";
+import {
+    directoryProvisioningSchema,
+    failuresOf,
+    keysAt,
+    profileSyncSchema,
+    scimConfigurationSchema,
+    scimTokenSchema,
+    type Failure,
+} from "../components/provider/schemas";
+
+/** What may be declared for one connection, and the whole config. */
+export function connectionsConfigSchema() {
+    const profileSync = profileSyncSchema().omit({ connectionId: true });
+    const entry = z
+        .strictObject(
+            {
+                /** `options.set_user_root_attributes`: a mode, or `{mode, onDelete}`. */
+                profileSync: z.union([z.enum(PROFILE_SYNC_MODES), profileSync], { error: profileSyncError }).optional(),
+                /** The SCIM configuration and its tokens. */
+                scim: scimConfigurationSchema()
+                    .omit({ connectionId: true })
+                    .extend({
+                        tokens: z
+                            .array(scimTokenSchema().omit({ connectionId: true }), { error: "must be a list of {scopes, tokenLifetime}" })
+                            .optional(),
+                    })
+                    .optional(),
+                /** Directory provisioning (Google Workspace). */
+                directoryProvisioning: directoryProvisioningSchema().omit({ connectionId: true }).optional(),
+            },
+            { error: "must be a map with profileSync, scim and/or directoryProvisioning" },
+        )
+        .refine((e) => e.profileSync !== undefined || e.scim !== undefined || e.directoryProvisioning !== undefined, {
+            error: "declares nothing to manage: add profileSync, scim or directoryProvisioning",
+        });
+    return z.record(z.string(), entry, { error: "must be a map from connection name (or con_ id) to settings" });
+}
+
+function profileSyncError(issue: { input?: unknown }): string {
+    const modes = PROFILE_SYNC_MODES.join(", ");
+    return typeof issue.input === "string" || issue.input === undefined
+        ? `must be one of ${modes} (got ${JSON.stringify(issue.input)})`
+        : `must be one of ${modes}, or {mode, onDelete}`;
+}
+
+/** The whole `auth0-connection-sync:connections` value, defaults filled in. */
+export type ConnectionsConfig = z.output<ReturnType<typeof connectionsConfigSchema>>;
+
+/** What may be declared for one connection. */
+export type ConnectionConfig = ConnectionsConfig[string];
+
+/** What may be written for one connection (defaults optional), e.g. by the export. */
+export type ConnectionConfigInput = z.input<ReturnType<typeof connectionsConfigSchema>>[string];
+
+/**
+ * Validates the whole config; returns it typed, or every failure. A union hides its members'
+ * problems, so a `{mode, onDelete}` object is also checked on its own for precise paths.
+ */
+export function parseConnectionsConfig(raw: unknown): { config?: ConnectionsConfig; failures: Failure[] } {
+    const schema = connectionsConfigSchema();
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+        return { failures: [{ property: "connections", reason: "must be a map from connection name (or con_ id) to settings" }] };
+    }
+    const result = schema.safeParse(raw, { reportInput: true });
+    if (result.success) return { config: result.data, failures: [] };
+    const failures: Failure[] = [];
+    for (const f of failuresOf(result.error, "connections", (p) => keysAt(schema, p))) {
+        const m = /^connections\.(.+)\.profileSync$/.exec(f.property);
+        const entry = m ? (raw as Record<string, unknown>)[m[1]] : undefined;
+        const ps = typeof entry === "object" && entry !== null ? (entry as Record<string, unknown>).profileSync : undefined;
+        if (typeof ps === "object" && ps !== null && !Array.isArray(ps)) {
+            const own = profileSyncSchema().omit({ connectionId: true }).safeParse(ps, { reportInput: true });
+            if (!own.success) {
+                failures.push(...failuresOf(own.error, f.property, (p) => keysAt(profileSyncSchema(), p)));
+                continue;
+            }
+        }
+        failures.push(f);
+    }
+    return { failures };
+}
+
+/** One readable error listing every failure, one per line. */
+export function formatFailures(failures: readonly Failure[]): string {
+    return `invalid auth0-connection-sync:connections config:\n${failures.map((f) => `  - ${f.property}: ${f.reason}`).join("\n")}`;
+}
