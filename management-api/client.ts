@@ -7,86 +7,29 @@
 import { createHash } from "node:crypto";
 import { ManagementClient, type Management } from "auth0";
 import type { Auth0Api } from "./api";
-import { Auth0ApiError, Auth0NoResponseError, isAuth0ApiError, isNoResponse, isUnsupportedStrategy } from "./errors";
+import { readModifyWrite } from "./read-modify-write";
+import { call, orAbsent } from "./sdk-calls";
 import { processState } from "./state";
 import { resolveCredentials, type ResolvedCredentials } from "./settings";
-import { createTransport, reserve, type TransportOptions } from "./transport";
+import { reserve } from "./bucket-queue";
+import { createTransport, type TransportOptions } from "./transport";
 import type { Connection, DirectoryMappingItem, ScimMappingItem } from "./types";
 
 export type { Auth0Api, ListConnectionsQuery } from "./api";
-
-interface SdkErrorShape {
-    statusCode?: number;
-    body?: unknown;
-    message?: string;
-    cause?: unknown;
-}
-
-/** Turns whatever the SDK threw into one of our two errors, naming the call that failed. */
-export function toApiError(err: unknown, method: string, path: string): Auth0ApiError | Auth0NoResponseError {
-    if (isAuth0ApiError(err) || err instanceof Auth0NoResponseError) {
-        return err;
-    }
-    const e = (typeof err === "object" && err !== null ? err : {}) as SdkErrorShape;
-    if (isAuth0ApiError(e.cause)) {
-        return e.cause;
-    }
-    const tokenCall = typeof e.message === "string" && e.message.startsWith("ManagementClient: token request");
-    const where = { method: tokenCall ? "POST" : method, path: tokenCall ? "/oauth/token" : path };
-    if (isNoResponse(e.cause) || isNoResponse(err)) {
-        const cause = isNoResponse(e.cause) ? e.cause : (err as Error);
-        return new Auth0NoResponseError({ ...where, reason: cause.message });
-    }
-    const body = (typeof e.body === "object" && e.body !== null ? e.body : {}) as Record<string, unknown>;
-    const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
-    const apiMessage =
-        str(body.message) ??
-        str(body.error_description) ??
-        str(body.error) ??
-        (typeof e.body === "string" && e.body !== "" ? e.body.slice(0, 200) : undefined) ??
-        str(e.message?.split("\n")[0]) ??
-        "unknown error";
-    if (e.statusCode === undefined || e.statusCode < 100) {
-        // The SDK failed without an HTTP status: the answer could not be read.
-        return new Auth0NoResponseError({ ...where, reason: `unreadable answer (${apiMessage})` });
-    }
-    return new Auth0ApiError({ status: e.statusCode, ...where, errorCode: str(body.errorCode), apiMessage });
-}
-
-async function call<T>(method: string, path: string, run: () => Promise<unknown>): Promise<T> {
-    try {
-        return (await run()) as T;
-    } catch (err) {
-        throw toApiError(err, method, path);
-    }
-}
-
-/**
- * 404 without `errorCode` means "no such config"; with `inexistent_connection` it is a real failure,
- * and so is the 404 that says the strategy does not support SCIM.
- */
-async function orAbsent<T>(p: Promise<T>): Promise<T | undefined> {
-    try {
-        return await p;
-    } catch (err) {
-        if (
-            isAuth0ApiError(err) &&
-            err.status === 404 &&
-            err.errorCode !== "inexistent_connection" &&
-            !isUnsupportedStrategy(err, "scim")
-        ) {
-            return undefined;
-        }
-        throw err;
-    }
-}
+export { toApiError } from "./sdk-calls";
 
 /** Builds a facade over a fresh SDK client. Prefer `getApi()`, which shares clients (and tokens). */
 export function createApi(
     creds: ResolvedCredentials,
     transport?: Partial<TransportOptions> & { readonly pairReadModifyWrite?: boolean },
 ): Auth0Api {
-    const fetchFn = createTransport({ timeoutMs: creds.timeoutMs, scheme: creds.scheme, caCertificate: creds.caCertificate, ...transport });
+    const fetchFn = createTransport({
+        timeoutMs: creds.timeoutMs,
+        scheme: creds.scheme,
+        caCertificate: creds.caCertificate,
+        maxRateLimitWaitMs: creds.maxRateLimitWaitMs,
+        ...transport,
+    });
     const common = { domain: creds.host, fetch: fetchFn, maxRetries: 0, timeoutInSeconds: 3600 };
     const sdk =
         creds.kind === "token"
@@ -116,30 +59,17 @@ export function createApi(
             });
             return out;
         },
-        async readModifyWriteOptions(id, modify) {
-            const paired = transport?.pairReadModifyWrite ?? true;
-            const unpaired = { headers: {}, ready: () => true, release: () => undefined };
-            let reservation = paired ? await reserve(creds.host, 2) : unpaired;
-            try {
-                for (let again = false; ; again = true) {
-                    const headers = reservation.headers;
-                    const before = await call<Connection>("GET", conn(id), () => sdk.connections.get(id, {}, { headers }));
-                    const options = modify(before);
-                    if (options === undefined) return { before };
-                    if (again || reservation.ready()) {
-                        const after = await call<Connection>("PATCH", conn(id), () => sdk.connections.update(id, { options }, { headers }));
-                        return { before, after };
-                    }
-                    // The bucket holds no token for the PATCH now (the server had fewer than we
-                    // estimated). Waiting would widen the window in which a dashboard edit is
-                    // overwritten, so wait for two tokens and read again right before writing.
-                    reservation.release();
-                    reservation = await reserve(creds.host, 2, true);
-                }
-            } finally {
-                reservation.release();
-            }
-        },
+        readModifyWriteOptions: (id, modify) =>
+            readModifyWrite(
+                {
+                    get: (headers) => call<Connection>("GET", conn(id), () => sdk.connections.get(id, {}, { headers })),
+                    patch: (options, headers) =>
+                        call<Connection>("PATCH", conn(id), () => sdk.connections.update(id, { options }, { headers })),
+                    reserve: (count, aheadOfQueue) => reserve(creds.host, count, aheadOfQueue),
+                },
+                modify,
+                { paired: transport?.pairReadModifyWrite ?? true },
+            ),
         getScimConfig: (id) => orAbsent(call("GET", `${conn(id)}/scim-configuration`, () => scim.get(id))),
         createScimConfig: (id, body) => call("POST", `${conn(id)}/scim-configuration`, () => scim.create(id, body)),
         updateScimConfig: (id, body) => call("PATCH", `${conn(id)}/scim-configuration`, () => scim.update(id, body)),
@@ -179,7 +109,7 @@ export function getApi(): Auth0Api {
     const fingerprint = createHash("sha256")
         .update(`${secret}\u0000${creds.caCertificate ?? ""}`)
         .digest("hex");
-    const key = `${creds.scheme}://${creds.host}|${creds.kind}|${creds.timeoutMs}|${fingerprint}`;
+    const key = `${creds.scheme}://${creds.host}|${creds.kind}|${creds.timeoutMs}|${creds.maxRateLimitWaitMs}|${fingerprint}`;
     const clients = processState().clients;
     let api = clients.get(key);
     if (api === undefined) {

@@ -83,6 +83,21 @@ export class RedirectRefusedError extends Auth0ApiError {
     }
 }
 
+/** A 429 whose wait is longer than we accept: fail now, saying what the server asked for. */
+export class RateLimitWaitError extends Auth0ApiError {
+    constructor(method: string, path: string, askedMs: number, said: string, maxMs: number) {
+        super({
+            status: 429,
+            method,
+            path,
+            errorCode: "too_many_requests",
+            apiMessage:
+                `rate limited, and the server asked us to wait ${Math.ceil(askedMs / 1000)} s (${said}), more than the ` +
+                `${Math.round(maxMs / 1000)} s we wait at most (auth0-connection-sync:maxRateLimitWaitMs)`,
+        });
+    }
+}
+
 function safeOrigin(location: string): string {
     try {
         return new URL(location).origin;

@@ -24,8 +24,6 @@ export interface PacerState {
     updatedAt: number;
     /** Estimated refill rate in requests per ms. */
     rate: number;
-    /** True once a response let us measure the rate. */
-    rateMeasured: boolean;
     /** Requests sent and not answered yet. */
     inFlight: number;
     /** No request before this time (ms), set by a 429. */
@@ -36,6 +34,19 @@ export interface PacerState {
     reportSentAt: number;
     /** How many requests the last successful `planReserve` reserved. */
     lastGranted: number;
+    /** The back-off after a 429 that said nothing of how long to wait (ms); doubles each time. */
+    blindBackoffMs: number;
+}
+
+/** First and longest back-off after a 429 that carries neither `retry-after` nor rate-limit headers. */
+export const BLIND_BACKOFF_MS = { first: 1000, max: 30_000 } as const;
+
+/** What else an answer told us: the server's clock (`Date`), and a random number for jitter. */
+export interface AnswerExtras {
+    /** The `Date` header in ms: lets a server clock that runs ahead or behind not skew the rate. */
+    readonly serverDateMs?: number;
+    /** In [0, 1): spreads blind back-offs so that clients do not retry in step. */
+    readonly jitter?: number;
 }
 
 /** Requests per second assumed before any header is seen: the free-tier limit, the lowest there is. */
@@ -47,12 +58,12 @@ export function newPacerState(now: number): PacerState {
         tokens: 1,
         updatedAt: now,
         rate: ASSUMED_RATE_PER_SECOND / 1000,
-        rateMeasured: false,
         inFlight: 0,
         blockedUntil: 0,
         reserved: 0,
         reportSentAt: 0,
         lastGranted: 0,
+        blindBackoffMs: 0,
     };
 }
 
@@ -65,22 +76,11 @@ function refill(state: PacerState, now: number): void {
 }
 
 /**
- * Decides whether a request may go now. Returns 0 and takes a token when it may, otherwise the
- * number of ms to wait before asking again. Until the first response arrives only one request is
- * in flight, because we do not know the bucket size yet.
- */
-export function planSend(state: PacerState, now: number): number {
-    const wait = planReserve(state, now, 1);
-    if (wait === 0) {
-        sendReserved(state);
-    }
-    return wait;
-}
-
-/**
- * Like `planSend` for `count` requests that must go back to back (a GET and the PATCH built from
- * it): waits until the bucket holds all of them, so the PATCH never waits behind other requests
- * and the window in which a dashboard edit can be overwritten stays one round trip.
+ * Decides whether `count` requests that must go back to back (a GET and the PATCH built from it)
+ * may go now: returns 0 and reserves them when the bucket holds all of them, so the PATCH never
+ * waits behind other requests and the window in which a dashboard edit can be overwritten stays
+ * one round trip; otherwise the number of ms to wait before asking again. Until the first
+ * response arrives only one request is in flight, because we do not know the bucket size yet.
  */
 export function planReserve(state: PacerState, now: number, count: number): number {
     if (now < state.blockedUntil) {
@@ -150,14 +150,31 @@ export function observeResponse(
     retryAfterSeconds: number | undefined,
     now: number,
     sentAt: number = now,
+    extras: AnswerExtras = {},
 ): void {
     state.inFlight = Math.max(0, state.inFlight - 1);
+    if (status === 429 && headers === undefined && retryAfterSeconds === undefined) {
+        // Nothing says how long: back off, doubling, with jitter, instead of retrying at once.
+        state.blindBackoffMs = Math.min(BLIND_BACKOFF_MS.max, Math.max(BLIND_BACKOFF_MS.first, state.blindBackoffMs * 2));
+        const wait = state.blindBackoffMs * (0.5 + 0.5 * (extras.jitter ?? Math.random()));
+        state.blockedUntil = Math.max(state.blockedUntil, now + wait);
+        return;
+    }
+    if (status === 429 && headers === undefined && retryAfterSeconds !== undefined) {
+        state.blockedUntil = Math.max(state.blockedUntil, now + retryAfterSeconds * 1000);
+        return;
+    }
+    if (status !== 429) state.blindBackoffMs = 0;
     if (headers === undefined) {
         return;
     }
     refill(state, now);
     state.limit = headers.limit;
-    const resetMs = headers.reset * 1000;
+    // `x-ratelimit-reset` is the server's clock; read it on ours. The `Date` header is whole seconds
+    // and taken before the answer left, so the offset is never underestimated: the interval below
+    // never shrinks and the rate is never overestimated, whichever way the server clock is off.
+    const offset = extras.serverDateMs !== undefined ? now - extras.serverDateMs : 0;
+    const resetMs = headers.reset * 1000 + offset;
     // Measured from when the request left: the server answered somewhere after that, so the
     // interval is never shorter than the true one and the rate never overestimated.
     if (headers.remaining < headers.limit && resetMs > sentAt) {
@@ -165,7 +182,6 @@ export function observeResponse(
         // fewer as used. The assumed free-tier rate stays the floor (no tenant is slower).
         const measured = (headers.limit - headers.remaining - 1) / (resetMs - sentAt);
         state.rate = Math.max(state.rate, measured);
-        state.rateMeasured = true;
     }
     // Answers can overtake each other; an older report of `remaining` would hand out tokens
     // that later requests already spent.

@@ -14,6 +14,8 @@ export interface Endpoint {
     /** `https`; `http` only for a loopback emulator given as `http://...`. */
     readonly scheme: "https" | "http";
     readonly timeoutMs: number;
+    /** The longest wait after a 429 before failing (ms). */
+    readonly maxRateLimitWaitMs?: number;
     /** An extra CA (PEM) to trust for this endpoint, e.g. a local emulator's. */
     readonly caCertificate?: string;
 }
@@ -52,7 +54,23 @@ export function settingsFromConfig(get: (key: string) => string | undefined): Pr
         clientSecret: get("auth0:clientSecret"),
         apiToken: get("auth0:apiToken"),
         timeoutMs: parseTimeoutMs(timeout, "auth0-connection-sync:requestTimeoutMs"),
+        maxRateLimitWaitMs: parseMaxWaitMs(get("auth0-connection-sync:maxRateLimitWaitMs")),
     };
+}
+
+/** The allowed range of `maxRateLimitWaitMs`: at least the free tier's one-second refill, at most 15 minutes. */
+export const MAX_WAIT_RANGE_MS = { min: 1000, max: 900_000 } as const;
+
+/** The longest 429 wait in ms, or an error naming the setting and its range. */
+export function parseMaxWaitMs(raw: string | undefined): number | undefined {
+    if (raw === undefined || raw === "") return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < MAX_WAIT_RANGE_MS.min || n > MAX_WAIT_RANGE_MS.max) {
+        throw new Error(
+            `auth0-connection-sync:maxRateLimitWaitMs must be a whole number of milliseconds from ${MAX_WAIT_RANGE_MS.min} to ${MAX_WAIT_RANGE_MS.max} (got ${JSON.stringify(raw)})`,
+        );
+    }
+    return n;
 }
 
 /** Remembers settings for every resource this process serves (called from `configure()`). */
@@ -102,7 +120,12 @@ export function resolveCredentials(env: NodeJS.ProcessEnv = process.env): Resolv
     if (domain === undefined) {
         throw new Error("Auth0 domain missing: set the stack config auth0:domain (or AUTH0_DOMAIN)");
     }
-    const endpoint: Endpoint = { ...normalizeDomain(domain), timeoutMs, ...(s.caCertificate ? { caCertificate: s.caCertificate } : {}) };
+    const endpoint: Endpoint = {
+        ...normalizeDomain(domain),
+        timeoutMs,
+        ...(s.maxRateLimitWaitMs !== undefined ? { maxRateLimitWaitMs: s.maxRateLimitWaitMs } : {}),
+        ...(s.caCertificate ? { caCertificate: s.caCertificate } : {}),
+    };
     if (clientId !== undefined && clientSecret !== undefined) {
         return { ...endpoint, kind: "client", clientId, clientSecret };
     }

@@ -17,6 +17,8 @@ export interface ProviderSettings {
     readonly apiToken?: string;
     /** Per-request timeout in ms. */
     readonly timeoutMs?: number;
+    /** The longest wait after a 429 before failing, in ms. */
+    readonly maxRateLimitWaitMs?: number;
     /** Extra CA certificate (PEM) to trust, e.g. a local emulator's; never needed for a real tenant. */
     readonly caCertificate?: string;
 }

@@ -9,19 +9,10 @@
  * token (tests/client/sdk-retries.test.ts shows it). Here a POST is retried on 429, which Auth0
  * answers before doing any work, and otherwise only where a repeat is refused as a conflict.
  */
-import {
-    newPacerState,
-    observeNoResponse,
-    observeResponse,
-    parseRateLimitHeaders,
-    planReserve,
-    refundReserved,
-    reservationBacked,
-    sendReserved,
-    type PacerState,
-} from "./pacer";
+import { paced, pacedAheadOfQueue, pacerFor, PREPAID_HEADER, spend } from "./bucket-queue";
+import { observeNoResponse, observeResponse, parseRateLimitHeaders } from "./pacer";
 import { Agent, fetch as undiciFetch } from "undici";
-import { RedirectRefusedError, TransportError } from "./errors";
+import { RateLimitWaitError, RedirectRefusedError, TransportError } from "./errors";
 import { processState } from "./state";
 
 /** Knobs of the transport; defaults suit a real tenant. */
@@ -38,6 +29,8 @@ export interface TransportOptions {
     readonly scheme?: "https" | "http";
     /** An extra CA (PEM) to trust, e.g. a local emulator's (real tenants need none). */
     readonly caCertificate?: string;
+    /** The longest wait after a 429; a server asking for more fails the request with what it asked for. */
+    readonly maxRateLimitWaitMs?: number;
 }
 
 const IDEMPOTENT = ["GET", "HEAD", "PUT", "PATCH", "DELETE"];
@@ -48,7 +41,6 @@ const IDEMPOTENT = ["GET", "HEAD", "PUT", "PATCH", "DELETE"];
  */
 const CREATE_OR_CONFLICT = /^\/api\/v2\/connections\/[^/]+\/(scim-configuration|directory-provisioning)$/;
 const RETRYABLE_STATUS = [500, 502, 503, 504];
-const MAX_WAIT_MS = 60_000;
 
 /** True for 127.0.0.0/8, localhost and ::1: the only hosts we talk plain http to. */
 export function isLoopbackHost(hostname: string): boolean {
@@ -95,127 +87,27 @@ function retryAfterSeconds(res: Response): number | undefined {
     return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
-/** ms to wait after a 429: retry-after, else until the bucket resets, else one second. */
-export function rateLimitWaitMs(retryAfter: number | undefined, resetSeconds: number | undefined, now: number): number {
-    if (retryAfter !== undefined) {
-        return Math.min(MAX_WAIT_MS, retryAfter * 1000);
-    }
-    if (resetSeconds !== undefined && resetSeconds * 1000 > now) {
-        return Math.min(MAX_WAIT_MS, resetSeconds * 1000 - now);
-    }
-    return 1000;
+/** Header that tells the transport to send a request once: its caller handles every failure. */
+export const SINGLE_ATTEMPT_HEADER = "x-auth0-sync-single-attempt";
+
+/** The longest wait after a 429 we accept by default; past it we fail and say what the server asked for. */
+export const DEFAULT_MAX_RATE_LIMIT_WAIT_MS = 60_000;
+
+/** What a 429 asked for, in ms on our clock: `retry-after`, else until the bucket resets; undefined when it says nothing. */
+export function askedWaitMs(res: Response, now: number): { ms: number; said: string } | undefined {
+    const retryAfter = retryAfterSeconds(res);
+    if (retryAfter !== undefined) return { ms: retryAfter * 1000, said: `retry-after: ${res.headers.get("retry-after")}` };
+    const limits = parseRateLimitHeaders((n) => res.headers.get(n));
+    if (limits === undefined) return undefined;
+    const date = Date.parse(res.headers.get("date") ?? "");
+    const offset = Number.isFinite(date) ? now - date : 0;
+    return { ms: Math.max(0, limits.reset * 1000 + offset - now), said: `x-ratelimit-reset: ${limits.reset}` };
 }
 
-function pacerFor(host: string): PacerState {
-    const pacers = processState().pacers;
-    let state = pacers.get(host);
-    if (state === undefined) {
-        state = newPacerState(Date.now());
-        pacers.set(host, state);
-    }
-    return state;
-}
-
-/**
- * Waits for `count` tokens in strict arrival order. Without the queue, single requests would take
- * every token as it refills and a GET+PATCH pair, which needs two at once, could starve.
- */
-async function acquire(host: string, count: number, aheadOfQueue = false): Promise<number> {
-    const state = pacerFor(host);
-    const queues = processState().queues;
-    const ahead = aheadOfQueue ? Promise.resolve() : (queues.get(host) ?? Promise.resolve());
-    let done!: () => void;
-    const mine = new Promise<void>((resolve) => (done = resolve));
-    if (!aheadOfQueue)
-        queues.set(
-            host,
-            ahead.then(() => mine),
-        );
-    await ahead;
-    try {
-        for (let wait = planReserve(state, Date.now(), count); wait > 0; wait = planReserve(state, Date.now(), count)) {
-            await sleep(wait);
-        }
-        // Read right after the synchronous grant: nothing can run in between.
-        return state.lastGranted;
-    } finally {
-        done();
-    }
-}
-
-async function paced(host: string): Promise<void> {
-    await acquire(host, 1);
-    sendReserved(pacerFor(host));
-}
-
-/**
- * Paces the rest of a reservation the bucket could not back (made before the bucket size was
- * known, or the server reported fewer tokens than estimated) ahead of the queue: its GET has
- * been answered, and every ms it waits is a ms in which a dashboard edit can be overwritten.
- */
-async function pacedAheadOfQueue(host: string): Promise<void> {
-    const state = pacerFor(host);
-    for (let wait = planReserve(state, Date.now(), 1); wait > 0; wait = planReserve(state, Date.now(), 1)) {
-        await sleep(wait);
-    }
-    sendReserved(state);
-}
-
-/** Header carrying a reservation id: the request spends it instead of queueing; never sent. */
-export const PREPAID_HEADER = "x-auth0-sync-prepaid";
-
-/** A reservation of back-to-back requests: send them with `headers`, then `release()`. */
-export interface Reservation {
-    readonly headers: Record<string, string>;
-    /**
-     * True when the next request can go at once. A reservation made before the bucket size was
-     * known holds one request only; this takes the second now if the bucket has it.
-     */
-    ready(): boolean;
-    /** Refunds what was not sent (e.g. no PATCH was needed). */
-    release(): void;
-}
-
-/**
- * Reserves `count` back-to-back requests on the tenant's bucket. `aheadOfQueue` is for a
- * read-modify-write that already waited its turn and must read again.
- */
-export async function reserve(host: string, count: number, aheadOfQueue = false): Promise<Reservation> {
-    const granted = await acquire(host, count, aheadOfQueue);
-    const { reservations } = processState();
-    const id = `${host}#${Math.random().toString(36).slice(2)}`;
-    reservations.set(id, granted);
-    return {
-        headers: { [PREPAID_HEADER]: id },
-        ready() {
-            const state = pacerFor(host);
-            const left = reservations.get(id) ?? 0;
-            if (left > 0) return reservationBacked(state, Date.now());
-            if (!reservations.has(id) || planReserve(state, Date.now(), 1) > 0) return false;
-            reservations.set(id, 1);
-            return true;
-        },
-        release() {
-            const left = reservations.get(id) ?? 0;
-            reservations.delete(id);
-            if (left > 0) refundReserved(pacerFor(host), left);
-        },
-    };
-}
-
-/** Spends one request of a reservation; false when it is used up or unknown (then queue as usual). */
-function spend(host: string, id: string | null): boolean {
-    const { reservations } = processState();
-    const left = id === null ? 0 : (reservations.get(id) ?? 0);
-    if (left <= 0) return false;
-    reservations.set(id!, left - 1);
-    const state = pacerFor(host);
-    if (!reservationBacked(state, Date.now())) {
-        // Hand the token back and queue instead of sending into an empty bucket.
-        refundReserved(state, 1);
-        return false;
-    }
-    return sendReserved(state);
+/** The answer with its body read in full (within the request's timeout), so a stalled body is a timeout like any other. */
+async function buffered(res: Response): Promise<Response> {
+    const body = res.status === 204 || res.status === 304 ? null : await res.arrayBuffer();
+    return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
 }
 
 /** Builds the fetch function for one client. */
@@ -223,6 +115,7 @@ export function createTransport(options: TransportOptions): typeof fetch {
     const rateLimitRetries = options.rateLimitRetries ?? 6;
     const errorRetries = options.errorRetries ?? 3;
     const backoffMs = options.backoffMs ?? 250;
+    const maxWaitMs = options.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS;
 
     const send = fetchFor(options.caCertificate);
     return async function auth0Fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
@@ -230,11 +123,14 @@ export function createTransport(options: TransportOptions): typeof fetch {
         const method = (init?.method ?? "GET").toUpperCase();
         const isApi = url.pathname.startsWith("/api/v2");
         const stats = processState().stats;
-        // Minting an access token twice is harmless, so the token endpoint counts as idempotent.
-        const retrySafe = IDEMPOTENT.includes(method) || !isApi || (method === "POST" && CREATE_OR_CONFLICT.test(url.pathname));
         const headers = new Headers(init?.headers);
         let prepaid = headers.get(PREPAID_HEADER);
+        const singleAttempt = headers.get(SINGLE_ATTEMPT_HEADER) !== null;
         headers.delete(PREPAID_HEADER);
+        headers.delete(SINGLE_ATTEMPT_HEADER);
+        // Minting an access token twice is harmless, so the token endpoint counts as idempotent.
+        const retrySafe =
+            !singleAttempt && (IDEMPOTENT.includes(method) || !isApi || (method === "POST" && CREATE_OR_CONFLICT.test(url.pathname)));
         let rateLimited = 0;
         let errors = 0;
 
@@ -257,6 +153,7 @@ export function createTransport(options: TransportOptions): typeof fetch {
             try {
                 // The Management API never redirects: following one could send our credentials elsewhere.
                 res = await send(url, { method, headers, body: bodyText(init?.body), signal: AbortSignal.any(signals) });
+                if (res.status < 300 || res.status >= 400) res = await buffered(res);
             } catch (err) {
                 if (isApi) observeNoResponse(pacerFor(url.host));
                 if (init?.signal?.aborted) {
@@ -265,7 +162,8 @@ export function createTransport(options: TransportOptions): typeof fetch {
                 const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
                 const what = timedOut ? `timed out after ${options.timeoutMs} ms` : `no response (${describe(err)})`;
                 stats.failures += 1;
-                if (retrySafe && errors < errorRetries) {
+                // A certificate we do not trust stays untrusted: asking again only delays the error.
+                if (retrySafe && errors < errorRetries && !/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(what)) {
                     errors += 1;
                     stats.retries += 1;
                     await sleep(backoffMs * 2 ** (errors - 1));
@@ -278,26 +176,30 @@ export function createTransport(options: TransportOptions): typeof fetch {
                 throw new RedirectRefusedError(res.status, method, url.pathname, res.headers.get("location"));
             }
             const limits = parseRateLimitHeaders((n) => res.headers.get(n));
-            if (isApi) observeResponse(pacerFor(url.host), limits, res.status, retryAfterSeconds(res), Date.now(), sentAt);
+            const now = Date.now();
+            const serverDateMs = Date.parse(res.headers.get("date") ?? "");
+            const extras = Number.isFinite(serverDateMs) ? { serverDateMs } : {};
+            if (isApi) observeResponse(pacerFor(url.host), limits, res.status, retryAfterSeconds(res), now, sentAt, extras);
             stats.byStatus[res.status] = (stats.byStatus[res.status] ?? 0) + 1;
 
-            if (res.status === 429 && rateLimited < rateLimitRetries) {
-                rateLimited += 1;
-                stats.rateLimited += 1;
-                stats.retries += 1;
-                await res.body?.cancel();
-                // The pacer now blocks everyone until the bucket refills; waiting here too keeps
-                // this request from jumping the queue when the token endpoint (unpaced) is limited.
-                if (!isApi) await sleep(rateLimitWaitMs(retryAfterSeconds(res), limits?.reset, Date.now()));
-                continue;
-            }
             if (res.status === 429) {
                 stats.rateLimited += 1;
+                const asked = askedWaitMs(res, now);
+                if (asked !== undefined && asked.ms > maxWaitMs) {
+                    throw new RateLimitWaitError(method, url.pathname, asked.ms, asked.said, maxWaitMs);
+                }
+                if (!singleAttempt && rateLimited < rateLimitRetries) {
+                    rateLimited += 1;
+                    stats.retries += 1;
+                    // The pacer now blocks everyone until the bucket refills (or backs off with jitter
+                    // when the answer said nothing); the token endpoint is not paced, so wait here.
+                    if (!isApi) await sleep(Math.min(maxWaitMs, asked?.ms ?? 1000));
+                    continue;
+                }
             }
             if (RETRYABLE_STATUS.includes(res.status) && retrySafe && errors < errorRetries) {
                 errors += 1;
                 stats.retries += 1;
-                await res.body?.cancel();
                 await sleep(backoffMs * 2 ** (errors - 1));
                 continue;
             }

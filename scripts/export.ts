@@ -14,6 +14,7 @@ import { parse } from "yaml";
 import { getApi } from "../management-api/client";
 import { storeSettings } from "../management-api/settings";
 import type { Connection } from "../management-api/types";
+import type { ProviderSettings } from "../management-api/state";
 import { toolchainBin } from "./toolchain";
 import { collectTenant } from "./export/collect";
 import { exportConnection, hasNonDefault, mergeIntoStackFile, renderBlock } from "./export/render";
@@ -86,7 +87,7 @@ function stackValue(config: Record<string, unknown>, key: string, stack: string)
     }
 }
 
-function configure(args: ExportArgs): void {
+function configure(args: ExportArgs, extra: Partial<ProviderSettings>): void {
     const file = path.join(args.stacksDir, `Pulumi.${args.stack}.yaml`);
     const config = existsSync(file)
         ? ((parse(readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {})
@@ -100,16 +101,21 @@ function configure(args: ExportArgs): void {
         clientId,
         clientSecret,
         apiToken: clientSecret ? undefined : pick("AUTH0_API_TOKEN", "auth0:apiToken"),
+        ...extra,
     });
 }
 
-/** Runs the export; returns what it printed or wrote, for tests. */
+/**
+ * Runs the export; returns what it printed or wrote, for tests. `extra` settings (e.g. a local
+ * emulator's CA certificate) go over what the stack file and the environment say.
+ */
 export async function runExport(
     argv: readonly string[],
     log: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
+    extra: Partial<ProviderSettings> = {},
 ): Promise<string> {
     const args = parseArgs(argv);
-    configure(args);
+    configure(args, extra);
     const keep = (c: Connection) => (!args.strategies || args.strategies.includes(c.strategy)) && (!args.name || args.name.test(c.name));
     const tenant = await collectTenant(getApi(), keep);
     const chosen = tenant.connections.filter((c) => !args.nonDefault || hasNonDefault(c));

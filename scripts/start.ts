@@ -32,6 +32,13 @@ function forgetUserPulumiEnv(): void {
     }
 }
 
+/** Set by Ctrl-C: no new engine operation starts after it. */
+let interrupted = false;
+
+function stopIfInterrupted(): void {
+    if (interrupted) throw new Error("interrupted");
+}
+
 async function run(): Promise<void> {
     const bin = toolchainBin({ build: true })!;
     forgetUserPulumiEnv();
@@ -66,9 +73,11 @@ async function run(): Promise<void> {
             "auth0:clientId": { value: LOCAL_CLIENT.id },
             "auth0:clientSecret": { value: LOCAL_CLIENT.secret, secret: true },
         });
+        stopIfInterrupted();
         console.log(`\n=== pulumi up (stack ${STACK}) ===`);
         const up = await stack.up({ onOutput: (s) => process.stdout.write(s), color: "never" });
         console.log(`\nChanged: ${JSON.stringify(up.summary.resourceChanges)}`);
+        stopIfInterrupted();
         console.log("\n=== pulumi preview (must show no changes) ===");
         const pre = await stack.preview({ onOutput: (s) => process.stdout.write(s), color: "never" });
         const changes = Object.entries(pre.changeSummary).filter(([op]) => op !== "same");
@@ -89,6 +98,7 @@ async function run(): Promise<void> {
 // Ctrl-C reaches the CLI too, which cancels and exits; the run then fails and cleans up as usual.
 // A second Ctrl-C quits at once.
 process.once("SIGINT", () => {
+    interrupted = true;
     process.exitCode = 130;
     process.once("SIGINT", () => process.exit(130));
 });

@@ -1,11 +1,12 @@
 import * as assert from "node:assert/strict";
-import { ALL_SCOPES, type RunningEmulator } from "../../emulator";
+import type { RunningEmulator } from "../../emulator";
 import { directoryProvisioningProvider as dir } from "../../components/provider/directoryProvisioning";
 import { profileSyncProvider as ps } from "../../components/provider/profileSync";
 import { scimConfigurationProvider as scim } from "../../components/provider/scimConfiguration";
 import { scimTokenProvider as tokens } from "../../components/provider/scimToken";
 import { getApi } from "../../management-api/client";
 import { SAMPLE, startForProvider, tokenWithScopes, useEmulator } from "../helpers/api";
+import { EVERY_SCOPE } from "../helpers/sample";
 
 const scimInputs = { userIdAttribute: "externalId", onDelete: "delete", adoptExisting: true } as const;
 const dirInputs = {
@@ -89,7 +90,7 @@ describe("Missing scope catalogue", () => {
                 useEmulator(emu, {
                     apiToken: tokenWithScopes(
                         emu,
-                        ALL_SCOPES.filter((s) => s !== missing),
+                        EVERY_SCOPE.filter((s) => s !== missing),
                     ),
                 });
                 await assert.rejects(run(), (err: Error) => {

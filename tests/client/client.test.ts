@@ -5,7 +5,7 @@ import { isAuth0ApiError, type Auth0ApiError, isNoResponse } from "../../managem
 import { getRequestStats } from "../../management-api/state";
 import { normalizeDomain, resolveCredentials } from "../../management-api/settings";
 import { resolveWireUrl } from "../../management-api/transport";
-import { apiCalls, SAMPLE, SAMPLE_CLIENT, startForProvider, tokenWithScopes, useEmulator } from "../helpers/api";
+import { apiCalls, SAMPLE, SAMPLE_CLIENT, startForProvider, tokenWithScopes, useEmulator, emulatorFetch } from "../helpers/api";
 
 async function failure(p: Promise<unknown>): Promise<Auth0ApiError> {
     try {
@@ -148,7 +148,7 @@ describe("Management API client", () => {
         emu.setRateLimit({ rate: 2, burst: 2 });
         // Another tool drains the bucket behind our back.
         for (let i = 0; i < 3; i++)
-            await fetch(`${emu.url}/api/v2/connections/${SAMPLE.okta}`, { headers: { authorization: "Bearer local-admin-token" } });
+            await emulatorFetch(emu, `/api/v2/connections/${SAMPLE.okta}`, { headers: { authorization: "Bearer local-admin-token" } });
         const conn = await getApi().getConnection(SAMPLE.okta);
         assert.equal(conn.id, SAMPLE.okta);
         assert.ok(getRequestStats().rateLimited >= 1, "it met a 429 and waited");

@@ -3,7 +3,7 @@ import { ManagementClient } from "auth0";
 import type { RunningEmulator } from "../../emulator";
 import { createApi } from "../../management-api/client";
 import { resolveCredentials } from "../../management-api/settings";
-import { SAMPLE, SAMPLE_TOKEN, startForProvider } from "../helpers/api";
+import { SAMPLE, SAMPLE_TOKEN, startForProvider, emulatorFetch } from "../helpers/api";
 
 /**
  * Why our transport owns retries and the SDK's are switched off: left to itself, the official SDK
@@ -24,8 +24,12 @@ describe("Official SDK retries", () => {
         this.timeout(10_000);
         fault();
         const before = emu.state.scimTokens[SAMPLE.samlp]?.length ?? 0;
-        const plainFetch: typeof fetch = (input, init) => fetch(String(input).replace(/^https:/, "http:"), init);
-        const sdk = new ManagementClient({ domain: emu.domain, token: SAMPLE_TOKEN, fetch: plainFetch });
+        // The SDK with its own retries, on a fetch that only adds trust in the emulator's CA.
+        const caFetch: typeof fetch = (input, init) => {
+            const url = new URL(input instanceof Request ? input.url : String(input));
+            return emulatorFetch(emu, `${url.pathname}${url.search}`, init);
+        };
+        const sdk = new ManagementClient({ domain: emu.domain, token: SAMPLE_TOKEN, fetch: caFetch });
         await sdk.connections.scimConfiguration.tokens.create(SAMPLE.samlp, { scopes: ["get:users"] });
         assert.equal(emu.state.scimTokens[SAMPLE.samlp].length, before + 2, "one request meant, two tokens minted");
     });

@@ -136,7 +136,7 @@ describe("Emulator token expiry", () => {
     });
 });
 
-const C = `/api/v2/connections/${SAMPLE.saml}`;
+const C = `/api/v2/connections/${SAMPLE.samlp}`;
 const G = `/api/v2/connections/${SAMPLE.google}`;
 const ROUTE_SCOPES: Array<[string, string, string]> = [
     ["GET", "/api/v2/connections", "read:connections"],
@@ -189,8 +189,8 @@ describe("Emulator scope checks", () => {
     }
 
     it("left the tenant untouched after all those refusals", () => {
-        assert.ok(emulator.state.connections[SAMPLE.saml]);
-        assert.ok(emulator.state.scimConfigurations[SAMPLE.saml]);
+        assert.ok(emulator.state.connections[SAMPLE.samlp]);
+        assert.ok(emulator.state.scimConfigurations[SAMPLE.samlp]);
         assert.equal(Object.keys(emulator.state.connections).length, 6);
     });
 });

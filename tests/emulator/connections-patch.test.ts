@@ -57,11 +57,11 @@ describe("Emulator connections: patching", () => {
     });
 
     it("stores unknown option keys byte for byte when the whole object is sent back", async () => {
-        const read = await call(emulator, "GET", one(SAMPLE.saml));
+        const read = await call(emulator, "GET", one(SAMPLE.samlp));
         const sent = read.body.options as Json;
-        const res = await call(emulator, "PATCH", one(SAMPLE.saml), { body: { options: sent } });
+        const res = await call(emulator, "PATCH", one(SAMPLE.samlp), { body: { options: sent } });
         assert.equal(res.status, 200);
-        const again = await call(emulator, "GET", one(SAMPLE.saml));
+        const again = await call(emulator, "GET", one(SAMPLE.samlp));
         assert.equal(JSON.stringify(again.body.options), JSON.stringify(sent));
         assert.match(String((again.body.options as Json).signingCert), /^-----BEGIN CERTIFICATE-----\n/);
     });

@@ -26,11 +26,11 @@ describe("Emulator connections: reading", () => {
         const list = await call<Json[]>(emulator, "GET", LIST, { token });
         assert.ok(list.body.every((c) => !("options" in c)));
         assert.ok(list.body.every((c) => typeof c.id === "string" && typeof c.name === "string"));
-        const one = await call(emulator, "GET", `${LIST}/${SAMPLE.saml}`, { token });
+        const one = await call(emulator, "GET", `${LIST}/${SAMPLE.samlp}`, { token });
         assert.equal(one.status, 200);
         assert.equal(one.body.name, "acme-saml");
         assert.ok(!("options" in one.body));
-        const full = await call(emulator, "GET", `${LIST}/${SAMPLE.saml}`);
+        const full = await call(emulator, "GET", `${LIST}/${SAMPLE.samlp}`);
         assert.equal((full.body.options as Json).x_custom_flag, "keep-me ✓ (do not drop)");
     });
 
@@ -153,14 +153,14 @@ describe("Emulator connections: creating and deleting", () => {
     });
 
     it("deletes with 202 deleted_at and takes the SCIM configuration and its tokens along", async () => {
-        const res = await call(emulator, "DELETE", `${LIST}/${SAMPLE.saml}`);
+        const res = await call(emulator, "DELETE", `${LIST}/${SAMPLE.samlp}`);
         assert.equal(res.status, 202);
         assert.deepEqual(Object.keys(res.body), ["deleted_at"]);
         assert.ok(!Number.isNaN(Date.parse(String(res.body.deleted_at))));
-        assert.equal((await call(emulator, "GET", `${LIST}/${SAMPLE.saml}`)).status, 404);
-        assert.equal(emulator.state.scimConfigurations[SAMPLE.saml], undefined);
-        assert.equal(emulator.state.scimTokens[SAMPLE.saml], undefined);
-        const scim = await call(emulator, "GET", `${LIST}/${SAMPLE.saml}/scim-configuration`);
+        assert.equal((await call(emulator, "GET", `${LIST}/${SAMPLE.samlp}`)).status, 404);
+        assert.equal(emulator.state.scimConfigurations[SAMPLE.samlp], undefined);
+        assert.equal(emulator.state.scimTokens[SAMPLE.samlp], undefined);
+        const scim = await call(emulator, "GET", `${LIST}/${SAMPLE.samlp}/scim-configuration`);
         assert.equal(scim.body.errorCode, "inexistent_connection");
     });
 

@@ -82,12 +82,12 @@ describe("Emulator directory provisioning", () => {
     });
 
     it("only serves google-apps connections (400 for others)", async () => {
-        for (const id of [SAMPLE.saml, SAMPLE.database]) {
+        for (const id of [SAMPLE.samlp, SAMPLE.database]) {
             const res = await call(emulator, "POST", dir(id), { body: {} });
             assert.equal(res.status, 400);
             assert.equal(res.body.error, "Bad Request");
         }
-        assert.equal(emulator.state.directoryProvisionings[SAMPLE.saml], undefined);
+        assert.equal(emulator.state.directoryProvisionings[SAMPLE.samlp], undefined);
     });
 
     it("answers 404 inexistent_connection for an unknown connection", async () => {

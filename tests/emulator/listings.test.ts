@@ -41,9 +41,9 @@ describe("Emulator tenant-wide listings", () => {
         const configs = res.body.scim_configurations as Json[];
         assert.deepEqual(
             configs.map((c) => c.connection_id),
-            [SAMPLE.saml, SAMPLE.okta, SAMPLE.waad, ...oidcIds],
+            [SAMPLE.samlp, SAMPLE.okta, SAMPLE.waad, ...oidcIds],
         );
-        const single = await call(emulator, "GET", `/api/v2/connections/${SAMPLE.saml}/scim-configuration`);
+        const single = await call(emulator, "GET", `/api/v2/connections/${SAMPLE.samlp}/scim-configuration`);
         assert.deepEqual(configs[0], single.body);
     });
 

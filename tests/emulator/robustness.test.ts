@@ -36,7 +36,7 @@ describe("Emulator robustness", () => {
         for (const [method, path] of [
             ["PUT", `/api/v2/connections/${SAMPLE.okta}`],
             ["DELETE", "/api/v2/connections"],
-            ["PUT", `/api/v2/connections/${SAMPLE.saml}/scim-configuration`],
+            ["PUT", `/api/v2/connections/${SAMPLE.samlp}/scim-configuration`],
             ["GET", "/oauth/token"],
         ]) {
             const res = await call(emulator, method, path);

@@ -27,7 +27,7 @@ describe("Emulator SCIM tokens", () => {
     after(() => emulator.close());
 
     it("lists the seeded token without its secret and without last_used_at", async () => {
-        const res = await call<Json[]>(emulator, "GET", tokens(SAMPLE.saml));
+        const res = await call<Json[]>(emulator, "GET", tokens(SAMPLE.samlp));
         assert.equal(res.status, 200);
         assert.equal(res.body.length, 1);
         assert.equal(res.body[0].token_id, "tok_Q2x7mP4sT9vB1nK6");

@@ -16,7 +16,7 @@ describe("Emulator SCIM configuration", () => {
     after(() => emulator.close());
 
     it("returns the seeded configuration with the API's fields, updated_on and scim-first pairs", async () => {
-        const res = await call(emulator, "GET", scim(SAMPLE.saml));
+        const res = await call(emulator, "GET", scim(SAMPLE.samlp));
         assert.equal(res.status, 200);
         assert.deepEqual(Object.keys(res.body).sort(), [
             "connection_id",
@@ -55,11 +55,11 @@ describe("Emulator SCIM configuration", () => {
     });
 
     it("answers 400 to a second POST and keeps the first configuration", async () => {
-        const res = await call(emulator, "POST", scim(SAMPLE.saml), { body: {} });
+        const res = await call(emulator, "POST", scim(SAMPLE.samlp), { body: {} });
         assert.equal(res.status, 400);
         assert.equal(res.body.error, "Bad Request");
         assert.match(String(res.body.message), /already exists/);
-        assert.equal(emulator.state.scimConfigurations[SAMPLE.saml].user_id_attribute, "userName");
+        assert.equal(emulator.state.scimConfigurations[SAMPLE.samlp].user_id_attribute, "userName");
     });
 
     it("creates without any body at all, with the 30-pair waad mapping for a waad connection", async () => {
@@ -117,21 +117,21 @@ describe("Emulator SCIM configuration", () => {
     it("needs both user_id_attribute and mapping on PATCH", async () => {
         const mapping = [{ scim: "userName", auth0: "nickname" }];
         for (const body of [{ mapping }, { user_id_attribute: "userName" }, {}]) {
-            const res = await call(emulator, "PATCH", scim(SAMPLE.saml), { body });
+            const res = await call(emulator, "PATCH", scim(SAMPLE.samlp), { body });
             assert.equal(res.status, 400, JSON.stringify(body));
             assert.equal(res.body.errorCode, "invalid_body");
         }
-        assert.equal(emulator.state.scimConfigurations[SAMPLE.saml].mapping.length, 6);
+        assert.equal(emulator.state.scimConfigurations[SAMPLE.samlp].mapping.length, 6);
     });
 
     it("replaces attribute and mapping wholesale on PATCH and moves updated_on", async () => {
-        const before = emulator.state.scimConfigurations[SAMPLE.saml].updated_on;
+        const before = emulator.state.scimConfigurations[SAMPLE.samlp].updated_on;
         await sleep(5);
         const mapping = [
             { auth0: "nickname", scim: "userName" },
             { auth0: "email", scim: 'emails[type eq "work"].value' },
         ];
-        const res = await call(emulator, "PATCH", scim(SAMPLE.saml), { body: { user_id_attribute: "externalId", mapping } });
+        const res = await call(emulator, "PATCH", scim(SAMPLE.samlp), { body: { user_id_attribute: "externalId", mapping } });
         assert.equal(res.status, 200);
         assert.equal(res.body.user_id_attribute, "externalId");
         assert.deepEqual(
@@ -144,7 +144,7 @@ describe("Emulator SCIM configuration", () => {
     it("refuses malformed mapping items", async () => {
         const bad: unknown[] = [[{ auth0: "email" }], [{ auth0: "", scim: "userName" }], ["userName"], { auth0: "a", scim: "b" }];
         for (const mapping of bad) {
-            const res = await call(emulator, "PATCH", scim(SAMPLE.saml), { body: { user_id_attribute: "externalId", mapping } });
+            const res = await call(emulator, "PATCH", scim(SAMPLE.samlp), { body: { user_id_attribute: "externalId", mapping } });
             assert.equal(res.status, 400, JSON.stringify(mapping));
             assert.equal(res.body.errorCode, "invalid_body");
         }
@@ -164,7 +164,7 @@ describe("Emulator SCIM configuration", () => {
         assert.equal(res.status, 200);
         assert.deepEqual(Object.keys(res.body), ["mapping"]);
         assert.equal((res.body.mapping as Json[]).length, 32);
-        const saml = await call(emulator, "GET", scim(SAMPLE.saml, "/default-mapping"));
+        const saml = await call(emulator, "GET", scim(SAMPLE.samlp, "/default-mapping"));
         assert.deepEqual(saml.body.mapping, res.body.mapping);
         const waad = await call(emulator, "GET", scim(SAMPLE.waad, "/default-mapping"));
         assert.equal((waad.body.mapping as Json[]).length, 30);

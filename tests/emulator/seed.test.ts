@@ -40,7 +40,7 @@ describe("Emulator sample seed", () => {
     });
 
     it("carries rich options: certificates, nested objects and unknown keys", () => {
-        const saml = emulator.state.connections[SAMPLE.saml].options ?? {};
+        const saml = emulator.state.connections[SAMPLE.samlp].options ?? {};
         assert.match(String(saml.signingCert), /^-----BEGIN CERTIFICATE-----\n[\s\S]+\n-----END CERTIFICATE-----\n$/);
         assert.equal(typeof saml.fieldsMap, "object");
         assert.ok("x_custom_flag" in saml);
@@ -56,7 +56,7 @@ describe("Emulator sample seed", () => {
     });
 
     it("has SCIM on acme-saml only and no directory provisioning yet", () => {
-        assert.deepEqual(Object.keys(emulator.state.scimConfigurations), [SAMPLE.saml]);
+        assert.deepEqual(Object.keys(emulator.state.scimConfigurations), [SAMPLE.samlp]);
         assert.deepEqual(emulator.state.directoryProvisionings, {});
         assert.equal(emulator.state.directoryProvisioningEnabled, true);
     });

@@ -158,7 +158,7 @@ describe("Emulator synchronized groups", () => {
     });
 
     it("answers 400 for connections other than google-apps", async () => {
-        const res = await call(emulator, "GET", `/api/v2/connections/${SAMPLE.saml}/directory-provisioning/synchronized-groups`);
+        const res = await call(emulator, "GET", `/api/v2/connections/${SAMPLE.samlp}/directory-provisioning/synchronized-groups`);
         assert.equal(res.status, 400);
         assert.equal(res.body.errorCode, "invalid_request");
     });

@@ -6,7 +6,7 @@ import { parse } from "yaml";
 import type { RunningEmulator } from "../../emulator";
 import { parseConnectionsConfig } from "../../program/config";
 import { parseArgs, runExport } from "../../scripts/export";
-import { apiCalls, SAMPLE, startForProvider, tokenWithScopes, writes } from "../helpers/api";
+import { apiCalls, SAMPLE, startForProvider, tokenWithScopes, writes, emulatorFetch } from "../helpers/api";
 
 type Block = Record<string, Record<string, unknown>>;
 
@@ -36,7 +36,7 @@ describe("Export", () => {
     });
 
     it("exports the sample tenant as a valid config, the sync mode as set and an absent one as on_each_login", async () => {
-        const block = blockOf(await runExport(["--stack", "nowhere"], log));
+        const block = blockOf(await runExport(["--stack", "nowhere"], log, { caCertificate: emu.ca }));
         assert.deepEqual(parseConnectionsConfig(block).failures, []);
         assert.equal(block["contoso-entra"].profileSync, "on_first_login");
         assert.equal(block["okta-workforce"].profileSync, "on_each_login");
@@ -46,7 +46,7 @@ describe("Export", () => {
 
     it("omits a mapping equal to the API's default and keeps one that differs", async () => {
         const { mapping, ...rest } = emu.state.scimConfigurations[SAMPLE.samlp];
-        const block = blockOf(await runExport(["--stack", "x", "--name", "acme-*"], log));
+        const block = blockOf(await runExport(["--stack", "x", "--name", "acme-*"], log, { caCertificate: emu.ca }));
         assert.equal((block["acme-saml"].scim as { mapping: unknown[] }).mapping.length, mapping.length);
         emu.state.directoryProvisionings[SAMPLE.google] = {
             connection_id: SAMPLE.google,
@@ -54,7 +54,7 @@ describe("Export", () => {
             strategy: "google-apps",
             mapping: (
                 (await (
-                    await fetch(`${emu.url}/api/v2/connections/${SAMPLE.google}/directory-provisioning/default-mapping`, {
+                    await emulatorFetch(emu, `/api/v2/connections/${SAMPLE.google}/directory-provisioning/default-mapping`, {
                         headers: { authorization: "Bearer local-admin-token" },
                     })
                 ).json()) as { mapping: never[] }
@@ -64,29 +64,29 @@ describe("Export", () => {
             created_at: "2026-01-01T00:00:00.000Z",
             updated_at: "2026-01-01T00:00:00.000Z",
         };
-        const g = blockOf(await runExport(["--stack", "x", "--strategy", "google-apps"], log));
+        const g = blockOf(await runExport(["--stack", "x", "--strategy", "google-apps"], log, { caCertificate: emu.ca }));
         assert.deepEqual(g["google-workspace"].directoryProvisioning, { synchronizeAutomatically: true, synchronizeGroups: "all" });
         delete emu.state.directoryProvisionings[SAMPLE.google];
         assert.ok(rest);
     });
 
     it("lists existing SCIM token ids as a comment, never a token value", async () => {
-        const text = await runExport(["--stack", "x"], log);
+        const text = await runExport(["--stack", "x"], log, { caCertificate: emu.ca });
         const token = emu.state.scimTokens[SAMPLE.samlp][0];
         assert.match(text, new RegExp(`# existing SCIM tokens .*${token.token_id}`));
         assert.ok(!text.includes(token.token));
     });
 
     it("filters by strategy, by name pattern and to non-default connections", async () => {
-        assert.deepEqual(Object.keys(blockOf(await runExport(["--stack", "x", "--strategy", "okta,waad"], log))).sort(), [
-            "contoso-entra",
-            "okta-workforce",
-        ]);
-        assert.deepEqual(Object.keys(blockOf(await runExport(["--stack", "x", "--name", "/^(acme|okta)/"], log))).sort(), [
-            "acme-saml",
-            "okta-workforce",
-        ]);
-        assert.deepEqual(Object.keys(blockOf(await runExport(["--stack", "x", "--non-default"], log))).sort(), [
+        assert.deepEqual(
+            Object.keys(blockOf(await runExport(["--stack", "x", "--strategy", "okta,waad"], log, { caCertificate: emu.ca }))).sort(),
+            ["contoso-entra", "okta-workforce"],
+        );
+        assert.deepEqual(
+            Object.keys(blockOf(await runExport(["--stack", "x", "--name", "/^(acme|okta)/"], log, { caCertificate: emu.ca }))).sort(),
+            ["acme-saml", "okta-workforce"],
+        );
+        assert.deepEqual(Object.keys(blockOf(await runExport(["--stack", "x", "--non-default"], log, { caCertificate: emu.ca }))).sort(), [
             "acme-saml",
             "contoso-entra",
         ]);
@@ -94,7 +94,7 @@ describe("Export", () => {
 
     it("reports per connection what it could not read, instead of skipping it", async () => {
         process.env.AUTH0_API_TOKEN = tokenWithScopes(emu, ["read:connections", "read:connections_options"]);
-        const block = blockOf(await runExport(["--stack", "x"], log));
+        const block = blockOf(await runExport(["--stack", "x"], log, { caCertificate: emu.ca }));
         assert.ok(block["acme-saml"], "still exported");
         assert.ok(
             logs.some((l) =>
@@ -105,7 +105,7 @@ describe("Export", () => {
             logs.join("\n"),
         );
         process.env.AUTH0_API_TOKEN = tokenWithScopes(emu, ["read:connections"]);
-        await runExport(["--stack", "x", "--strategy", "okta"], log);
+        await runExport(["--stack", "x", "--strategy", "okta"], log, { caCertificate: emu.ca });
         assert.ok(logs.some((l) => l.includes("the token lacks read:connections_options")));
     });
 
@@ -116,7 +116,7 @@ describe("Export", () => {
             file,
             "# team notes\nencryptionsalt: v1:abc\nconfig:\n  # our tenant\n  auth0:domain: dev.example.com\n  auth0-connection-sync:connections:\n    stale: { profileSync: never_on_login }\n",
         );
-        await runExport(["--stack", "dev", "--write", "--stacks-dir", dir, "--strategy", "waad"], log);
+        await runExport(["--stack", "dev", "--write", "--stacks-dir", dir, "--strategy", "waad"], log, { caCertificate: emu.ca });
         const text = readFileSync(file, "utf8");
         assert.match(text, /^# team notes\nencryptionsalt: v1:abc\nconfig:\n {2}# our tenant\n {2}auth0:domain: dev.example.com\n/);
         assert.deepEqual(Object.keys(blockOf(text)), ["contoso-entra"]);
@@ -141,7 +141,7 @@ describe("Export", () => {
         }
         emu.setRateLimit({ rate: 50, burst: 50 });
         emu.clearJournal();
-        const block = blockOf(await runExport(["--stack", "x"], log));
+        const block = blockOf(await runExport(["--stack", "x"], log, { caCertificate: emu.ca }));
         emu.setRateLimit(undefined);
         assert.equal(Object.keys(block).length, 499);
         const calls = apiCalls(emu.journal);

@@ -94,7 +94,7 @@ describe("Fault runs", function () {
 
     for (const [what, faults, rateLimit] of SCENARIOS) {
         it(`converges under ${what}, loses no option and mints no extra token`, async () => {
-            const emu: RunningEmulator = await startEmulator({ faults, faultSeed: 7, rateLimit });
+            const emu: RunningEmulator = await startEmulator({ tls: true, faults, faultSeed: 7, rateLimit });
             try {
                 const original = structuredClone(
                     Object.fromEntries(Object.entries(emu.state.connections).map(([id, c]) => [id, c.options])),

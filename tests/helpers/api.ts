@@ -3,27 +3,17 @@
  * on port 0 with the sample seed, point the provider's process-wide settings at it, and read its
  * journal as the witness of what went over the wire.
  */
+import { Agent, fetch as undiciFetch } from "undici";
 import { startEmulator, type EmulatorOptions, type JournalEntry, type RunningEmulator } from "../../emulator";
 import { resetProcessState } from "../../components/provider/process";
 import { storeSettings } from "../../management-api/settings";
+import { SAMPLE_TOKEN } from "./sample";
 
-/** Ids of the sample seed's connections. */
-export const SAMPLE = {
-    okta: "con_lmGDBHHtE5Y3ukT2",
-    samlp: "con_HjmNJNp9IuiWJONr",
-    waad: "con_NVLFL5zT7EU0vCX8",
-    google: "con_ka3hEJF2Xrahotuo",
-    database: "con_8cw1yT95eNCNyoyO",
-    email: "con_EDOilFfISeWMdDxR",
-} as const;
-
-/** The sample seed's all-scopes static token and machine-to-machine client. */
-export const SAMPLE_TOKEN = "local-admin-token";
-export const SAMPLE_CLIENT = { clientId: "local-client", clientSecret: "local-secret" } as const;
+export { SAMPLE, SAMPLE_CLIENT, SAMPLE_TOKEN } from "./sample";
 
 /** Starts an emulator and points the provider at it with the static token. */
 export async function startForProvider(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-    const emu = await startEmulator(options);
+    const emu = await startEmulator({ tls: true, ...options });
     useEmulator(emu);
     return emu;
 }
@@ -35,7 +25,14 @@ export function useEmulator(
 ): void {
     resetProcessState();
     const apiToken = creds.apiToken ?? (creds.clientId ? undefined : SAMPLE_TOKEN);
-    storeSettings({ domain: emu.url, apiToken, clientId: creds.clientId, clientSecret: creds.clientSecret, timeoutMs: creds.timeoutMs });
+    storeSettings({
+        domain: emu.url,
+        apiToken,
+        clientId: creds.clientId,
+        clientSecret: creds.clientSecret,
+        timeoutMs: creds.timeoutMs,
+        caCertificate: emu.ca,
+    });
 }
 
 /** Adds a static token with exactly these scopes and returns it. */
@@ -58,4 +55,16 @@ export function apiCalls(journal: readonly JournalEntry[]): JournalEntry[] {
 /** A deep copy of a connection's options as the emulator holds them. */
 export function optionsOf(emu: RunningEmulator, id: string): Record<string, unknown> {
     return structuredClone((emu.state.connections[id].options ?? {}) as Record<string, unknown>);
+}
+
+/** A plain fetch to the emulator that trusts its CA: for "someone else" (a dashboard, another tool) in tests. */
+export function emulatorFetch(emu: RunningEmulator, path: string, init: RequestInit = {}): Promise<Response> {
+    const dispatcher = emu.ca === undefined ? undefined : new Agent({ connect: { ca: emu.ca } });
+    const headers = Object.fromEntries(new Headers(init.headers));
+    return undiciFetch(`${emu.url}${path}`, {
+        method: init.method,
+        body: typeof init.body === "string" ? init.body : undefined,
+        headers,
+        dispatcher,
+    });
 }

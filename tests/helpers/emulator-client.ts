@@ -1,38 +1,10 @@
 import type { RunningEmulator } from "../../emulator";
+import { EVERY_SCOPE, SAMPLE_TOKEN } from "./sample";
+
+export { EVERY_SCOPE, SAMPLE } from "./sample";
 
 /** The static all-scopes token of the sample seed. */
-export const ADMIN_TOKEN = "local-admin-token";
-
-/** Connection ids of the sample seed. */
-export const SAMPLE = {
-    okta: "con_lmGDBHHtE5Y3ukT2",
-    saml: "con_HjmNJNp9IuiWJONr",
-    waad: "con_NVLFL5zT7EU0vCX8",
-    google: "con_ka3hEJF2Xrahotuo",
-    database: "con_8cw1yT95eNCNyoyO",
-    email: "con_EDOilFfISeWMdDxR",
-} as const;
-
-/** Every scope of the Management API subset the emulator serves. */
-export const EVERY_SCOPE: readonly string[] = [
-    "read:connections",
-    "create:connections",
-    "update:connections",
-    "delete:connections",
-    "read:connections_options",
-    "update:connections_options",
-    "read:scim_config",
-    "create:scim_config",
-    "update:scim_config",
-    "delete:scim_config",
-    "read:scim_token",
-    "create:scim_token",
-    "delete:scim_token",
-    "read:directory_provisionings",
-    "create:directory_provisionings",
-    "update:directory_provisionings",
-    "delete:directory_provisionings",
-];
+export const ADMIN_TOKEN = SAMPLE_TOKEN;
 
 /** A loosely typed JSON object, for reading response bodies in assertions. */
 export type Json = Record<string, unknown>;

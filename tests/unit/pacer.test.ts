@@ -4,10 +4,17 @@ import {
     observeResponse,
     parseRateLimitHeaders,
     planReserve,
-    planSend,
     refundReserved,
     sendReserved,
+    type PacerState,
 } from "../../management-api/pacer";
+
+/** One request: reserve and send it at once, as the transport does; 0 when it may go, else ms to wait. */
+function planSend(state: PacerState, now: number): number {
+    const wait = planReserve(state, now, 1);
+    if (wait === 0) sendReserved(state);
+    return wait;
+}
 
 describe("Pacer", () => {
     it("sends one request at a time until the bucket size is known", () => {
