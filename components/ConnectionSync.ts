@@ -13,8 +13,32 @@ export type ScimTokenSettings = Omit<ScimTokenArgs, "connectionId">;
 
 /** SCIM for `ConnectionSync`: the configuration's args, plus the tokens to issue. */
 export interface ScimSettings extends Omit<ScimConfigurationArgs, "connectionId"> {
-    /** SCIM tokens to issue for the IdP. Default: none. */
-    readonly tokens?: ScimTokenSettings[];
+    /**
+     * SCIM tokens to issue for the IdP, by name (the name is the token resource's name, so adding,
+     * removing or reordering one never touches another). A list still works, named by position.
+     * Default: none.
+     */
+    readonly tokens?: Record<string, ScimTokenSettings> | ScimTokenSettings[];
+}
+
+/** What the component tells about one issued token. */
+export interface ScimTokenSummary {
+    readonly id: string;
+    readonly validUntil?: string;
+    /** The bearer token to paste into the identity provider. */
+    readonly token: string;
+}
+
+/** The warning for `scim.tokens` given as a list. */
+export const TOKEN_LIST_WARNING =
+    "scim.tokens is a list, so tokens are named by position: removing the first one would replace the second. " +
+    "Give them names instead (tokens: { okta: { scopes: [...] } }); moving to names re-issues nothing.";
+
+/** Tokens by name; a list is named by position, and names its entries' earlier resources as aliases. */
+function namedTokens(tokens: ScimSettings["tokens"]): Array<{ name: string; settings: ScimTokenSettings; position: number }> {
+    if (tokens === undefined) return [];
+    if (Array.isArray(tokens)) return tokens.map((settings, i) => ({ name: String(i), settings, position: i }));
+    return Object.entries(tokens).map(([name, settings], position) => ({ name, settings, position }));
 }
 
 /** Directory provisioning for `ConnectionSync` (`DirectoryProvisioning` without the connection). */
@@ -62,18 +86,18 @@ export class ConnectionSync extends pulumi.ComponentResource {
     public readonly profileSyncMode: pulumi.Output<ProfileSyncMode | undefined>;
     /** The SCIM endpoint URL for the IdP, when SCIM is managed. */
     public readonly scimEndpointUrl: pulumi.Output<string | undefined>;
-    /** Ids of the SCIM tokens issued here. */
+    /** Ids of the SCIM tokens issued here, in declaration order. */
     public readonly scimTokenIds: pulumi.Output<string[]>;
-    /** The SCIM token values, in declaration order (secret). */
-    public readonly scimTokens: pulumi.Output<string[]>;
+    /** The SCIM tokens by name: id, expiry and value (secret). */
+    public readonly scimTokens: pulumi.Output<Record<string, ScimTokenSummary>>;
     /** The last directory synchronization status, when directory provisioning is managed. */
     public readonly lastSynchronizationStatus: pulumi.Output<string | undefined>;
     /** The ProfileSync child, if declared. */
     public readonly profileSync?: ProfileSync;
     /** The ScimConfiguration child, if declared. */
     public readonly scimConfiguration?: ScimConfiguration;
-    /** The ScimToken children, in declaration order. */
-    public readonly tokens: ScimToken[] = [];
+    /** The ScimToken children, by token name. */
+    public readonly tokens: Record<string, ScimToken> = {};
     /** The DirectoryProvisioning child, if declared. */
     public readonly directoryProvisioning?: DirectoryProvisioning;
 
@@ -100,15 +124,22 @@ export class ConnectionSync extends pulumi.ComponentResource {
         if (args.scim !== undefined) {
             const { tokens, ...scim } = args.scim;
             this.scimConfiguration = new ScimConfiguration(`${name}-scim`, { connectionId, ...scim }, { parent: this, dependsOn: after });
-            (tokens ?? []).forEach((t, i) => {
-                this.tokens.push(
-                    new ScimToken(
-                        `${name}-scim-token-${i}`,
-                        { connectionId, ...t },
-                        { parent: this, dependsOn: [this.scimConfiguration!] },
-                    ),
+            if (Array.isArray(tokens)) pulumi.log.warn(TOKEN_LIST_WARNING, this);
+            for (const { name: tokenName, settings, position } of namedTokens(tokens)) {
+                // Earlier versions named tokens by position: the alias keeps a stack moving to names
+                // from re-issuing the token the identity provider holds.
+                const positional = `${name}-scim-token-${position}`;
+                const resourceName = `${name}-scim-token-${tokenName}`;
+                this.tokens[tokenName] = new ScimToken(
+                    resourceName,
+                    { connectionId, ...settings },
+                    {
+                        parent: this,
+                        dependsOn: [this.scimConfiguration],
+                        aliases: resourceName === positional ? [] : [{ name: positional }],
+                    },
                 );
-            });
+            }
         }
         if (args.directoryProvisioning !== undefined) {
             this.directoryProvisioning = new DirectoryProvisioning(
@@ -123,8 +154,15 @@ export class ConnectionSync extends pulumi.ComponentResource {
 
         this.profileSyncMode = this.profileSync?.liveMode ?? pulumi.output(undefined);
         this.scimEndpointUrl = this.scimConfiguration?.scimEndpointUrl ?? pulumi.output(undefined);
-        this.scimTokenIds = pulumi.all(this.tokens.map((t) => t.tokenId));
-        this.scimTokens = pulumi.secret(pulumi.all(this.tokens.map((t) => t.token)));
+        const tokens = Object.entries(this.tokens);
+        this.scimTokenIds = pulumi.all(tokens.map(([, t]) => t.tokenId));
+        this.scimTokens = pulumi.secret(
+            pulumi
+                .all(tokens.map(([n, t]) => pulumi.all([n, t.tokenId, t.validUntil, t.token])))
+                .apply((rows) =>
+                    Object.fromEntries(rows.map(([n, id, validUntil, token]) => [n, { id, token, ...(validUntil ? { validUntil } : {}) }])),
+                ),
+        );
         this.lastSynchronizationStatus = this.directoryProvisioning
             ? this.directoryProvisioning.lastSynchronizationStatus
             : pulumi.output(undefined);

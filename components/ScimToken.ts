@@ -14,6 +14,8 @@ export class ScimToken extends pulumi.dynamic.Resource {
     public readonly scopes!: pulumi.Output<string[]>;
     /** The declared lifetime in seconds, if any. */
     public readonly tokenLifetime!: pulumi.Output<number | undefined>;
+    /** How long before expiry the token is rotated, if at all. */
+    public readonly rotateBeforeExpiry!: pulumi.Output<string | undefined>;
     /** The token id (safe to show). */
     public readonly tokenId!: pulumi.Output<string>;
     /** The bearer token itself; a secret, shown by the API only once. */
@@ -31,6 +33,7 @@ export class ScimToken extends pulumi.dynamic.Resource {
                 connectionId: args.connectionId,
                 scopes: args.scopes,
                 tokenLifetime: args.tokenLifetime,
+                rotateBeforeExpiry: args.rotateBeforeExpiry,
                 tokenId: undefined,
                 token: undefined,
                 createdAt: undefined,

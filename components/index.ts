@@ -1,5 +1,5 @@
 /** The public API of auth0-connection-sync. */
-export { ConnectionSync, EACH_LOGIN_WARNING } from "./ConnectionSync";
+export { ConnectionSync, EACH_LOGIN_WARNING, TOKEN_LIST_WARNING } from "./ConnectionSync";
 export type {
     ConnectionSyncArgs,
     DirectoryProvisioningSettings,

@@ -10,6 +10,8 @@ import type {
     ScimTokenCreated,
     ScimTokenInfo,
     SynchronizationStarted,
+    SynchronizedGroup,
+    SynchronizedGroupSelection,
 } from "./types";
 
 /** Filters for `listConnections`. */
@@ -49,4 +51,12 @@ export interface Auth0Api {
     deleteDirectoryProvisioning(connectionId: string): Promise<void>;
     getDirectoryDefaultMapping(connectionId: string): Promise<DirectoryMappingItem[]>;
     startSynchronization(connectionId: string): Promise<SynchronizationStarted>;
+    /** Every selected group of the directory provisioning, all pages (100 per request, `from` cursor). */
+    listSynchronizedGroups(connectionId: string): Promise<SynchronizedGroup[]>;
+    /** PUT: the selection becomes exactly these groups (at most 100 per request). */
+    replaceSynchronizedGroups(connectionId: string, groups: readonly SynchronizedGroupSelection[]): Promise<void>;
+    /** POST: adds these groups to the selection; re-adding one is a no-op (at most 100 per request). */
+    addSynchronizedGroups(connectionId: string, groups: readonly SynchronizedGroupSelection[]): Promise<void>;
+    /** DELETE: removes these group ids from the selection; an absent one is a no-op (at most 100 per request). */
+    removeSynchronizedGroups(connectionId: string, groupIds: readonly string[]): Promise<void>;
 }

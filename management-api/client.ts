@@ -13,7 +13,7 @@ import { processState } from "./state";
 import { resolveCredentials, type ResolvedCredentials } from "./settings";
 import { reserve } from "./bucket-queue";
 import { createTransport, type TransportOptions } from "./transport";
-import type { Connection, DirectoryMappingItem, ScimMappingItem } from "./types";
+import { SYNCHRONIZED_GROUPS_BATCH, type Connection, type DirectoryMappingItem, type ScimMappingItem, type SynchronizedGroup } from "./types";
 
 export type { Auth0Api, ListConnectionsQuery } from "./api";
 export { toApiError } from "./sdk-calls";
@@ -96,6 +96,30 @@ export function createApi(
             ).mapping,
         startSynchronization: (id) =>
             call("POST", `${conn(id)}/directory-provisioning/synchronizations`, () => dir.synchronizations.create(id)),
+        async listSynchronizedGroups(id) {
+            const out: SynchronizedGroup[] = [];
+            await call("GET", `${conn(id)}/directory-provisioning/synchronized-groups`, async () => {
+                let page = await dir.listSynchronizedGroups(id, { take: SYNCHRONIZED_GROUPS_BATCH });
+                out.push(...page.data);
+                while (page.hasNextPage()) {
+                    page = await page.getNextPage();
+                    out.push(...page.data);
+                }
+            });
+            return out;
+        },
+        // PUT and DELETE are retried by the transport after a 5xx; the POST is not (it cannot be
+        // told that re-adding a group is a no-op), so a failed add surfaces and the next run converges.
+        replaceSynchronizedGroups: (id, groups) =>
+            call("PUT", `${conn(id)}/directory-provisioning/synchronized-groups`, () => dir.set(id, { groups: [...groups] })),
+        addSynchronizedGroups: (id, groups) =>
+            call("POST", `${conn(id)}/directory-provisioning/synchronized-groups`, () =>
+                dir.addSynchronizedGroupSelections(id, { groups: [...groups] }),
+            ),
+        removeSynchronizedGroups: (id, groupIds) =>
+            call("DELETE", `${conn(id)}/directory-provisioning/synchronized-groups`, () =>
+                dir.deleteSynchronizedGroupSelections(id, { groups: groupIds.map((g) => ({ id: g })) }),
+            ),
     };
 }
 

@@ -90,6 +90,25 @@ export interface SynchronizationStarted {
     readonly status: string;
 }
 
+/** A Google Workspace group selected for synchronization, as `GET .../synchronized-groups` lists it. */
+export interface SynchronizedGroup {
+    readonly id: string;
+    readonly name?: string;
+    readonly email?: string;
+    /** Reported by the server; never sent back (the API refuses it in a request). */
+    readonly direct_members_count?: number;
+}
+
+/** A group as PUT/POST `.../synchronized-groups` accept it: only `id`, `name` and `email`. */
+export interface SynchronizedGroupSelection {
+    readonly id: string;
+    readonly name?: string;
+    readonly email?: string;
+}
+
+/** The most groups one PUT, POST or DELETE of `.../synchronized-groups` accepts, and the largest listing page. */
+export const SYNCHRONIZED_GROUPS_BATCH = 100;
+
 /** Strategies the SCIM configuration endpoints accept. */
 export const SCIM_STRATEGIES = ["samlp", "oidc", "okta", "waad"] as const;
 

@@ -13,7 +13,10 @@ import {
     keysAt,
     profileSyncSchema,
     scimConfigurationSchema,
+    MAX_ACTIVE_SCIM_TOKENS,
+    scimTokenRules,
     scimTokenSchema,
+    TOKEN_NAME,
     type Failure,
 } from "../components/provider/schemas";
 
@@ -45,6 +48,23 @@ export function connectionsConfigSchema() {
     return z.record(z.string(), entry, { error: "must be a map from connection name (or con_ id) to settings" });
 }
 
+/** `scim.tokens`: a map from token name to token (a list still works, named by position). */
+function tokensSchema() {
+    const token = scimTokenSchema().omit({ connectionId: true });
+    const name = z.string().regex(TOKEN_NAME, {
+        error: (iss) => `must be a token name of letters, digits, - and _ (got ${JSON.stringify(iss.input)})`,
+    });
+    const fits = (n: number) => n <= MAX_ACTIVE_SCIM_TOKENS;
+    const tooMany = `declares more than ${MAX_ACTIVE_SCIM_TOKENS} tokens, and Auth0 keeps at most ${MAX_ACTIVE_SCIM_TOKENS} active tokens per connection`;
+    return z.union(
+        [
+            z.record(name, token).refine((r) => fits(Object.keys(r).length), { error: tooMany }),
+            z.array(token).refine((l) => fits(l.length), { error: tooMany }),
+        ],
+        { error: "must be a map from token name to {scopes, tokenLifetime, rotateBeforeExpiry}" },
+    );
+}
+
 function profileSyncError(issue: { input?: unknown }): string {
     const modes = PROFILE_SYNC_MODES.join(", ");
     return typeof issue.input === "string" || issue.input === undefined
@@ -62,8 +82,7 @@ export type ConnectionConfig = ConnectionsConfig[string];
 export type ConnectionConfigInput = z.input<ReturnType<typeof connectionsConfigSchema>>[string];
 
 /**
- * Validates the whole config; returns it typed, or every failure. A union hides its members'
- * problems, so a `{mode, onDelete}` object is also checked on its own for precise paths.
+ * Validates the whole config; returns it typed, or every failure.
  */
 export function parseConnectionsConfig(raw: unknown): { config?: ConnectionsConfig; failures: Failure[] } {
     const schema = connectionsConfigSchema();
@@ -71,22 +90,26 @@ export function parseConnectionsConfig(raw: unknown): { config?: ConnectionsConf
         return { failures: [{ property: "connections", reason: "must be a map from connection name (or con_ id) to settings" }] };
     }
     const result = schema.safeParse(raw, { reportInput: true });
-    if (result.success) return { config: result.data, failures: [] };
-    const failures: Failure[] = [];
-    for (const f of failuresOf(result.error, "connections", (p) => keysAt(schema, p))) {
-        const m = /^connections\.(.+)\.profileSync$/.exec(f.property);
-        const entry = m ? (raw as Record<string, unknown>)[m[1]] : undefined;
-        const ps = typeof entry === "object" && entry !== null ? (entry as Record<string, unknown>).profileSync : undefined;
-        if (typeof ps === "object" && ps !== null && !Array.isArray(ps)) {
-            const own = profileSyncSchema().omit({ connectionId: true }).safeParse(ps, { reportInput: true });
-            if (!own.success) {
-                failures.push(...failuresOf(own.error, f.property, (p) => keysAt(profileSyncSchema(), p)));
-                continue;
-            }
-        }
-        failures.push(f);
+    if (result.success) {
+        const rules = tokenRuleFailures(result.data);
+        return rules.length > 0 ? { failures: rules } : { config: result.data, failures: [] };
     }
+    const failures = failuresOf(result.error, "connections", (p) => keysAt(schema, p));
     return { failures };
+}
+
+/** The cross-field rules of every declared token, with full paths. */
+function tokenRuleFailures(config: ConnectionsConfig): Failure[] {
+    return Object.entries(config).flatMap(([key, entry]) => {
+        const tokens = entry.scim?.tokens ?? [];
+        const list = Array.isArray(tokens);
+        return Object.entries(tokens).flatMap(([n, t]) =>
+            scimTokenRules(t).map((f) => ({
+                property: `connections.${key}.scim.tokens${list ? `[${n}]` : `.${n}`}.${f.property}`,
+                reason: f.reason,
+            })),
+        );
+    });
 }
 
 /** One readable error listing every failure, one per line. */

@@ -4,7 +4,7 @@
  * before any resource is registered, so nothing touches a tenant until the whole config is right.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConnectionSync } from "../components/ConnectionSync";
+import { ConnectionSync, type ScimTokenSummary } from "../components/ConnectionSync";
 import { formatFailures, parseConnectionsConfig } from "./config";
 import type { Auth0Api } from "../management-api/client";
 import { resolveConnections } from "./resolve";
@@ -18,6 +18,8 @@ export interface ConnectionSummary {
     readonly profileSyncMode?: pulumi.Output<string | undefined>;
     readonly scimEndpointUrl?: pulumi.Output<string | undefined>;
     readonly scimTokenIds?: pulumi.Output<string[]>;
+    /** Each SCIM token by name: id, expiry and the value to paste into the IdP (secret). */
+    readonly scimTokens?: pulumi.Output<Record<string, ScimTokenSummary>>;
 }
 
 /**
@@ -49,7 +51,9 @@ export async function declareConnections(rawConfig: unknown, api: Auth0Api): Pro
             strategy: conn.strategy,
             manages: (["profileSync", "scim", "directoryProvisioning"] as const).filter((k) => entry[k] !== undefined),
             ...(entry.profileSync !== undefined ? { profileSyncMode: sync.profileSyncMode } : {}),
-            ...(entry.scim !== undefined ? { scimEndpointUrl: sync.scimEndpointUrl, scimTokenIds: sync.scimTokenIds } : {}),
+            ...(entry.scim !== undefined
+                ? { scimEndpointUrl: sync.scimEndpointUrl, scimTokenIds: sync.scimTokenIds, scimTokens: sync.scimTokens }
+                : {}),
         };
     }
     return summary;

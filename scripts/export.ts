@@ -4,8 +4,11 @@
  * Turns a live tenant into the `auth0-connection-sync:connections` block that, applied right away,
  * changes nothing: existing SCIM and directory configurations are adopted, mappings equal to the
  * API's default are left out, and SCIM token ids are listed as comments (their values cannot be
- * read back). Prints the block, or with --write replaces it in stacks/Pulumi.<name>.yaml keeping
- * everything else. Credentials: that stack's auth0:* config, or the AUTH0_* environment variables.
+ * read back). The block is merged into what stacks/Pulumi.<name>.yaml already says, per connection and
+ * per key, so nothing the export did not read can be lost; it is printed, or with --write written
+ * back keeping everything else. Every change to an existing value is listed on stderr, and nothing
+ * that fails the project's own validation is printed or written. Credentials: that stack's auth0:*
+ * config, or the AUTH0_* environment variables.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -16,8 +19,12 @@ import { storeSettings } from "../management-api/settings";
 import type { Connection } from "../management-api/types";
 import type { ProviderSettings } from "../management-api/state";
 import { toolchainBin } from "./toolchain";
-import { collectTenant } from "./export/collect";
-import { exportConnection, hasNonDefault, mergeIntoStackFile, renderBlock } from "./export/render";
+import { collectTenant, type CollectedTenant } from "./export/collect";
+import { mergeIntoStackFile, type MergeResult } from "./export/merge";
+import { ExportProgress, type ProgressOptions } from "./export/progress";
+import { CONNECTIONS_KEY, entryOf, exportConnection, hasNonDefault, keysIn, renderBlock, type ExportedConnection } from "./export/render";
+import { checkStrategies } from "./export/strategies";
+import { checkBlock, validateExported } from "./export/validate";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -29,11 +36,13 @@ export interface ExportArgs {
     name?: RegExp;
     nonDefault: boolean;
     stacksDir: string;
+    /** The filters as given, for messages. */
+    filters: string[];
 }
 
 /** Parses argv; a glob in --name (`okta-*`) or a /regex/ both work. */
 export function parseArgs(argv: readonly string[]): ExportArgs {
-    const args: ExportArgs = { stack: "", write: false, nonDefault: false, stacksDir: path.join(ROOT, "stacks") };
+    const args: ExportArgs = { stack: "", write: false, nonDefault: false, stacksDir: path.join(ROOT, "stacks"), filters: [] };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         const value = () => {
@@ -43,15 +52,22 @@ export function parseArgs(argv: readonly string[]): ExportArgs {
         };
         if (a === "--stack") args.stack = value();
         else if (a === "--write") args.write = true;
-        else if (a === "--non-default") args.nonDefault = true;
-        else if (a === "--strategy")
-            args.strategies = value()
+        else if (a === "--non-default") {
+            args.nonDefault = true;
+            args.filters.push(a);
+        } else if (a === "--strategy") {
+            const v = value();
+            args.strategies = v
                 .split(",")
                 .map((s) => s.trim())
                 .filter(Boolean);
-        else if (a === "--stacks-dir") args.stacksDir = path.resolve(value());
+            // Before any API call: a typo would match nothing and look like an empty tenant.
+            checkStrategies(args.strategies);
+            args.filters.push(`--strategy ${v}`);
+        } else if (a === "--stacks-dir") args.stacksDir = path.resolve(value());
         else if (a === "--name") {
             const v = value();
+            args.filters.push(`--name '${v}'`);
             const re = /^\/(.*)\/$/.exec(v);
             args.name = re
                 ? new RegExp(re[1])
@@ -105,6 +121,45 @@ function configure(args: ExportArgs, extra: Partial<ProviderSettings>): void {
     });
 }
 
+/** Test hooks: progress timing (defaults: every 50 connections or 2 s, whichever is rarer). */
+export interface ExportHooks {
+    readonly progress?: ProgressOptions;
+}
+
+/** Reads the tenant with progress reports on `log`. */
+async function readTenant(args: ExportArgs, log: (s: string) => void, hooks: ExportHooks): Promise<CollectedTenant> {
+    const keep = (c: Connection) => (!args.strategies || args.strategies.includes(c.strategy)) && (!args.name || args.name.test(c.name));
+    const api = getApi();
+    const progress = new ExportProgress(log, api.host, hooks.progress);
+    try {
+        return await collectTenant(api, keep, progress);
+    } finally {
+        progress.stop();
+    }
+}
+
+/** Logs, per connection, what could not be read and what was left out, then a summary. */
+function report(all: readonly ExportedConnection[], matching: number, log: (s: string) => void): void {
+    for (const e of all.filter((x) => x.notes.length > 0)) log(`${e.name} (${e.id}): ${e.notes.join("; ")}`);
+    for (const e of all.filter((x) => Object.keys(x.settings).length === 0)) {
+        log(`${e.name}: nothing we manage (passwordless connections have no profile sync, SCIM or directory provisioning)`);
+    }
+    const exported = all.filter((e) => Object.keys(entryOf(e)).length > 0).length;
+    const unreadable = all.filter((e) => keysIn(e, "unknown").length > 0).length;
+    log(`exported ${exported} of ${matching} matching connection(s); ${unreadable} with something unreadable`);
+}
+
+/** Logs what the merge did to the stack file: changes, kept values, entries that name no connection. */
+function reportMerge(merged: MergeResult, file: string, write: boolean, log: (s: string) => void): void {
+    const where = path.relative(process.cwd(), file);
+    if (merged.changes.length > 0) {
+        log(`${write ? "changes to" : "changes --write would make to"} ${CONNECTIONS_KEY} in ${where}:`);
+        for (const c of merged.changes) log(`  ${c}`);
+    }
+    for (const k of merged.kept) log(`  ${k}`);
+    for (const name of merged.strangers) log(`${name}: in ${where} but not a connection of the tenant; left as it is`);
+}
+
 /**
  * Runs the export; returns what it printed or wrote, for tests. `extra` settings (e.g. a local
  * emulator's CA certificate) go over what the stack file and the environment say.
@@ -113,27 +168,35 @@ export async function runExport(
     argv: readonly string[],
     log: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
     extra: Partial<ProviderSettings> = {},
+    hooks: ExportHooks = {},
 ): Promise<string> {
     const args = parseArgs(argv);
     configure(args, extra);
-    const keep = (c: Connection) => (!args.strategies || args.strategies.includes(c.strategy)) && (!args.name || args.name.test(c.name));
-    const tenant = await collectTenant(getApi(), keep);
+    const tenant = await readTenant(args, log, hooks);
+    const nothing = args.write ? "nothing was written" : "nothing to print";
+    if (tenant.connections.length === 0) {
+        throw new Error(`no connection matches ${args.filters.join(" ")} (the tenant has ${tenant.listed.length}): ${nothing}`);
+    }
     const chosen = tenant.connections.filter((c) => !args.nonDefault || hasNonDefault(c));
-    const all = chosen.map((c) => exportConnection(c, tenant));
-    const exported = all.filter((e) => Object.keys(e.entry).length > 0);
-    for (const c of chosen.filter((x) => x.problems.length > 0)) {
-        log(`${c.connection.name} (${c.connection.id}): ${c.problems.join("; ")}`);
+    if (chosen.length === 0) {
+        throw new Error(`none of the ${tenant.connections.length} matching connection(s) has non-default settings: ${nothing}`);
     }
-    for (const e of all.filter((x) => Object.keys(x.entry).length === 0 && x.notes.length === 0)) {
-        log(`${e.name}: nothing we manage (passwordless connections have no profile sync, SCIM or directory provisioning)`);
-    }
-    const unreadable = chosen.filter((c) => c.problems.length > 0).length;
-    log(`exported ${exported.length} of ${tenant.connections.length} matching connection(s); ${unreadable} with something unreadable`);
-    if (!args.write) return renderBlock(exported);
+    const all = chosen.map((c) => validateExported(exportConnection(c, tenant)));
+    report(all, tenant.connections.length, log);
     const file = path.join(args.stacksDir, `Pulumi.${args.stack}.yaml`);
-    const text = mergeIntoStackFile(existsSync(file) ? readFileSync(file, "utf8") : undefined, exported);
+    const existing = existsSync(file) ? readFileSync(file, "utf8") : undefined;
+    const merged = mergeIntoStackFile(existing, all, tenant.listed);
+    reportMerge(merged, file, args.write, log);
+    // Never print or write what the project itself would reject.
+    checkBlock(merged.block.toJSON(), `the merged block of ${path.basename(file)}`);
+    if (!args.write) return renderBlock(merged.block);
+    const text = merged.doc.toString({ lineWidth: 0 });
+    if (text === existing) {
+        log(`${path.relative(process.cwd(), file)} already says what the tenant has: not rewritten`);
+        return text;
+    }
     writeFileSync(file, text);
-    log(`wrote auth0-connection-sync:connections into ${path.relative(process.cwd(), file)}`);
+    log(`wrote ${CONNECTIONS_KEY} into ${path.relative(process.cwd(), file)}`);
     return text;
 }
 

@@ -16,49 +16,128 @@ import type {
 /** The option key ProfileSync owns. */
 export const MODE_KEY = "set_user_root_attributes";
 
-/** What a connection had before we took over: a mode, or the key was not there at all. */
+/** What a connection had before we took over, as earlier versions recorded it: a mode, or absent. */
 export type PreviousMode = ProfileSyncMode | "absent";
 
-/** The mode the live options mean: Auth0 treats an absent key as `on_each_login`. */
+/**
+ * The literal state of our key, exactly: absent, or present with its value as JSON text (any JSON:
+ * null, a mode Auth0 adds later, another case, a number, an object). Text, not the value itself,
+ * because the engine rebuilds objects by assignment, which would turn a nested `__proto__` key into
+ * a prototype, and may drop nulls. `position` is the key's index among the options, so a restore
+ * after the key was removed puts it back where it was.
+ */
+export type LiteralValue = { readonly present: false } | { readonly present: true; readonly json: string; readonly position?: number };
+
+/**
+ * Strategies whose dashboard shows "sync user profile at each login" correctly only when the key
+ * is absent; on these, `on_each_login` is written by removing the key (as terraform-provider-auth0 does).
+ */
+export const ABSENT_MEANS_EACH_LOGIN = ["samlp", "ad", "adfs", "waad", "google-apps", "pingfederate"] as const;
+
+const ABSENT: LiteralValue = { present: false };
+
+function isMode(v: unknown): v is ProfileSyncMode {
+    return v === "on_each_login" || v === "on_first_login" || v === "never_on_login";
+}
+
+/**
+ * The mode the live options mean. Auth0 treats an absent key as `on_each_login`; a value we do not
+ * recognise (another case, a mode added later, not a string) is reported the same way, since
+ * `on_first_login` and `never_on_login` are the only values that stop the sync.
+ */
 export function effectiveMode(options: ConnectionOptions): ProfileSyncMode {
     const v = options[MODE_KEY];
     return v === "on_first_login" || v === "never_on_login" ? v : "on_each_login";
 }
 
-/** The literal state of the key, for recording what to restore later. */
+/** The key's state as earlier versions recorded it (`previousMode`): a value they did not know reads as absent. */
 export function literalMode(options: ConnectionOptions): PreviousMode {
     const v = options[MODE_KEY];
-    return v === "on_each_login" || v === "on_first_login" || v === "never_on_login" ? v : "absent";
+    return isMode(v) ? v : "absent";
+}
+
+/** The exact literal state of the key, with its position, for recording what to restore later. */
+export function literalValue(options: ConnectionOptions): LiteralValue {
+    if (!Object.hasOwn(options, MODE_KEY)) return ABSENT;
+    return { present: true, json: JSON.stringify(options[MODE_KEY]), position: Object.keys(options).indexOf(MODE_KEY) };
+}
+
+/** A `previousMode` of an earlier version as a literal (its position was not recorded). */
+export function literalOfMode(mode: PreviousMode): LiteralValue {
+    return mode === "absent" ? ABSENT : { present: true, json: JSON.stringify(mode) };
+}
+
+/** The `previousMode` field written beside the literal, for state read by earlier versions. */
+export function modeOfLiteral(value: LiteralValue): PreviousMode {
+    if (!value.present) return "absent";
+    const v: unknown = JSON.parse(value.json);
+    return isMode(v) ? v : "absent";
+}
+
+/** What to restore: the recorded literal when it is well formed, else the `previousMode` of earlier versions. */
+export function recordedPrevious(recorded: { readonly previousValue?: unknown; readonly previousMode?: PreviousMode }): LiteralValue {
+    const v = recorded.previousValue;
+    if (typeof v === "object" && v !== null && "present" in v) {
+        if (v.present === false) return ABSENT;
+        if (v.present === true && "json" in v && typeof v.json === "string" && isJson(v.json)) {
+            const position = "position" in v && typeof v.position === "number" ? { position: v.position } : {};
+            return { present: true, json: v.json, ...position };
+        }
+    }
+    return literalOfMode(recorded.previousMode ?? "absent");
+}
+
+function isJson(text: string): boolean {
+    try {
+        JSON.parse(text);
+        return true;
+    } catch {
+        return false;
+    }
 }
 
 /**
- * The full options object to PATCH so that only our key changes. Every other key keeps its value
- * and its position; `absent` removes the key. The input is not modified.
+ * The full options object with only our key set to `value` (or removed). Every other key keeps its
+ * value and its position; a key that was absent goes to its recorded position, else last. The
+ * input is not modified.
  */
-export function optionsWithMode(options: ConnectionOptions, mode: PreviousMode): ConnectionOptions {
+export function optionsWithValue(options: ConnectionOptions, value: LiteralValue): ConnectionOptions {
     // Entries, not assignment: a key named "__proto__" must stay an own property.
-    const entries: Array<[string, unknown]> = [];
-    for (const [k, v] of Object.entries(options)) {
-        if (k !== MODE_KEY) {
-            entries.push([k, v]);
-        } else if (mode !== "absent") {
-            entries.push([k, mode]);
-        }
-    }
-    if (mode !== "absent" && !Object.hasOwn(options, MODE_KEY)) {
-        entries.push([MODE_KEY, mode]);
+    const entries: Array<[string, unknown]> = Object.entries(options).filter(([k]) => k !== MODE_KEY);
+    if (value.present) {
+        const at = Object.keys(options).indexOf(MODE_KEY);
+        const index = at >= 0 ? at : Math.min(value.position ?? entries.length, entries.length);
+        entries.splice(index, 0, [MODE_KEY, JSON.parse(value.json)]);
     }
     return Object.fromEntries(entries);
 }
 
-/** True when the live options already mean the desired mode (no write needed). */
-export function modeSatisfied(options: ConnectionOptions, desired: ProfileSyncMode): boolean {
-    return effectiveMode(options) === desired;
+/** `optionsWithValue` for a mode, or `absent` to remove the key. */
+export function optionsWithMode(options: ConnectionOptions, mode: PreviousMode): ConnectionOptions {
+    return optionsWithValue(options, literalOfMode(mode));
 }
 
-/** For `onDelete: restore`: the options to send, or undefined when nothing needs writing. */
-export function restorePlan(options: ConnectionOptions, previous: PreviousMode): ConnectionOptions | undefined {
-    return literalMode(options) === previous ? undefined : optionsWithMode(options, previous);
+/** The options that declare `mode` on a connection of `strategy`: `on_each_login` is the absent key where the dashboard needs it. */
+export function optionsForMode(options: ConnectionOptions, strategy: string, mode: ProfileSyncMode): ConnectionOptions {
+    const absent = mode === "on_each_login" && (ABSENT_MEANS_EACH_LOGIN as readonly string[]).includes(strategy);
+    return optionsWithMode(options, absent ? "absent" : mode);
+}
+
+/**
+ * True when the live options already declare the desired mode (no write needed): the literal mode,
+ * or an absent key for `on_each_login`. A value we do not recognise satisfies no mode, since we
+ * cannot know what Auth0 does with it: the declared one is written over it.
+ */
+export function modeSatisfied(options: ConnectionOptions, desired: ProfileSyncMode): boolean {
+    return Object.hasOwn(options, MODE_KEY) ? options[MODE_KEY] === desired : desired === "on_each_login";
+}
+
+/** For `onDelete: restore`: the options to send, or undefined when the literal value is already the recorded one. */
+export function restorePlan(options: ConnectionOptions, previous: LiteralValue | PreviousMode): ConnectionOptions | undefined {
+    const want = typeof previous === "string" ? literalOfMode(previous) : previous;
+    const live = literalValue(options);
+    const same = live.present ? want.present && want.json === live.json : !want.present;
+    return same ? undefined : optionsWithValue(options, want);
 }
 
 /** A mapping pair: an Auth0 attribute and its counterpart under `K` (`scim` or `idp`). */
@@ -99,6 +178,18 @@ export function mappingProblems<K extends "scim" | "idp">(
         } else {
             problems.push({ index, reason: `maps Auth0 attribute "${item.auth0}" a second time (first at mapping[${first}])` });
         }
+    });
+    return problems;
+}
+
+/** Repeated group ids, by the index of the repeat: the API refuses a body that holds one twice. */
+export function groupProblems(groups: readonly { readonly id: string }[]): Array<{ index: number; reason: string }> {
+    const seen = new Map<string, number>();
+    const problems: Array<{ index: number; reason: string }> = [];
+    groups.forEach((g, index) => {
+        const first = seen.get(g.id);
+        if (first === undefined) seen.set(g.id, index);
+        else problems.push({ index, reason: `repeats the group id "${g.id}" of groups[${first}]; list each group once` });
     });
     return problems;
 }

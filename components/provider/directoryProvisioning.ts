@@ -2,15 +2,17 @@
  * Owns the directory provisioning (Google Workspace) of one connection. PATCH sends only the
  * fields that differ; a configuration that exists already (409 on create) is adopted; after a
  * mapping change a synchronization can be started, and its refusal is a warning, not a failure.
+ * Declared `groups` are the selected groups (groups.ts); left out, the selection is not managed.
  */
 import { getApi, type Auth0Api } from "../../management-api/client";
 import { isAuth0ApiError } from "../../management-api/errors";
 import { DIRECTORY_STRATEGIES, type DirectoryMappingItem, type DirectoryProvisioningConfig } from "../../management-api/types";
 import { createOrAdopt, type AdoptableConfig } from "./adopt";
 import { directoryPatch, sameMapping, type DesiredDirectory } from "./diff";
+import { convergeGroups, groupsAsDeclared, liveGroups, requireGroupsEnabled, sameGroupIds, writeGroups } from "./groups";
 import { defaultDirectoryMapping } from "./live";
 import { handOff, providerState, takeHandOff } from "./process";
-import { directoryProvisioningSchema, type DirectoryProvisioningInputs } from "./schemas";
+import { directoryProvisioningRules, directoryProvisioningSchema, type DirectoryProvisioningInputs } from "./schemas";
 import { defineProvider } from "./skeleton";
 
 export type { DirectoryProvisioningInputs } from "./schemas";
@@ -44,6 +46,8 @@ interface Applied {
 }
 
 async function converge(api: Auth0Api, live: DirectoryProvisioningConfig, inputs: DirectoryProvisioningInputs): Promise<Applied> {
+    // Groups before the PATCH: the selection is in place before synchronize_groups turns to selected.
+    if (inputs.groups !== undefined) await convergeGroups(api, inputs.connectionId, inputs.groups);
     const patch = directoryPatch(live, await desiredOf(api, inputs, live.strategy));
     if (Object.keys(patch).length === 0) return { config: live, mappingChanged: false };
     return { config: await api.updateDirectoryProvisioning(inputs.connectionId, patch), mappingChanged: patch.mapping !== undefined };
@@ -67,6 +71,17 @@ function adoptable(inputs: DirectoryProvisioningInputs): AdoptableConfig<Directo
         created: (config) => ({ config, mappingChanged: true }),
         connectionName: (config) => config.connection_name,
     };
+}
+
+/**
+ * Create-or-adopt, with the declared groups: checked before the first write, written with one PUT
+ * when the configuration is new, brought to the declared set when it was adopted.
+ */
+async function createWithGroups(api: Auth0Api, inputs: DirectoryProvisioningInputs): Promise<{ result: Applied; adopted: boolean }> {
+    if (inputs.groups !== undefined) await requireGroupsEnabled(api, inputs.connectionId);
+    const done = await createOrAdopt(api, adoptable(inputs), inputs.connectionId, inputs.adoptExisting);
+    if (!done.adopted && inputs.groups !== undefined) await writeGroups(api, inputs.connectionId, inputs.groups);
+    return done;
 }
 
 /** Starts a synchronization after a mapping change when asked; a refusal becomes a warning. */
@@ -119,14 +134,17 @@ export const directoryProvisioningProvider = defineProvider<ReturnType<typeof di
                     (k) => olds[k] !== news[k],
                 ) ||
                 (olds.mapping === undefined) !== (news.mapping === undefined) ||
-                (olds.mapping !== undefined && news.mapping !== undefined && !sameMapping(olds.mapping, news.mapping, "idp"));
-            const drifted = Object.keys(directoryPatch(live, await desiredOf(api, news, live.strategy))).length > 0;
-            return { changes: declaredChanged || drifted };
+                (olds.mapping !== undefined && news.mapping !== undefined && !sameMapping(olds.mapping, news.mapping, "idp")) ||
+                !sameGroupIds(olds.groups, news.groups);
+            if (declaredChanged) return { changes: true };
+            if (Object.keys(directoryPatch(live, await desiredOf(api, news, live.strategy))).length > 0) return { changes: true };
+            // Last, as it may take many pages: a group added or removed in the dashboard.
+            return { changes: news.groups !== undefined && !sameGroupIds(await liveGroups(api, news.connectionId), news.groups) };
         },
 
         async create(inputs) {
             const api = getApi();
-            const { result, adopted } = await createOrAdopt(api, adoptable(inputs), inputs.connectionId, inputs.adoptExisting);
+            const { result, adopted } = await createWithGroups(api, inputs);
             const warning = await maybeSynchronize(api, inputs, result);
             return { id: inputs.connectionId, outs: outputs(inputs, result, adopted, warning) };
         },
@@ -136,7 +154,7 @@ export const directoryProvisioningProvider = defineProvider<ReturnType<typeof di
             const live = await api.getDirectoryProvisioning(news.connectionId);
             const { result, adopted } =
                 live === undefined
-                    ? await createOrAdopt(api, adoptable(news), news.connectionId, news.adoptExisting)
+                    ? await createWithGroups(api, news)
                     : { result: await converge(api, live, news), adopted: olds.adopted ?? false };
             const warning = await maybeSynchronize(api, news, result);
             return { outs: outputs(news, result, adopted, warning) };
@@ -156,6 +174,8 @@ export const directoryProvisioningProvider = defineProvider<ReturnType<typeof di
                 ...(isDefault ? {} : { mapping: live.mapping.map((m) => ({ auth0: m.auth0, idp: m.idp })) }),
                 synchronizeAutomatically: live.synchronize_automatically,
                 synchronizeGroups: live.synchronize_groups ?? "off",
+                // Only a managed selection is read back: the live list, so the preview reads live -> desired.
+                ...(props?.groups !== undefined ? { groups: groupsAsDeclared(await liveGroups(api, connectionId), props.groups) } : {}),
                 onDelete: props?.onDelete ?? "delete",
                 adoptExisting: props?.adoptExisting ?? true,
                 synchronizeOnChange: props?.synchronizeOnChange ?? false,
@@ -165,7 +185,9 @@ export const directoryProvisioningProvider = defineProvider<ReturnType<typeof di
 
         async delete(_id, props) {
             if ((props.onDelete ?? "delete") === "retain") return;
+            // Deleting the configuration clears its selection too; retain leaves both.
             await getApi().deleteDirectoryProvisioning(props.connectionId);
         },
     },
+    directoryProvisioningRules,
 );

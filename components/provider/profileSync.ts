@@ -1,11 +1,25 @@
 /**
  * Owns one key of one connection: `options.set_user_root_attributes`. Every write is
  * read-modify-write with the GET immediately before the PATCH, because PATCH replaces the whole
- * `options` object: we send back every live option untouched with only our key changed.
+ * `options` object: we send back every live option untouched with only our key changed. On the
+ * strategies whose dashboard toggle needs it, `on_each_login` is the key removed. The literal value
+ * found at creation (any JSON, or absent) is recorded, and `onDelete: restore` puts exactly that back.
  */
 import { getApi, type Auth0Api } from "../../management-api/client";
+import { isAuth0ApiError } from "../../management-api/errors";
 import { PASSWORDLESS_STRATEGIES, type Connection, type ProfileSyncMode } from "../../management-api/types";
-import { effectiveMode, literalMode, modeSatisfied, optionsWithMode, restorePlan, type PreviousMode } from "./diff";
+import {
+    effectiveMode,
+    literalValue,
+    type LiteralValue,
+    MODE_KEY,
+    modeOfLiteral,
+    modeSatisfied,
+    optionsForMode,
+    type PreviousMode,
+    recordedPrevious,
+    restorePlan,
+} from "./diff";
 import { requireOptions } from "./live";
 import { handOff, providerState, takeHandOff } from "./process";
 import { profileSyncSchema, type ProfileSyncInputs } from "./schemas";
@@ -17,9 +31,14 @@ export type { ProfileSyncInputs } from "./schemas";
 export interface ProfileSyncOutputs extends ProfileSyncInputs {
     readonly connectionName: string;
     readonly strategy: string;
-    /** What the tenant does now (an absent key reads as `on_each_login`). */
+    /** What the tenant does now: an absent key, or a value we do not recognise, reads as `on_each_login`. */
     readonly liveMode: ProfileSyncMode;
-    /** The literal value before we took over, restored by `onDelete: restore`. */
+    /** The literal value before we took over, exactly (any JSON, or absent): what `onDelete: restore` puts back. */
+    readonly previousValue: LiteralValue;
+    /**
+     * The same as earlier versions recorded it (a mode, or `absent` also for values they did not
+     * know); still written for them, and read only from state that has no `previousValue`.
+     */
     readonly previousMode: PreviousMode;
 }
 
@@ -32,20 +51,20 @@ function refusePasswordless(conn: Connection): void {
     }
 }
 
-/** Brings the live key to `mode`, writing only when the live value means something else. */
-async function apply(inputs: ProfileSyncInputs): Promise<{ conn: Connection; before: PreviousMode; live: ProfileSyncMode }> {
-    let before: PreviousMode = "absent";
+/** Brings the live key to `mode`, writing only when the live value does not already declare it. */
+async function apply(inputs: ProfileSyncInputs): Promise<{ conn: Connection; before: LiteralValue; live: ProfileSyncMode }> {
+    let before: LiteralValue = { present: false };
     const { before: conn, after } = await getApi().readModifyWriteOptions(inputs.connectionId, (c) => {
         refusePasswordless(c);
         const options = requireOptions(c);
-        before = literalMode(options);
-        return modeSatisfied(options, inputs.mode) ? undefined : optionsWithMode(options, inputs.mode);
+        before = literalValue(options);
+        return modeSatisfied(options, inputs.mode) ? undefined : optionsForMode(options, c.strategy, inputs.mode);
     });
     const live = after === undefined ? effectiveMode(conn.options ?? {}) : after.options ? effectiveMode(after.options) : inputs.mode;
     return { conn, before, live };
 }
 
-function outputs(inputs: ProfileSyncInputs, conn: Connection, live: ProfileSyncMode, previousMode: PreviousMode): ProfileSyncOutputs {
+function outputs(inputs: ProfileSyncInputs, conn: Connection, live: ProfileSyncMode, previous: LiteralValue): ProfileSyncOutputs {
     return {
         connectionId: inputs.connectionId,
         mode: inputs.mode,
@@ -53,8 +72,25 @@ function outputs(inputs: ProfileSyncInputs, conn: Connection, live: ProfileSyncM
         connectionName: conn.name,
         strategy: conn.strategy,
         liveMode: live,
-        previousMode,
+        previousValue: previous,
+        previousMode: modeOfLiteral(previous),
     };
+}
+
+/** Puts the recorded literal back; a value the API no longer accepts fails with what to do, having changed nothing. */
+async function restore(props: ProfileSyncOutputs): Promise<void> {
+    const previous = recordedPrevious(props);
+    try {
+        await getApi().readModifyWriteOptions(props.connectionId, (c) => restorePlan(requireOptions(c), previous));
+    } catch (err) {
+        if (!isAuth0ApiError(err) || err.status !== 400 || !previous.present) throw err;
+        throw new Error(
+            `cannot restore options.${MODE_KEY} of connection "${props.connectionName}" (${props.connectionId}) to ${previous.json}, ` +
+                `the value it had before: the API refuses it now (${err.apiMessage}). Nothing was changed. Set onDelete: retain ` +
+                "and run pulumi up before destroying, or set the option by hand and remove the resource from the state.",
+            { cause: err },
+        );
+    }
 }
 
 function slot(api: Auth0Api, connectionId: string): string {
@@ -78,7 +114,7 @@ export const profileSyncProvider = defineProvider<ReturnType<typeof profileSyncS
 
     async update(_id, olds, news) {
         const { conn, live } = await apply(news);
-        return { outs: outputs(news, conn, live, olds.previousMode ?? "absent") };
+        return { outs: outputs(news, conn, live, recordedPrevious(olds)) };
     },
 
     async read(id, props) {
@@ -88,11 +124,11 @@ export const profileSyncProvider = defineProvider<ReturnType<typeof profileSyncS
         handOff(providerState().handOffs.connections, slot(api, connectionId), conn);
         const live = effectiveMode(requireOptions(conn));
         const inputs: ProfileSyncInputs = { connectionId, mode: live, onDelete: props?.onDelete ?? "retain" };
-        return { id, props: outputs(inputs, conn, live, props?.previousMode ?? "absent"), inputs };
+        return { id, props: outputs(inputs, conn, live, recordedPrevious(props ?? {})), inputs };
     },
 
     async delete(_id, props) {
         if ((props.onDelete ?? "retain") !== "restore") return;
-        await getApi().readModifyWriteOptions(props.connectionId, (c) => restorePlan(requireOptions(c), props.previousMode ?? "absent"));
+        await restore(props);
     },
 });

@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { PROFILE_SYNC_MODES, SYNCHRONIZE_GROUPS } from "../../management-api/types";
-import { mappingProblems, type MappingPair } from "./diff";
+import { groupProblems, mappingProblems, type MappingPair } from "./diff";
 
 /** What Pulumi sends for a value that is not known yet during preview. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -109,8 +109,47 @@ export function scimTokenSchema() {
             .int({ error: "must be a whole number of seconds" })
             .min(900, { error: "must be at least 900 seconds" })
             .optional(),
+        /** Rotate a token whose `valid_until` is closer than this (`30m`, `12h`, `7d`, `2w`); needs `tokenLifetime`. Default: never. */
+        rotateBeforeExpiry: z
+            .string({ error: "must be a duration such as 7d, 12h or 30m" })
+            .regex(DURATION, { error: (iss) => `must be a duration such as 7d, 12h or 30m (got ${JSON.stringify(iss.input)})` })
+            .optional(),
     });
 }
+
+/** A duration: a whole number and a unit, s, m, h, d or w. */
+export const DURATION = /^([1-9][0-9]{0,5})([smhdw])$/;
+
+/** A duration such as `7d` in seconds. */
+export function durationSeconds(text: string): number {
+    const m = DURATION.exec(text);
+    if (m === null) throw new Error(`not a duration: ${JSON.stringify(text)}`);
+    const unit = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 }[m[2] as "s" | "m" | "h" | "d" | "w"];
+    return Number(m[1]) * unit;
+}
+
+/** The rules of a token that span fields: rotating needs an expiry, earlier than it. */
+export function scimTokenRules(token: { tokenLifetime?: number; rotateBeforeExpiry?: string }): Failure[] {
+    if (token.rotateBeforeExpiry === undefined || !DURATION.test(token.rotateBeforeExpiry)) return [];
+    if (token.tokenLifetime === undefined) {
+        return [{ property: "rotateBeforeExpiry", reason: "needs tokenLifetime: a token without expiry never needs rotating" }];
+    }
+    if (durationSeconds(token.rotateBeforeExpiry) >= token.tokenLifetime) {
+        return [
+            {
+                property: "rotateBeforeExpiry",
+                reason: `must be shorter than tokenLifetime (${token.tokenLifetime} s), or every run would rotate the token`,
+            },
+        ];
+    }
+    return [];
+}
+
+/** Auth0 keeps at most this many active SCIM tokens per connection. */
+export const MAX_ACTIVE_SCIM_TOKENS = 2;
+
+/** A token name: it names the token's resource, so it must be stable and simple. */
+export const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 
 /** `DirectoryProvisioning`: `/connections/{id}/directory-provisioning` (Google Workspace). */
 export function directoryProvisioningSchema() {
@@ -123,6 +162,25 @@ export function directoryProvisioningSchema() {
         synchronizeAutomatically: flag().default(false),
         /** `synchronize_groups`: `all` | `off` | `selected`. Default `off`. */
         synchronizeGroups: z.enum(SYNCHRONIZE_GROUPS).default("off"),
+        /**
+         * `.../synchronized-groups`: the Google Workspace groups to synchronize, by `id`; order never
+         * matters. Only with `synchronizeGroups: selected` (see `directoryProvisioningRules`). Default: not managed.
+         */
+        groups: z
+            .array(
+                z.strictObject({
+                    id: attr("Google Workspace group id"),
+                    name: z.string({ error: "must be a string (the group's name)" }).optional(),
+                    email: z.string({ error: "must be a string (the group's email address)" }).optional(),
+                }),
+                { error: "must be a list of Google Workspace groups, each {id, name, email}" },
+            )
+            .superRefine((items, ctx) => {
+                for (const p of groupProblems(items)) {
+                    ctx.addIssue({ code: "custom", path: [p.index], message: p.reason, input: items[p.index] });
+                }
+            })
+            .optional(),
         /** On destroy: `delete` the configuration or `retain` it. Default `delete`. */
         onDelete: z.enum(CONFIG_DELETE_POLICIES).default("delete"),
         /** Take over a configuration that already exists (409 on create). Default `true`. */
@@ -130,6 +188,23 @@ export function directoryProvisioningSchema() {
         /** Start a synchronization after a mapping change; a refusal is a warning. Default `false`. */
         synchronizeOnChange: flag().default(false),
     });
+}
+
+/**
+ * The rule of directory provisioning that spans fields: `groups` needs `synchronizeGroups:
+ * selected`. It is not a refinement of the schema because zod 4 refuses `.omit()` on a refined
+ * object, and the stack config omits `connectionId`. Paths are relative; the stack config prefixes
+ * its own (`connections.<name>.directoryProvisioning.groups`).
+ */
+export function directoryProvisioningRules(dp: { readonly synchronizeGroups?: string; readonly groups?: readonly unknown[] }): Failure[] {
+    const mode = dp.synchronizeGroups ?? "off";
+    if (dp.groups === undefined || mode === "selected") return [];
+    return [
+        {
+            property: "groups",
+            reason: `needs synchronizeGroups: selected (it is ${JSON.stringify(mode)}); set synchronizeGroups: selected, or remove groups`,
+        },
+    ];
 }
 
 /** The schema of each resource kind. */
@@ -198,7 +273,24 @@ function reasonOf(issue: z.core.$ZodIssue): string {
 
 /** Every failure of a zod error, one per unknown key, each with its full path under `prefix`. */
 export function failuresOf(error: z.ZodError, prefix: string, allowed: (path: readonly PropertyKey[]) => string[]): Failure[] {
-    return error.issues.flatMap((issue): Failure[] => {
+    return issuesOf(error.issues, prefix, allowed);
+}
+
+/**
+ * A union's own issue says only "invalid input"; the branch the value was meant for (the one whose
+ * type matched) says what is wrong, so report that branch's issues instead.
+ */
+function issuesOf(issues: readonly z.core.$ZodIssue[], prefix: string, allowed: (path: readonly PropertyKey[]) => string[]): Failure[] {
+    return issues.flatMap((issue): Failure[] => {
+        if (issue.code === "invalid_union" && issue.errors.length > 0) {
+            const meant = issue.errors.find(
+                (branch) => !branch.some((i) => (i.code === "invalid_type" || i.code === "invalid_value") && i.path.length === 0),
+            );
+            if (meant !== undefined) {
+                const nested = meant.map((i) => ({ ...i, path: [...issue.path, ...i.path] }));
+                return issuesOf(nested, prefix, (p) => allowed(p));
+            }
+        }
         if (issue.code === "unrecognized_keys") {
             const names = allowed(issue.path);
             return issue.keys.map((key) => ({

@@ -7,7 +7,7 @@ import { getApi, type Auth0Api } from "../../management-api/client";
 import { mayHaveBeenProcessed } from "../../management-api/errors";
 import type { ScimTokenCreated, ScimTokenInfo } from "../../management-api/types";
 import { handOff, oneAtATime, providerState, takeHandOff } from "./process";
-import { scimTokenSchema, type ScimTokenInputs } from "./schemas";
+import { durationSeconds, MAX_ACTIVE_SCIM_TOKENS, scimTokenRules, scimTokenSchema, type ScimTokenInputs } from "./schemas";
 import { defineProvider } from "./skeleton";
 
 export type { ScimTokenInputs } from "./schemas";
@@ -83,57 +83,92 @@ function slot(api: Auth0Api, connectionId: string, tokenId: string): string {
     return `${api.host}|${connectionId}|${tokenId}`;
 }
 
+/** True for a token the API still accepts: listed and not past its `valid_until`. */
+export function isActive(token: ScimTokenInfo, now: number): boolean {
+    return token.valid_until === undefined || Date.parse(token.valid_until) > now;
+}
+
+/**
+ * Why the issued token must be replaced, if at all: new scopes or lifetime, revoked in the
+ * dashboard, expired, or within `rotateBeforeExpiry` of its expiry.
+ */
+export function replacementReasons(olds: ScimTokenOutputs, news: ScimTokenInputs, live: readonly ScimTokenInfo[], now: number): string[] {
+    const replaces: string[] = [];
+    if (!sameScopes(olds.scopes, news.scopes)) replaces.push("scopes");
+    if (olds.tokenLifetime !== news.tokenLifetime) replaces.push("tokenLifetime");
+    if (replaces.length > 0) return replaces;
+    const mine = live.find((t) => t.token_id === olds.tokenId);
+    // Revoked in the dashboard, or expired: the IdP holds a dead token, so issue a new one.
+    if (mine === undefined || !isActive(mine, now)) return ["tokenId"];
+    const expiresAt = mine.valid_until === undefined ? undefined : Date.parse(mine.valid_until);
+    if (
+        news.rotateBeforeExpiry !== undefined &&
+        expiresAt !== undefined &&
+        expiresAt - now < durationSeconds(news.rotateBeforeExpiry) * 1000
+    ) {
+        return ["validUntil"];
+    }
+    return [];
+}
+
 /** The dynamic provider behind `ScimToken`. */
-export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchema>, ScimTokenOutputs>(scimTokenSchema, {
-    async diff(_id, olds, news) {
-        const replaces: string[] = [];
-        if (!sameScopes(olds.scopes, news.scopes)) replaces.push("scopes");
-        if (olds.tokenLifetime !== news.tokenLifetime) replaces.push("tokenLifetime");
-        if (replaces.length === 0) {
-            // Revoked in the dashboard: the IdP holds a dead token, so issue a new one.
+export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchema>, ScimTokenOutputs>(
+    scimTokenSchema,
+    {
+        async diff(_id, olds, news) {
             const api = getApi();
             const live =
                 takeHandOff(providerState().handOffs.scimTokens, slot(api, news.connectionId, olds.tokenId)) ??
                 (await api.listScimTokens(news.connectionId));
-            if (!live.some((t) => t.token_id === olds.tokenId)) replaces.push("tokenId");
-        }
-        return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
-    },
+            const replaces = replacementReasons(olds, news, live, Date.now());
+            if (replaces.length === 0) {
+                return { changes: olds.rotateBeforeExpiry !== news.rotateBeforeExpiry };
+            }
+            // Auth0 keeps at most two active tokens per connection: issue the new one first when that
+            // fits (the identity provider never holds a dead token), else revoke the old one first.
+            const active = live.filter((t) => isActive(t, Date.now())).length;
+            return { changes: true, replaces, deleteBeforeReplace: active >= MAX_ACTIVE_SCIM_TOKENS };
+        },
 
-    async create(inputs) {
-        const api = getApi();
-        const created = await oneAtATime(providerState().tokenCreations, `${api.host}|${inputs.connectionId}`, () => issue(api, inputs));
-        const outs: ScimTokenOutputs = {
-            ...inputs,
-            tokenId: created.token_id,
-            token: created.token,
-            createdAt: created.created_at,
-            ...(created.valid_until ? { validUntil: created.valid_until } : {}),
-        };
-        return { id: created.token_id, outs };
-    },
+        async create(inputs) {
+            const api = getApi();
+            const created = await oneAtATime(providerState().tokenCreations, `${api.host}|${inputs.connectionId}`, () =>
+                issue(api, inputs),
+            );
+            const outs: ScimTokenOutputs = {
+                ...inputs,
+                tokenId: created.token_id,
+                token: created.token,
+                createdAt: created.created_at,
+                ...(created.valid_until ? { validUntil: created.valid_until } : {}),
+            };
+            return { id: created.token_id, outs };
+        },
 
-    async update(_id, olds) {
-        // Every input change is a replacement (see diff); nothing to write in place.
-        return { outs: olds };
-    },
+        async update(_id, olds, news) {
+            // Only `rotateBeforeExpiry` changes in place: it is ours alone, the API never sees it.
+            return { outs: { ...olds, rotateBeforeExpiry: news.rotateBeforeExpiry } };
+        },
 
-    async read(id, props) {
-        if (props === undefined) return undefined;
-        const api = getApi();
-        const live = await api.listScimTokens(props.connectionId);
-        const token = live.find((t) => t.token_id === (props.tokenId ?? id));
-        if (token === undefined) return undefined;
-        handOff(providerState().handOffs.scimTokens, slot(api, props.connectionId, props.tokenId ?? id), live);
-        const inputs: ScimTokenInputs = {
-            connectionId: props.connectionId,
-            scopes: [...token.scopes],
-            ...(props.tokenLifetime !== undefined ? { tokenLifetime: props.tokenLifetime } : {}),
-        };
-        return { id, props: { ...props, scopes: [...token.scopes] }, inputs };
-    },
+        async read(id, props) {
+            if (props === undefined) return undefined;
+            const api = getApi();
+            const live = await api.listScimTokens(props.connectionId);
+            const token = live.find((t) => t.token_id === (props.tokenId ?? id));
+            if (token === undefined) return undefined;
+            handOff(providerState().handOffs.scimTokens, slot(api, props.connectionId, props.tokenId ?? id), live);
+            const inputs: ScimTokenInputs = {
+                connectionId: props.connectionId,
+                scopes: [...token.scopes],
+                ...(props.tokenLifetime !== undefined ? { tokenLifetime: props.tokenLifetime } : {}),
+                ...(props.rotateBeforeExpiry !== undefined ? { rotateBeforeExpiry: props.rotateBeforeExpiry } : {}),
+            };
+            return { id, props: { ...props, scopes: [...token.scopes] }, inputs };
+        },
 
-    async delete(id, props) {
-        await getApi().deleteScimToken(props.connectionId, props.tokenId ?? id);
+        async delete(id, props) {
+            await getApi().deleteScimToken(props.connectionId, props.tokenId ?? id);
+        },
     },
-});
+    scimTokenRules,
+);

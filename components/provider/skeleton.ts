@@ -8,7 +8,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { unlessGone } from "../../management-api/errors";
 import { settingsFromConfig, storeSettings } from "../../management-api/settings";
 import type { z } from "zod";
-import { checkWith, containsUnknown, PROVIDER_KEY } from "./schemas";
+import { checkWith, containsUnknown, type Failure, PROVIDER_KEY } from "./schemas";
 
 /** The kind-specific half of a provider; the skeleton adds the rest. */
 export interface ProviderParts<I, O extends I> {
@@ -31,6 +31,8 @@ export function anyUnknown(news: object): boolean {
 export function defineProvider<S extends z.ZodObject<{ connectionId: z.ZodString }>, O extends z.output<S>>(
     schema: () => S,
     parts: ProviderParts<z.output<S>, O>,
+    /** Rules that span fields, checked once the fields themselves are valid. */
+    rules: (inputs: z.output<S>) => Failure[] = () => [],
 ) {
     type I = z.output<S>;
     return {
@@ -39,7 +41,9 @@ export function defineProvider<S extends z.ZodObject<{ connectionId: z.ZodString
         },
 
         async check(_olds: I, news: I) {
-            return checkWith(schema(), { ...news }) satisfies pulumi.dynamic.CheckResult<I>;
+            const checked = checkWith(schema(), { ...news });
+            const failures = checked.inputs === undefined ? checked.failures : rules(checked.inputs);
+            return { ...checked, failures } satisfies pulumi.dynamic.CheckResult<I>;
         },
 
         async diff(id: string, olds: O, news: I) {

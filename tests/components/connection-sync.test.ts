@@ -76,26 +76,55 @@ describe("ConnectionSync", () => {
             profileSync: { mode: "never_on_login", onDelete: "restore" },
             scim: {
                 mapping: [{ auth0: "email", scim: "userName" }],
-                tokens: [{ scopes: ["get:users"] }, { scopes: ["post:users"], tokenLifetime: 3600 }],
+                tokens: { okta: { scopes: ["get:users"] }, entra: { scopes: ["post:users"], tokenLifetime: 3600 } },
             },
             directoryProvisioning: { synchronizeGroups: "all" },
         });
-        assert.deepEqual(await value(c.scimTokenIds), ["tok_acme-scim-token-0", "tok_acme-scim-token-1"]);
-        assert.deepEqual(await value(c.scimTokens), ["secret-acme-scim-token-0", "secret-acme-scim-token-1"]);
+        assert.deepEqual(await value(c.scimTokenIds), ["tok_acme-scim-token-okta", "tok_acme-scim-token-entra"]);
+        assert.deepEqual(await value(c.scimTokens), {
+            okta: { id: "tok_acme-scim-token-okta", token: "secret-acme-scim-token-okta" },
+            entra: { id: "tok_acme-scim-token-entra", token: "secret-acme-scim-token-entra" },
+        });
         assert.equal(await value(c.scimEndpointUrl), "https://t.example/scim/v2/connections/con_0123456789abcdef");
         assert.equal(await value(c.lastSynchronizationStatus), "completed");
         assert.deepEqual(registered.map((r) => r.name).sort(), [
             "acme-directory-provisioning",
             "acme-profile-sync",
             "acme-scim",
-            "acme-scim-token-0",
-            "acme-scim-token-1",
+            "acme-scim-token-entra",
+            "acme-scim-token-okta",
         ]);
         const ps = registered.find((r) => r.name === "acme-profile-sync")!;
         assert.equal(ps.inputs.onDelete, "restore");
         assert.equal(ps.inputs.connectionId, "con_0123456789abcdef");
-        assert.equal(registered.find((r) => r.name === "acme-scim-token-1")!.inputs.tokenLifetime, 3600);
+        assert.equal(registered.find((r) => r.name === "acme-scim-token-entra")!.inputs.tokenLifetime, 3600);
         assert.equal(warnings.length, 0);
+    });
+
+    it("names a token after its key and aliases it to its earlier positional name", async () => {
+        const c = new mod.ConnectionSync("n", {
+            connection: "con_0123456789abcdef",
+            scim: { tokens: { okta: { scopes: ["get:users"] }, entra: { scopes: ["post:users"] } } },
+        });
+        await value(c.scimTokenIds);
+        // The SDK keeps a resource's resolved alias URNs on `__aliases` (no public accessor exists).
+        const aliasesOf = (r: pulumi.Resource) => (r as unknown as { __aliases?: pulumi.Input<string>[] }).__aliases ?? [];
+        const aliases = await Promise.all(
+            ["okta", "entra"].map((n) => Promise.all(aliasesOf(c.tokens[n]).map((a) => value(pulumi.output(a))))),
+        );
+        assert.equal(aliases.length, 2);
+        assert.match(String(aliases[0][0]), /::n-scim-token-0$/);
+        assert.match(String(aliases[1][0]), /::n-scim-token-1$/);
+    });
+
+    it("still takes a list of tokens, named by position, with a warning suggesting names", async () => {
+        const c = new mod.ConnectionSync("l", {
+            connection: "con_0123456789abcdef",
+            scim: { tokens: [{ scopes: ["get:users"] }, { scopes: ["post:users"] }] },
+        });
+        assert.deepEqual(await value(c.scimTokenIds), ["tok_l-scim-token-0", "tok_l-scim-token-1"]);
+        await new Promise((r) => setTimeout(r, 10));
+        assert.deepEqual(warnings, [mod.TOKEN_LIST_WARNING]);
     });
 
     it("parents every child to the component", async () => {
@@ -117,7 +146,7 @@ describe("ConnectionSync", () => {
 
     // The engine applies additionalSecretOutputs on ScimToken itself; the end-to-end suite checks the state file.
     it("marks the token values it exports secret", async () => {
-        const c = new mod.ConnectionSync("s", { connection: "con_0123456789abcdef", scim: { tokens: [{ scopes: ["get:users"] }] } });
+        const c = new mod.ConnectionSync("s", { connection: "con_0123456789abcdef", scim: { tokens: { idp: { scopes: ["get:users"] } } } });
         assert.equal(await pulumi.isSecret(c.scimTokens), true);
     });
 });
