@@ -13,9 +13,10 @@ import { runDirect } from "./provider-direct";
 import { EmulatorProxy } from "./emulator-proxy";
 import { engineAvailable, runEngine } from "./through-engine";
 import { LIMITS, type OpResult } from "./measure";
-import { replayTable } from "../scripts/bench/pacer-replay";
 import { detailsTable, floorsTable, keptFindings, markdown, resultsTable } from "./report";
-import { pulumiBin } from "../tests/helpers/pulumi";
+import { toolchainBin } from "../scripts/toolchain";
+
+const pulumiBin = () => toolchainBin({ build: false });
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -87,8 +88,6 @@ async function main(): Promise<void> {
     console.log(resultsTable(rows));
     console.log(`\n${detailsTable(rows)}`);
     if (skipped.length > 0) console.log(`\n${floorsTable(skipped, args.k)}`);
-    const replay = replayTable(args.limits.map((name) => ({ name, limit: LIMITS[name] })));
-    console.log(`\nPacer replay (simulated clock):\n${replay}`);
     if (args.out !== undefined) {
         const file = path.resolve(ROOT, args.out);
         const command = ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" ");
@@ -101,7 +100,6 @@ async function main(): Promise<void> {
                 rows,
                 skipped,
                 k: args.k,
-                replay,
                 findings: keptFindings(file),
             }),
         );

@@ -6,11 +6,14 @@
  * window cannot be closed, only kept short: we reserve the GET and the PATCH on the rate-limit
  * bucket together (no queueing between them). This script measures the window (server-side time
  * from GET to PATCH, from the emulator's journal) and the lost-edit rate, with and without the
- * pairing, while other requests compete for a free-tier bucket. Writes docs/concurrent-edits.md.
+ * pairing, while other requests compete for a free-tier bucket, and again with faults on: PATCHes
+ * answered 503 after the server applied them, PATCHes answered 503 before, and 429s. A failed PATCH
+ * is never re-sent as it was: the window of every PATCH the server applied is measured from the GET
+ * right before it. Writes docs/concurrent-edits.md.
  */
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { startEmulator, type RunningEmulator } from "../emulator";
+import { startEmulator, type FaultRule, type RunningEmulator } from "../emulator";
 import { createApi, type Auth0Api } from "../management-api/client";
 import { optionsWithMode } from "../components/provider/diff";
 import { resetProcessState } from "../components/provider/process";
@@ -31,10 +34,18 @@ function pct(xs: number[], p: number): number {
     return s.length === 0 ? 0 : s[Math.min(s.length - 1, Math.floor(p * s.length))];
 }
 
-async function measure(emu: RunningEmulator, label: string, paired: boolean): Promise<Result> {
+/** Faults on the target's PATCH: applied-then-503, refused with 503, and rate limited. */
+const PATCH_FAULTS: FaultRule[] = [
+    { method: "PATCH", path: `^/api/v2/connections/${TARGET}$`, kind: "status-after-processing", status: 503, probability: 0.2 },
+    { method: "PATCH", path: `^/api/v2/connections/${TARGET}$`, kind: "status", status: 503, probability: 0.15 },
+    { method: "PATCH", path: `^/api/v2/connections/${TARGET}$`, kind: "status", status: 429, probability: 0.15 },
+];
+
+async function measure(emu: RunningEmulator, label: string, paired: boolean, faults: FaultRule[]): Promise<Result> {
     resetProcessState();
+    emu.setFaults(faults, 11);
     const api: Auth0Api = createApi(
-        { host: emu.domain, timeoutMs: 30_000, kind: "token", token: "local-admin-token" },
+        { host: emu.domain, scheme: "https", caCertificate: emu.ca, timeoutMs: 30_000, kind: "token", token: "local-admin-token" },
         { pairReadModifyWrite: paired },
     );
     const ids = Object.keys(emu.state.connections).filter((id) => id !== TARGET);
@@ -58,10 +69,16 @@ async function measure(emu: RunningEmulator, label: string, paired: boolean): Pr
         emu.clearJournal();
         const mode = i % 2 === 0 ? "never_on_login" : "on_first_login";
         await api.readModifyWriteOptions(TARGET, (c) => optionsWithMode(c.options ?? {}, mode));
+        // Every PATCH the server applied (200, or 503 after processing) counts, from the GET before it.
         const mine = emu.journal.filter((e) => e.path === `/api/v2/connections/${TARGET}`);
-        const get = mine.find((e) => e.method === "GET");
-        const patch = mine.find((e) => e.method === "PATCH");
-        if (get && patch) windows.push(patch.at - get.at);
+        mine.forEach((e, j) => {
+            const applied = e.method === "PATCH" && (e.status === 200 || e.fault === "status-after-processing");
+            const get = mine
+                .slice(0, j)
+                .reverse()
+                .find((g) => g.method === "GET");
+            if (applied && get) windows.push(e.at - get.at);
+        });
         if (emu.state.connections[TARGET].options!.dashboard_edit !== latest) {
             lost += 1;
             // Put the person's latest edit back, as they would after noticing.
@@ -69,16 +86,18 @@ async function measure(emu: RunningEmulator, label: string, paired: boolean): Pr
         }
     }
     stop = true;
+    emu.setFaults([]);
     await Promise.all([...load, editor]);
     return { label, ops: OPS, edits: latest, lost, windows };
 }
 
 async function main(): Promise<void> {
-    const emu = await startEmulator({ rateLimit: { rate: 2, burst: 2 } });
+    const emu = await startEmulator({ tls: true, rateLimit: { rate: 2, burst: 2 } });
     try {
         const results = [
-            await measure(emu, "GET and PATCH reserved together (shipped)", true),
-            await measure(emu, "GET and PATCH paced separately", false),
+            await measure(emu, "GET and PATCH reserved together (shipped)", true, []),
+            await measure(emu, "shipped, with faults on the PATCH (20% 503 after applying, 15% 503, 15% 429)", true, PATCH_FAULTS),
+            await measure(emu, "GET and PATCH paced separately", false, []),
         ];
         const rows = results.map(
             (r) =>
@@ -105,11 +124,17 @@ as short as the API allows:
   let the PATCH wait: we wait for two tokens ahead of the queue and read again right before writing.
   That costs one extra GET in those rare cases. Before this, such a PATCH waited 0.6-5 s after its
   GET (the old table's p95/max of 1923 ms; tests/client/rmw-window.test.ts reproduces it).
+- a PATCH that fails (5xx, no answer, 429) is never re-sent as it was: its body was built from a
+  read that is now old. We read again and build the body anew; if the failed PATCH was applied after
+  all, the new read shows it and nothing more is written. Before, the transport re-sent the same
+  body after its back-off, and with the default timeout and retries the window grew to about a
+  minute (tests/client/rmw-retry.test.ts).
 
-Measured by \`npm run race\` (scripts/race.ts) on the emulator with the free-tier limit (2 requests/s,
+Measured by \`npm run race\` (benchmarks/race.ts) on the emulator with the free-tier limit (2 requests/s,
 burst 2), three other readers competing for the bucket, and a simulated person saving another
 option every 0-400 ms (an edit rate far above any real one, to make losses countable). The window
-is the server-side time between our GET and our PATCH (emulator journal).
+is the server-side time between our GET and our PATCH (emulator journal); with faults on, every PATCH the server
+applied counts, measured from the GET right before it.
 
 ${table}
 

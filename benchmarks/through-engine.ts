@@ -20,7 +20,9 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { ConnectionSync } from "../components/ConnectionSync";
-import { createTestStack, pulumiBin, REPO_ROOT } from "../tests/helpers/pulumi";
+import { inlineStack as createTestStack, REPO_ROOT, toolchainBin } from "../scripts/toolchain";
+
+const pulumiBin = () => toolchainBin({ build: false });
 import type { EmulatorProxy } from "./emulator-proxy";
 import { countJournal, LIMITS, OPS, saveTimeline, writeFloor, type LimitName, type OpName, type OpResult } from "./measure";
 import { CHANGED_MODE, declaredConnections, shapeOf, type DeclaredConnection } from "./seed";

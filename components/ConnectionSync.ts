@@ -102,7 +102,10 @@ export class ConnectionSync extends pulumi.ComponentResource {
     public readonly directoryProvisioning?: DirectoryProvisioning;
 
     constructor(name: string, args: ConnectionSyncArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("auth0-connection-sync:index:ConnectionSync", name, args, opts);
+        // The component records no inputs: every setting is an input of the child that owns it, so a
+        // change previews once, on that child. Stacks from earlier versions recorded the args here;
+        // ignoring changes keeps their next preview from showing the component as updated.
+        super("auth0-connection-sync:index:ConnectionSync", name, {}, { ...opts, ignoreChanges: ["*", ...(opts?.ignoreChanges ?? [])] });
         const connectionId = connectionIdOf(args.connection);
         this.connectionId = pulumi.output(connectionId);
 

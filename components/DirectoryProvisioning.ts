@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { thinProvider } from "./provider/loader";
 import type { ArgsOf } from "./provider/schemas";
 import type { ResourceArgs } from "./resource-args";
-import type { DirectoryMappingItem, SynchronizeGroups } from "../management-api/types";
+import type { DirectoryMappingItem, SynchronizedGroupSelection, SynchronizeGroups } from "../management-api/types";
 
 /** Arguments of `DirectoryProvisioning`: the fields, defaults and allowed values of its schema (`components/provider/schemas.ts`). */
 export type DirectoryProvisioningArgs = ResourceArgs<ArgsOf<"DirectoryProvisioning">>;
@@ -17,6 +17,8 @@ export class DirectoryProvisioning extends pulumi.dynamic.Resource {
     public readonly synchronizeAutomatically!: pulumi.Output<boolean>;
     /** The declared group synchronization. */
     public readonly synchronizeGroups!: pulumi.Output<SynchronizeGroups>;
+    /** The declared selected groups (with `synchronizeGroups: selected`); undefined means the selection is not managed. */
+    public readonly groups!: pulumi.Output<SynchronizedGroupSelection[] | undefined>;
     /** The declared delete policy. */
     public readonly onDelete!: pulumi.Output<"delete" | "retain">;
     /** Whether an existing configuration may be taken over. */
@@ -53,6 +55,7 @@ export class DirectoryProvisioning extends pulumi.dynamic.Resource {
                 mapping: args.mapping,
                 synchronizeAutomatically: args.synchronizeAutomatically,
                 synchronizeGroups: args.synchronizeGroups,
+                groups: args.groups,
                 onDelete: args.onDelete,
                 adoptExisting: args.adoptExisting,
                 synchronizeOnChange: args.synchronizeOnChange,

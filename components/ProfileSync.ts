@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { PreviousMode } from "./provider/diff";
+import type { LiteralValue, PreviousMode } from "./provider/diff";
 import { thinProvider } from "./provider/loader";
 import type { ArgsOf } from "./provider/schemas";
 import type { ResourceArgs } from "./resource-args";
@@ -23,9 +23,11 @@ export class ProfileSync extends pulumi.dynamic.Resource {
     public readonly connectionName!: pulumi.Output<string>;
     /** The connection's strategy, e.g. `samlp`. */
     public readonly strategy!: pulumi.Output<string>;
-    /** The mode the tenant applies now. */
+    /** The mode the tenant applies now; an absent key or a value we do not recognise reads as `on_each_login`. */
     public readonly liveMode!: pulumi.Output<ProfileSyncMode>;
-    /** The literal value before we took over (`absent` when the key was missing). */
+    /** The literal value before we took over, exactly: `{present: false}`, or `{present: true, json}` with its JSON text. */
+    public readonly previousValue!: pulumi.Output<LiteralValue>;
+    /** The previous value as earlier versions recorded it: a mode, or `absent` (also for a value they did not know). */
     public readonly previousMode!: pulumi.Output<PreviousMode>;
 
     constructor(name: string, args: ProfileSyncArgs, opts?: pulumi.CustomResourceOptions) {
@@ -39,6 +41,7 @@ export class ProfileSync extends pulumi.dynamic.Resource {
                 connectionName: undefined,
                 strategy: undefined,
                 liveMode: undefined,
+                previousValue: undefined,
                 previousMode: undefined,
             },
             opts,

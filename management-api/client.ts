@@ -12,8 +12,14 @@ import { call, orAbsent } from "./sdk-calls";
 import { processState } from "./state";
 import { resolveCredentials, type ResolvedCredentials } from "./settings";
 import { reserve } from "./bucket-queue";
-import { createTransport, type TransportOptions } from "./transport";
-import { SYNCHRONIZED_GROUPS_BATCH, type Connection, type DirectoryMappingItem, type ScimMappingItem, type SynchronizedGroup } from "./types";
+import { createTransport, type TransportOptions, unsafeOptionsOf } from "./transport";
+import {
+    SYNCHRONIZED_GROUPS_BATCH,
+    type Connection,
+    type DirectoryMappingItem,
+    type ScimMappingItem,
+    type SynchronizedGroup,
+} from "./types";
 
 export type { Auth0Api, ListConnectionsQuery } from "./api";
 export { toApiError } from "./sdk-calls";
@@ -62,7 +68,15 @@ export function createApi(
         readModifyWriteOptions: (id, modify) =>
             readModifyWrite(
                 {
-                    get: (headers) => call<Connection>("GET", conn(id), () => sdk.connections.get(id, {}, { headers })),
+                    get: async (headers) => {
+                        let unsafe: string[] = [];
+                        const connection = await call<Connection>("GET", conn(id), async () => {
+                            const { data, rawResponse } = await sdk.connections.get(id, {}, { headers }).withRawResponse();
+                            unsafe = unsafeOptionsOf(rawResponse.headers);
+                            return data;
+                        });
+                        return { connection, unsafe };
+                    },
                     patch: (options, headers) =>
                         call<Connection>("PATCH", conn(id), () => sdk.connections.update(id, { options }, { headers })),
                     reserve: (count, aheadOfQueue) => reserve(creds.host, count, aheadOfQueue),

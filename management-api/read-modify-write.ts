@@ -14,7 +14,8 @@ import type { Connection, ConnectionOptions } from "./types";
 
 /** The I/O of one read-modify-write, bound to one connection. */
 export interface ReadModifyWriteIo {
-    get(headers: Record<string, string>): Promise<Connection>;
+    /** The connection, and the options in its answer that would not survive our round trip. */
+    get(headers: Record<string, string>): Promise<{ connection: Connection; unsafe: readonly string[] }>;
     patch(options: ConnectionOptions, headers: Record<string, string>): Promise<Connection>;
     reserve(count: number, aheadOfQueue: boolean): Promise<Reservation>;
 }
@@ -33,6 +34,17 @@ export interface ReadModifyWriteOptions {
     readonly attempts?: number;
     /** First pause after a failed PATCH, doubled each time. */
     readonly backoffMs?: number;
+}
+
+/** The options hold values that our read-modify-write would change: we refuse to write. */
+export class UnsafeOptionsError extends Error {
+    constructor(conn: Connection, unsafe: readonly string[]) {
+        super(
+            `refusing to write the options of connection "${conn.name}" (${conn.id}): sending them back would change ` +
+                `${unsafe.join("; ")}. Fix that value in the dashboard (or via the API) and run again; nothing was written.`,
+        );
+        this.name = "UnsafeOptionsError";
+    }
 }
 
 const UNPAIRED: Reservation = { headers: {}, ready: () => true, release: () => undefined };
@@ -60,9 +72,10 @@ export async function readModifyWrite(
         let attempt = 1;
         let readAgain = false;
         for (;;) {
-            const before = await io.get(reservation.headers);
+            const { connection: before, unsafe } = await io.get(reservation.headers);
             const options = modify(before);
             if (options === undefined) return { before };
+            if (unsafe.length > 0) throw new UnsafeOptionsError(before, unsafe);
             if (!readAgain && !reservation.ready()) {
                 // The bucket holds no token for the PATCH now (the server had fewer than we
                 // estimated). Waiting would widen the window in which a dashboard edit is

@@ -3,6 +3,7 @@
  * the method and path, with anything that looks like a credential taken out of the message.
  */
 import { Auth0ApiError, Auth0NoResponseError, isAuth0ApiError, isNoResponse, isUnsupportedStrategy } from "./errors";
+import { unexpectedAnswer } from "./answers";
 import { redact } from "./redact";
 
 interface SdkErrorShape {
@@ -18,7 +19,7 @@ export function toApiError(err: unknown, method: string, path: string): Auth0Api
         return err;
     }
     const e = (typeof err === "object" && err !== null ? err : {}) as SdkErrorShape;
-    if (isAuth0ApiError(e.cause)) {
+    if (isAuth0ApiError(e.cause) || e.cause instanceof Auth0NoResponseError) {
         return e.cause;
     }
     const tokenCall = typeof e.message === "string" && e.message.startsWith("ManagementClient: token request");
@@ -43,13 +44,20 @@ export function toApiError(err: unknown, method: string, path: string): Auth0Api
     return new Auth0ApiError({ status: e.statusCode, ...where, errorCode: str(body.errorCode), apiMessage: redact(apiMessage) });
 }
 
-/** Runs one SDK call; its failure becomes our error for `method path`. */
+/** Runs one SDK call; its failure, or an answer of the wrong shape, becomes our error for `method path`. */
 export async function call<T>(method: string, path: string, run: () => Promise<unknown>): Promise<T> {
+    let value: unknown;
     try {
-        return (await run()) as T;
+        value = await run();
     } catch (err) {
         throw toApiError(err, method, path);
     }
+    const wrong = unexpectedAnswer(method, path, value);
+    if (wrong !== undefined) {
+        // Not an answer we can use: like no answer, the server may still have done the work.
+        throw new Auth0NoResponseError({ method, path, reason: `unexpected answer: ${wrong}` });
+    }
+    return value as T;
 }
 
 /**

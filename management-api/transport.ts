@@ -10,9 +10,10 @@
  * answers before doing any work, and otherwise only where a repeat is refused as a conflict.
  */
 import { paced, pacedAheadOfQueue, pacerFor, PREPAID_HEADER, spend } from "./bucket-queue";
+import { unsafePaths } from "./json-fidelity";
 import { observeNoResponse, observeResponse, parseRateLimitHeaders } from "./pacer";
 import { Agent, fetch as undiciFetch } from "undici";
-import { RateLimitWaitError, RedirectRefusedError, TransportError } from "./errors";
+import { Auth0NoResponseError, RateLimitWaitError, RedirectRefusedError, TransportError } from "./errors";
 import { processState } from "./state";
 
 /** Knobs of the transport; defaults suit a real tenant. */
@@ -104,11 +105,37 @@ export function askedWaitMs(res: Response, now: number): { ms: number; said: str
     return { ms: Math.max(0, limits.reset * 1000 + offset - now), said: `x-ratelimit-reset: ${limits.reset}` };
 }
 
-/** The answer with its body read in full (within the request's timeout), so a stalled body is a timeout like any other. */
-async function buffered(res: Response): Promise<Response> {
-    const body = res.status === 204 || res.status === 304 ? null : await res.arrayBuffer();
-    return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+/** Header on a connection's answer listing the options that would not survive our round trip (JSON array); never on the wire. */
+const UNSAFE_OPTIONS_HEADER = "x-auth0-sync-unsafe-options";
+
+/** The options of a connection answer that would not survive a read-modify-write (see json-fidelity.ts). */
+export function unsafeOptionsOf(headers: Headers): string[] {
+    const raw = headers.get(UNSAFE_OPTIONS_HEADER);
+    return raw === null ? [] : (JSON.parse(raw) as string[]);
 }
+
+/**
+ * The answer with its body read in full (within the request's timeout), so a stalled body is a
+ * timeout like any other. A connection's answer is checked for options that parsing would change.
+ */
+async function buffered(res: Response, path: string): Promise<Response> {
+    const body = res.status === 204 || res.status === 304 ? null : await res.arrayBuffer();
+    const headers = new Headers(res.headers);
+    if (body !== null && res.status === 200 && CONNECTION.test(path)) {
+        const text = new TextDecoder().decode(body);
+        let unsafe: string[] = [];
+        try {
+            JSON.parse(text);
+            unsafe = unsafePaths(text);
+        } catch {
+            // Not JSON: the client reports the unreadable answer itself.
+        }
+        if (unsafe.length > 0) headers.set(UNSAFE_OPTIONS_HEADER, JSON.stringify(unsafe));
+    }
+    return new Response(body, { status: res.status, statusText: res.statusText, headers });
+}
+
+const CONNECTION = /^\/api\/v2\/connections\/[^/]+$/;
 
 /** Builds the fetch function for one client. */
 export function createTransport(options: TransportOptions): typeof fetch {
@@ -153,7 +180,7 @@ export function createTransport(options: TransportOptions): typeof fetch {
             try {
                 // The Management API never redirects: following one could send our credentials elsewhere.
                 res = await send(url, { method, headers, body: bodyText(init?.body), signal: AbortSignal.any(signals) });
-                if (res.status < 300 || res.status >= 400) res = await buffered(res);
+                if (res.status < 300 || res.status >= 400) res = await buffered(res, url.pathname);
             } catch (err) {
                 if (isApi) observeNoResponse(pacerFor(url.host));
                 if (init?.signal?.aborted) {
@@ -171,6 +198,7 @@ export function createTransport(options: TransportOptions): typeof fetch {
                 }
                 throw new TransportError(what);
             }
+            if (!isApi && res.status === 200) await requireAccessToken(res, method, url.pathname);
             if (res.status >= 300 && res.status < 400) {
                 await res.body?.cancel();
                 throw new RedirectRefusedError(res.status, method, url.pathname, res.headers.get("location"));
@@ -206,6 +234,19 @@ export function createTransport(options: TransportOptions): typeof fetch {
             return res;
         }
     };
+}
+
+/** A token reply the SDK could not use would surface as a confusing error later: say what is wrong now. */
+async function requireAccessToken(res: Response, method: string, path: string): Promise<void> {
+    let token: unknown;
+    try {
+        token = (JSON.parse(await res.clone().text()) as { access_token?: unknown } | null)?.access_token;
+    } catch {
+        token = undefined;
+    }
+    if (typeof token !== "string" || token === "") {
+        throw new Auth0NoResponseError({ method, path, reason: "unexpected answer: expected an access_token, got none" });
+    }
 }
 
 function bodyText(body: RequestInit["body"]): string | undefined {

@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { PROFILE_SYNC_MODES } from "../management-api/types";
 import {
+    directoryProvisioningRules,
     directoryProvisioningSchema,
     failuresOf,
     keysAt,
@@ -29,14 +30,7 @@ export function connectionsConfigSchema() {
                 /** `options.set_user_root_attributes`: a mode, or `{mode, onDelete}`. */
                 profileSync: z.union([z.enum(PROFILE_SYNC_MODES), profileSync], { error: profileSyncError }).optional(),
                 /** The SCIM configuration and its tokens. */
-                scim: scimConfigurationSchema()
-                    .omit({ connectionId: true })
-                    .extend({
-                        tokens: z
-                            .array(scimTokenSchema().omit({ connectionId: true }), { error: "must be a list of {scopes, tokenLifetime}" })
-                            .optional(),
-                    })
-                    .optional(),
+                scim: scimConfigurationSchema().omit({ connectionId: true }).extend({ tokens: tokensSchema().optional() }).optional(),
                 /** Directory provisioning (Google Workspace). */
                 directoryProvisioning: directoryProvisioningSchema().omit({ connectionId: true }).optional(),
             },
@@ -91,7 +85,7 @@ export function parseConnectionsConfig(raw: unknown): { config?: ConnectionsConf
     }
     const result = schema.safeParse(raw, { reportInput: true });
     if (result.success) {
-        const rules = tokenRuleFailures(result.data);
+        const rules = [...tokenRuleFailures(result.data), ...directoryRuleFailures(result.data)];
         return rules.length > 0 ? { failures: rules } : { config: result.data, failures: [] };
     }
     const failures = failuresOf(result.error, "connections", (p) => keysAt(schema, p));
@@ -110,6 +104,18 @@ function tokenRuleFailures(config: ConnectionsConfig): Failure[] {
             })),
         );
     });
+}
+
+/** The cross-field rules of every declared directory provisioning (selected groups need `selected`), with full paths. */
+function directoryRuleFailures(config: ConnectionsConfig): Failure[] {
+    return Object.entries(config).flatMap(([key, entry]) =>
+        entry.directoryProvisioning === undefined
+            ? []
+            : directoryProvisioningRules(entry.directoryProvisioning).map((f) => ({
+                  property: `connections.${key}.directoryProvisioning.${f.property}`,
+                  reason: f.reason,
+              })),
+    );
 }
 
 /** One readable error listing every failure, one per line. */

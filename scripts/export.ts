@@ -21,7 +21,7 @@ import type { ProviderSettings } from "../management-api/state";
 import { toolchainBin } from "./toolchain";
 import { collectTenant, type CollectedTenant } from "./export/collect";
 import { mergeIntoStackFile, type MergeResult } from "./export/merge";
-import { ExportProgress, type ProgressOptions } from "./export/progress";
+import { ExportProgress } from "./export/progress";
 import { CONNECTIONS_KEY, entryOf, exportConnection, hasNonDefault, keysIn, renderBlock, type ExportedConnection } from "./export/render";
 import { checkStrategies } from "./export/strategies";
 import { checkBlock, validateExported } from "./export/validate";
@@ -121,16 +121,11 @@ function configure(args: ExportArgs, extra: Partial<ProviderSettings>): void {
     });
 }
 
-/** Test hooks: progress timing (defaults: every 50 connections or 2 s, whichever is rarer). */
-export interface ExportHooks {
-    readonly progress?: ProgressOptions;
-}
-
 /** Reads the tenant with progress reports on `log`. */
-async function readTenant(args: ExportArgs, log: (s: string) => void, hooks: ExportHooks): Promise<CollectedTenant> {
+async function readTenant(args: ExportArgs, log: (s: string) => void): Promise<CollectedTenant> {
     const keep = (c: Connection) => (!args.strategies || args.strategies.includes(c.strategy)) && (!args.name || args.name.test(c.name));
     const api = getApi();
-    const progress = new ExportProgress(log, api.host, hooks.progress);
+    const progress = new ExportProgress(log, api.host);
     try {
         return await collectTenant(api, keep, progress);
     } finally {
@@ -146,7 +141,7 @@ function report(all: readonly ExportedConnection[], matching: number, log: (s: s
     }
     const exported = all.filter((e) => Object.keys(entryOf(e)).length > 0).length;
     const unreadable = all.filter((e) => keysIn(e, "unknown").length > 0).length;
-    log(`exported ${exported} of ${matching} matching connection(s); ${unreadable} with something unreadable`);
+    log(`exported ${exported} of ${matching} matching connection(s); ${unreadable} with something unreadable or left out`);
 }
 
 /** Logs what the merge did to the stack file: changes, kept values, entries that name no connection. */
@@ -156,7 +151,7 @@ function reportMerge(merged: MergeResult, file: string, write: boolean, log: (s:
         log(`${write ? "changes to" : "changes --write would make to"} ${CONNECTIONS_KEY} in ${where}:`);
         for (const c of merged.changes) log(`  ${c}`);
     }
-    for (const k of merged.kept) log(`  ${k}`);
+    for (const k of merged.kept) log(k);
     for (const name of merged.strangers) log(`${name}: in ${where} but not a connection of the tenant; left as it is`);
 }
 
@@ -168,11 +163,10 @@ export async function runExport(
     argv: readonly string[],
     log: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
     extra: Partial<ProviderSettings> = {},
-    hooks: ExportHooks = {},
 ): Promise<string> {
     const args = parseArgs(argv);
     configure(args, extra);
-    const tenant = await readTenant(args, log, hooks);
+    const tenant = await readTenant(args, log);
     const nothing = args.write ? "nothing was written" : "nothing to print";
     if (tenant.connections.length === 0) {
         throw new Error(`no connection matches ${args.filters.join(" ")} (the tenant has ${tenant.listed.length}): ${nothing}`);
@@ -186,9 +180,10 @@ export async function runExport(
     const file = path.join(args.stacksDir, `Pulumi.${args.stack}.yaml`);
     const existing = existsSync(file) ? readFileSync(file, "utf8") : undefined;
     const merged = mergeIntoStackFile(existing, all, tenant.listed);
-    reportMerge(merged, file, args.write, log);
+    // Without a file everything is new: only a file that exists can lose or change something.
+    if (existing !== undefined) reportMerge(merged, file, args.write, log);
     // Never print or write what the project itself would reject.
-    checkBlock(merged.block.toJSON(), `the merged block of ${path.basename(file)}`);
+    checkBlock(merged.block.toJSON(), `the merged block of ${path.basename(file)}`, nothing);
     if (!args.write) return renderBlock(merged.block);
     const text = merged.doc.toString({ lineWidth: 0 });
     if (text === existing) {

@@ -1,12 +1,16 @@
 /**
- * The Pulumi toolchain and the offline environment it runs in, shared by `npm start`, the export
- * command and the end-to-end tests.
+ * The Pulumi toolchain and the offline environment it runs in, and stacks on a private file
+ * backend: shared by `npm start`, the export command, the end-to-end tests and the benchmarks.
  */
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readdirSync, symlinkSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import * as path from "node:path";
+import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 
 const ROOT = path.resolve(__dirname, "..");
+
+/** The repository root. */
+export const REPO_ROOT = ROOT;
 
 /**
  * The bin directory from scripts/pulumi-toolchain.sh (its last stdout line). With `build: false`
@@ -58,4 +62,80 @@ export function copyProject(workDir: string, opts: { stackFiles?: readonly strin
         else if (entry.isFile()) copyFileSync(from, path.join(workDir, entry.name));
     }
     for (const file of opts.stackFiles ?? []) copyFileSync(path.join(ROOT, "stacks", file), path.join(workDir, "stacks", file));
+}
+
+/** A stack on a private file backend, with its temp folders. */
+export interface TestStack {
+    readonly stack: Stack;
+    readonly stateDir: string;
+    /** Where the CLI runs: the project copy, or the inline program's scratch folder. */
+    readonly workDir: string;
+    /** The CLI's environment (offline, private backend and home). */
+    readonly env: Record<string, string>;
+    /** Deletes the stack's folders (the backend state with it). */
+    cleanup(): void;
+}
+
+/** Stack config as the Automation API takes it. */
+export type StackConfig = Record<string, { value: string; secret?: boolean }>;
+
+/** Environment for the CLI: offline, private home and backend, our bin first on PATH. */
+export function engineEnv(bin: string, stateDir: string): Record<string, string> {
+    return offlineEngineEnv({
+        bin,
+        backendDir: path.join(stateDir, "backend"),
+        home: path.join(stateDir, "home"),
+        passphrase: "e2e-passphrase",
+    });
+}
+
+/** A fresh folder for one stack under the repository's ignored .e2e/, with backend/ and work/ in it. */
+export function newStateDir(stackName: string): { stateDir: string; workDir: string; cleanup: () => void } {
+    const root = path.join(ROOT, ".e2e");
+    mkdirSync(root, { recursive: true });
+    const stateDir = mkdtempSync(path.join(root, `${stackName}-`));
+    const workDir = path.join(stateDir, "work");
+    mkdirSync(path.join(stateDir, "backend"), { recursive: true });
+    mkdirSync(workDir, { recursive: true });
+    // KEEP_E2E=1 keeps the folders for a post-mortem.
+    const cleanup = () => (process.env.KEEP_E2E === "1" ? undefined : rmSync(stateDir, { recursive: true, force: true }));
+    return { stateDir, workDir, cleanup };
+}
+
+/**
+ * Creates a stack running `program` inline (library use, benchmarks of the engine).
+ * The work dir sits inside the repository (in an ignored folder) because the engine's
+ * dynamic-provider process resolves `@pulumi/pulumi` and this package from its working directory.
+ */
+export async function inlineStack(opts: {
+    bin: string;
+    stackName: string;
+    program: PulumiFn;
+    config?: StackConfig;
+    /** More environment for the CLI and its processes (e.g. NODE_EXTRA_CA_CERTS for an emulator). */
+    extraEnv?: Record<string, string>;
+}): Promise<TestStack> {
+    const dirs = newStateDir(opts.stackName);
+    try {
+        const env = { ...engineEnv(opts.bin, dirs.stateDir), ...opts.extraEnv };
+        const pulumiCommand = await PulumiCommand.get({ root: path.dirname(opts.bin), skipVersionCheck: true });
+        const stack = await LocalWorkspace.createOrSelectStack(
+            { stackName: opts.stackName, projectName: "auth0-connection-sync-e2e", program: opts.program },
+            {
+                workDir: dirs.workDir,
+                pulumiCommand,
+                envVars: env,
+                projectSettings: {
+                    name: "auth0-connection-sync-e2e",
+                    runtime: "nodejs",
+                    backend: { url: `file://${path.join(dirs.stateDir, "backend")}` },
+                },
+            },
+        );
+        if (opts.config) await stack.setAllConfig(opts.config);
+        return { stack, env, ...dirs };
+    } catch (err) {
+        dirs.cleanup();
+        throw err;
+    }
 }

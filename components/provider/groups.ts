@@ -67,10 +67,11 @@ export async function requireGroupsEnabled(api: Auth0Api, connectionId: string):
     const conn = await api.getConnection(connectionId);
     const value = requireOptions(conn).api_enable_groups;
     if (value === true) return;
+    const now = value === undefined ? "it is unset" : `it is ${JSON.stringify(value)}`;
     throw new Error(
-        `connection "${conn.name}" (${conn.id}) has options.api_enable_groups ${value === undefined ? "unset" : `set to ${JSON.stringify(value)}`}, ` +
-            "and selected groups (directoryProvisioning.groups) need it true. This project does not own that option: turn it on " +
-            "for the connection (dashboard, or PATCH of the connection's options), or remove groups. Nothing was written.",
+        `directoryProvisioning.groups on connection "${conn.name}" (${conn.id}) requires options.api_enable_groups: true, and ${now}. ` +
+            "This project does not own that option: turn it on for the connection (in the dashboard, or a PATCH of its options), " +
+            "or remove groups. Nothing was written.",
     );
 }
 

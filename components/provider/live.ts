@@ -11,8 +11,9 @@ import { cachedRequest, providerState } from "./process";
 export function requireOptions(conn: Connection): ConnectionOptions {
     if (conn.options === undefined || conn.options === null || typeof conn.options !== "object") {
         throw new Error(
-            `cannot read the options of connection "${conn.name}" (${conn.id}): the Management API token lacks ` +
-                `the read:connections_options scope. Grant it (and update:connections_options) to the application; nothing was written.`,
+            `cannot read the options of connection "${conn.name}" (${conn.id}): the answer has none, which means the ` +
+                `Management API token lacks the read:connections_options scope. Grant it (and update:connections_options) ` +
+                `to the application; nothing was written.`,
         );
     }
     return conn.options;

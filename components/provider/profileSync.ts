@@ -33,8 +33,11 @@ export interface ProfileSyncOutputs extends ProfileSyncInputs {
     readonly strategy: string;
     /** What the tenant does now: an absent key, or a value we do not recognise, reads as `on_each_login`. */
     readonly liveMode: ProfileSyncMode;
-    /** The literal value before we took over, exactly (any JSON, or absent): what `onDelete: restore` puts back. */
-    readonly previousValue: LiteralValue;
+    /**
+     * The literal value before we took over, exactly (any JSON, or absent): what `onDelete: restore`
+     * puts back. Missing from state written by earlier versions.
+     */
+    readonly previousValue?: LiteralValue;
     /**
      * The same as earlier versions recorded it (a mode, or `absent` also for values they did not
      * know); still written for them, and read only from state that has no `previousValue`.

@@ -282,6 +282,9 @@ export function failuresOf(error: z.ZodError, prefix: string, allowed: (path: re
  */
 function issuesOf(issues: readonly z.core.$ZodIssue[], prefix: string, allowed: (path: readonly PropertyKey[]) => string[]): Failure[] {
     return issues.flatMap((issue): Failure[] => {
+        if (issue.code === "invalid_key" && issue.issues.length > 0) {
+            return [{ property: propertyPath(prefix, issue.path), reason: issue.issues.map((i) => i.message).join("; ") }];
+        }
         if (issue.code === "invalid_union" && issue.errors.length > 0) {
             const meant = issue.errors.find(
                 (branch) => !branch.some((i) => (i.code === "invalid_type" || i.code === "invalid_value") && i.path.length === 0),

@@ -1,22 +1,75 @@
 /**
- * Pure: turns what was read into the `auth0-connection-sync:connections` block, and writes it into
- * a stack file without disturbing anything else in it (comments included).
+ * Pure: turns what was read into one exported entry per connection, keeping apart what the tenant
+ * has, what it does not have, and what we could not see (only the first two may change a stack
+ * file), and renders a block with its per-connection comments.
  */
-import { Document, isMap, parseDocument, type YAMLMap } from "yaml";
+import { Document, isMap, type YAMLMap } from "yaml";
 import type { ConnectionConfigInput as ConnectionConfig } from "../../program/config";
-import { effectiveMode, sameMapping } from "../../components/provider/diff";
-import { PASSWORDLESS_STRATEGIES } from "../../management-api/types";
-import type { CollectedConnection, CollectedTenant } from "./collect";
+import { MODE_KEY, effectiveMode, sameMapping } from "../../components/provider/diff";
+import {
+    DIRECTORY_STRATEGIES,
+    PASSWORDLESS_STRATEGIES,
+    PROFILE_SYNC_MODES,
+    SCIM_STRATEGIES,
+    type DirectoryMappingItem,
+    type ProfileSyncMode,
+    type ScimMappingItem,
+    type SynchronizeGroups,
+} from "../../management-api/types";
+import { SETTING_KEYS, type CollectedConnection, type CollectedTenant, type SettingKey } from "./collect";
 
 /** The config key the block lives under. */
 export const CONNECTIONS_KEY = "auth0-connection-sync:connections";
 
-/** One exported connection: its config entry and the comments to write above it. */
+/** What the export knows of one setting: its live value, that the tenant has none, or nothing (and why). */
+export type Setting<T> =
+    | { readonly state: "value"; readonly value: T }
+    | { readonly state: "absent"; readonly what: string }
+    | { readonly state: "unknown"; readonly reason: string };
+
+/** The SCIM settings the export can read back (tokens cannot be). */
+export interface ScimEntry {
+    readonly userIdAttribute: string;
+    /** Left out when equal to the API's default. */
+    readonly mapping?: ScimMappingItem[];
+}
+
+/** The directory provisioning settings the export reads. */
+export interface DirectoryEntry {
+    /** Left out when equal to the API's default. */
+    readonly mapping?: DirectoryMappingItem[];
+    readonly synchronizeAutomatically: boolean;
+    readonly synchronizeGroups: SynchronizeGroups;
+}
+
+/** Per setting key, what was exported; a key that does not apply to the strategy is missing. */
+export interface ExportedSettings {
+    readonly profileSync?: Setting<ProfileSyncMode>;
+    readonly scim?: Setting<ScimEntry>;
+    readonly directoryProvisioning?: Setting<DirectoryEntry>;
+}
+
+/** One exported connection: what was read of its settings and the comments to write with it. */
 export interface ExportedConnection {
     readonly name: string;
-    readonly entry: ConnectionConfig;
+    readonly id: string;
+    readonly settings: ExportedSettings;
+    /** The API's default mappings, where the entry leaves its mapping out (an equal explicit one may stay). */
+    readonly defaults: { readonly scim?: readonly ScimMappingItem[]; readonly directoryProvisioning?: readonly DirectoryMappingItem[] };
     readonly notes: string[];
     readonly scimNote?: string;
+}
+
+/**
+ * The beginnings of the comment lines the export writes. Lines starting so are ours: a later
+ * export replaces them, and every other comment of the file stays as it was.
+ */
+const NOTE_PREFIXES = ["options are hidden", "could not read ", "existing SCIM tokens", "left out "];
+
+/** True for a comment line the export wrote (and may replace). */
+export function isExportNote(line: string): boolean {
+    const text = line.trim();
+    return NOTE_PREFIXES.some((p) => text.startsWith(p));
 }
 
 /** True when the connection has anything but defaults: a mode other than on_each_login, SCIM, or directory provisioning. */
@@ -25,64 +78,110 @@ export function hasNonDefault(c: CollectedConnection): boolean {
     return mode !== "on_each_login" || c.scim !== undefined || c.directory !== undefined;
 }
 
-/** The config entry for one connection; mappings equal to the API's default are left out. */
-export function exportConnection(c: CollectedConnection, tenant: CollectedTenant): ExportedConnection {
-    const entry: { -readonly [K in keyof ConnectionConfig]: ConnectionConfig[K] } = {};
-    const { connection } = c;
-    if (connection.options !== undefined && !(PASSWORDLESS_STRATEGIES as readonly string[]).includes(connection.strategy)) {
-        entry.profileSync = effectiveMode(connection.options);
+/**
+ * The live mode. A value that is none of our modes (another case, null, a mode added later) cannot
+ * be declared without being overwritten by the next `up`, so it is left out, saying why.
+ */
+function modeSetting(c: CollectedConnection, notes: string[]): Setting<ProfileSyncMode> {
+    const { options } = c.connection;
+    if (options === undefined) return { state: "unknown", reason: c.unreadable.profileSync ?? "options are hidden" };
+    const raw = options[MODE_KEY];
+    if (Object.hasOwn(options, MODE_KEY) && !(PROFILE_SYNC_MODES as readonly unknown[]).includes(raw)) {
+        const reason = `options.${MODE_KEY} is ${JSON.stringify(raw)}, not one of ${PROFILE_SYNC_MODES.join(", ")}; declaring a mode would overwrite it`;
+        notes.push(`left out profileSync: ${reason}`);
+        return { state: "unknown", reason };
     }
-    let scimNote: string | undefined;
-    if (c.scim !== undefined) {
-        const dflt = tenant.scimDefaults.get(connection.strategy);
-        const isDefault = dflt !== undefined && sameMapping(c.scim.mapping, dflt, "scim");
-        entry.scim = {
+    return { state: "value", value: effectiveMode(options) };
+}
+
+function scimSetting(c: CollectedConnection, dflt: readonly ScimMappingItem[] | undefined): Setting<ScimEntry> {
+    if (c.unreadable.scim !== undefined) return { state: "unknown", reason: c.unreadable.scim };
+    if (c.scim === undefined) return { state: "absent", what: "the tenant has no SCIM configuration on this connection" };
+    const isDefault = dflt !== undefined && sameMapping(c.scim.mapping, dflt, "scim");
+    return {
+        state: "value",
+        value: {
             userIdAttribute: c.scim.user_id_attribute,
             ...(isDefault ? {} : { mapping: c.scim.mapping.map((m) => ({ auth0: m.auth0, scim: m.scim })) }),
-        };
-        if (c.scimTokens && c.scimTokens.length > 0) {
-            const ids = c.scimTokens.map((t) => `${t.token_id} [${t.scopes.join(" ")}]`).join(", ");
-            scimNote = ` existing SCIM tokens (values cannot be read back; declare new ones under tokens:): ${ids}`;
-        }
-    }
-    if (c.directory !== undefined) {
-        const dflt = tenant.directoryDefaults.get(connection.strategy);
-        const isDefault = dflt !== undefined && sameMapping(c.directory.mapping, dflt, "idp");
-        entry.directoryProvisioning = {
+        },
+    };
+}
+
+function directorySetting(c: CollectedConnection, dflt: readonly DirectoryMappingItem[] | undefined): Setting<DirectoryEntry> {
+    if (c.unreadable.directoryProvisioning !== undefined) return { state: "unknown", reason: c.unreadable.directoryProvisioning };
+    if (c.directory === undefined) return { state: "absent", what: "the tenant has no directory provisioning on this connection" };
+    const isDefault = dflt !== undefined && sameMapping(c.directory.mapping, dflt, "idp");
+    return {
+        state: "value",
+        value: {
             ...(isDefault ? {} : { mapping: c.directory.mapping.map((m) => ({ auth0: m.auth0, idp: m.idp })) }),
             synchronizeAutomatically: c.directory.synchronize_automatically,
             synchronizeGroups: c.directory.synchronize_groups ?? "off",
-        };
-    }
-    return { name: connection.name, entry, notes: c.problems, ...(scimNote ? { scimNote } : {}) };
+        },
+    };
 }
 
-/** Builds the YAML node of the whole block, with per-connection comments. */
-export function connectionsNode(doc: Document, exported: readonly ExportedConnection[]): YAMLMap {
-    const block = doc.createNode(
-        Object.fromEntries(exported.filter((e) => Object.keys(e.entry).length > 0).map((e) => [e.name, e.entry])),
-    ) as YAMLMap;
-    for (const e of exported) {
-        const node = block.get(e.name, true);
-        if (!isMap(node)) continue;
-        if (e.notes.length > 0) node.commentBefore = e.notes.map((n) => ` ${n}`).join("\n");
-        const scim = node.get("scim", true);
-        if (e.scimNote && isMap(scim)) scim.commentBefore = e.scimNote;
+/** What was read of one connection; mappings equal to the API's default are left out. */
+export function exportConnection(c: CollectedConnection, tenant: CollectedTenant): ExportedConnection {
+    const { connection } = c;
+    const settings: { -readonly [K in keyof ExportedSettings]: ExportedSettings[K] } = {};
+    const notes = [...c.problems];
+    if (!(PASSWORDLESS_STRATEGIES as readonly string[]).includes(connection.strategy)) {
+        settings.profileSync = modeSetting(c, notes);
     }
-    return block;
+    const scimDefault = tenant.scimDefaults.get(connection.strategy);
+    const directoryDefault = tenant.directoryDefaults.get(connection.strategy);
+    if ((SCIM_STRATEGIES as readonly string[]).includes(connection.strategy)) settings.scim = scimSetting(c, scimDefault);
+    if ((DIRECTORY_STRATEGIES as readonly string[]).includes(connection.strategy)) {
+        settings.directoryProvisioning = directorySetting(c, directoryDefault);
+    }
+    let scimNote: string | undefined;
+    if (c.scimTokens && c.scimTokens.length > 0) {
+        const ids = c.scimTokens.map((t) => `${t.token_id} [${t.scopes.join(" ")}]`).join(", ");
+        scimNote = ` existing SCIM tokens (values cannot be read back; declare new ones under tokens:): ${ids}`;
+    }
+    return {
+        name: connection.name,
+        id: connection.id,
+        settings,
+        defaults: { scim: scimDefault, directoryProvisioning: directoryDefault },
+        notes,
+        ...(scimNote ? { scimNote } : {}),
+    };
+}
+
+/** The config entry of what the export read (settings it could not read, or the tenant lacks, are left out). */
+export function entryOf(e: ExportedConnection): ConnectionConfig {
+    const { profileSync, scim, directoryProvisioning } = e.settings;
+    return {
+        ...(profileSync?.state === "value" ? { profileSync: profileSync.value } : {}),
+        ...(scim?.state === "value" ? { scim: scim.value } : {}),
+        ...(directoryProvisioning?.state === "value" ? { directoryProvisioning: directoryProvisioning.value } : {}),
+    };
+}
+
+/** The settings of `e` in a given state, in key order. */
+export function keysIn(e: ExportedConnection, state: "value" | "absent" | "unknown"): SettingKey[] {
+    return SETTING_KEYS.filter((k) => e.settings[k]?.state === state);
+}
+
+/** Replaces the export's own comment lines on a node with `notes`, keeping every other comment line. */
+export function setNotes(node: YAMLMap, notes: readonly string[]): void {
+    const kept = (node.commentBefore ?? "").split("\n").filter((l) => l !== "" && !isExportNote(l));
+    const lines = [...kept, ...notes.map((n) => (n.startsWith(" ") ? n : ` ${n}`))];
+    node.commentBefore = lines.length > 0 ? lines.join("\n") : undefined;
+}
+
+/** Writes the comments of `e` on its entry node (and the token ids above its scim). */
+export function annotate(node: YAMLMap, e: ExportedConnection): void {
+    setNotes(node, e.notes);
+    const scim = node.get("scim", true);
+    if (isMap(scim)) setNotes(scim, e.scimNote ? [e.scimNote] : []);
 }
 
 /** The block alone, as it would sit under `config:` (for printing). */
-export function renderBlock(exported: readonly ExportedConnection[]): string {
+export function renderBlock(block: YAMLMap): string {
     const doc = new Document({});
-    doc.setIn(["config", CONNECTIONS_KEY], connectionsNode(doc, exported));
-    return doc.toString({ lineWidth: 0 });
-}
-
-/** A stack file with the block replaced (or added), everything else kept as it was. */
-export function mergeIntoStackFile(existing: string | undefined, exported: readonly ExportedConnection[]): string {
-    const doc = existing === undefined || existing.trim() === "" ? new Document({ config: {} }) : parseDocument(existing);
-    if (doc.errors.length > 0) throw new Error(`the stack file is not valid YAML: ${doc.errors[0].message}`);
-    doc.setIn(["config", CONNECTIONS_KEY], connectionsNode(doc, exported));
+    doc.setIn(["config", CONNECTIONS_KEY], block.clone());
     return doc.toString({ lineWidth: 0 });
 }

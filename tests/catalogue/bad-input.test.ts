@@ -89,7 +89,26 @@ const CONFIG_CASES: Array<[string, unknown, string, RegExp]> = [
         "connections.a.scim.tokens[0].tokenLifetime",
         /whole number/,
     ],
-    ["tokens not a list", { a: { scim: { tokens: { scopes: [] } } } }, "connections.a.scim.tokens", /list/],
+    ["tokens neither a map nor a list", { a: { scim: { tokens: "get:users" } } }, "connections.a.scim.tokens", /map from token name/],
+    ["one token's fields without a name", { a: { scim: { tokens: { scopes: [] } } } }, "connections.a.scim.tokens.scopes", /must be a map/],
+    [
+        "three tokens on one connection, which can never fit",
+        { a: { scim: { tokens: { a: { scopes: ["get:users"] }, b: { scopes: ["get:users"] }, c: { scopes: ["get:users"] } } } } },
+        "connections.a.scim.tokens",
+        /at most 2 active tokens/,
+    ],
+    [
+        "a token name that cannot name a resource",
+        { a: { scim: { tokens: { "okta token!": { scopes: ["get:users"] } } } } },
+        "connections.a.scim.tokens.okta token!",
+        /token name of letters/,
+    ],
+    [
+        "rotation without a lifetime",
+        { a: { scim: { tokens: { okta: { scopes: ["get:users"], rotateBeforeExpiry: "7d" } } } } },
+        "connections.a.scim.tokens.okta.rotateBeforeExpiry",
+        /needs tokenLifetime/,
+    ],
     [
         "empty directory mapping",
         { a: { directoryProvisioning: { mapping: [] } } },

@@ -2,6 +2,15 @@
  * A library consumer's project, made the way a user makes one: `npm pack` of this package, a fresh
  * Pulumi TypeScript project outside the checkout that installs the tarball, and a program that
  * declares a ConnectionSync imported from "auth0-connection-sync".
+ *
+ * Caveats found making it work:
+ * - The Node.js language host runs index.ts through ts-node. With ts-node installed in the project
+ *   (as here) it type-checks with the project's own TypeScript, which checks our shipped .d.ts;
+ *   without it the SDK falls back to its vendored ts-node 7, which only transpiles (also works).
+ * - @pulumi/pulumi is pinned to this repository's version: newer SDKs require Node 22.
+ * - A fresh `npm install --offline` fails where the npm cache was filled by `npm ci` alone (that
+ *   caches tarballs, not the registry metadata a lockfile-less install resolves versions with);
+ *   the `--prefer-offline` fallback then fetches that metadata once.
  */
 import { execFile } from "node:child_process";
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";

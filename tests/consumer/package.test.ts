@@ -31,7 +31,7 @@ describe("The npm package in a consumer's own Pulumi project", function () {
         root = realpathSync(mkdtempSync(path.join(os.tmpdir(), "auth0-sync-consumer-")));
         project = path.join(root, "consumer");
         probe = path.join(root, "probe.txt");
-        emu = await startEmulator();
+        emu = await startEmulator({ tls: true });
         delete emu.state.connections[SAMPLE.okta].options!.set_user_root_attributes;
         const tarball = await packPackage(path.join(root, "pack"));
         writeConsumerProject(project, tarball);
@@ -39,7 +39,7 @@ describe("The npm package in a consumer's own Pulumi project", function () {
         console.log(`      npm install: ${how}`);
         probeInstalledEntry(project);
         mkdirSync(path.join(root, "backend"));
-        env = { ...engineEnv(bin, root), [PROBE_ENV]: probe };
+        env = { ...engineEnv(bin, root), [PROBE_ENV]: probe, ...(emu.caFile ? { NODE_EXTRA_CA_CERTS: emu.caFile } : {}) };
         await pulumi("stack", "init", STACK);
         await pulumi("config", "set", "--stack", STACK, "connectionId", SAMPLE.okta);
         await pulumi("config", "set", "--stack", STACK, "auth0:domain", emu.url);

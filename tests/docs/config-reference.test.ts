@@ -34,7 +34,7 @@ function schemaFields(): Array<{ key: string; kind: ResourceKind; facts: FieldFa
     };
     add("ProfileSync", "profileSync", { mode: "profileSync" });
     add("ScimConfiguration", "scim");
-    add("ScimToken", "scim.tokens[]");
+    add("ScimToken", "scim.tokens.<name>");
     add("DirectoryProvisioning", "directoryProvisioning");
     return out;
 }

@@ -14,9 +14,9 @@ describe("End to end: onboarding a tenant with export", function () {
 
     before(async function () {
         const bin = requireEngine(this);
-        emu = await startEmulator();
+        emu = await startEmulator({ tls: true });
         process.env = { ...env, AUTH0_DOMAIN: emu.url, AUTH0_API_TOKEN: "local-admin-token" };
-        const text = await runExport(["--stack", "onboard"], () => undefined);
+        const text = await runExport(["--stack", "onboard"], () => undefined, { caCertificate: emu.ca });
         const block = (parse(text) as { config: Record<string, unknown> }).config["auth0-connection-sync:connections"];
         process.env = env;
         t = await rootProgramStack(bin, emu, "onboard", block);

@@ -13,6 +13,7 @@ describe("End to end: faults through the real engine", function () {
         const bin = requireEngine(this);
         // 20% 503s (half of them after the server did the work) and 10% dropped connections, fixed seed.
         emu = await startEmulator({
+            tls: true,
             faultSeed: 11,
             faults: [
                 { path: "^/api/v2/", kind: "status", status: 503, probability: 0.1 },

@@ -23,7 +23,7 @@ describe("End to end: the root program through the real engine", function () {
 
     before(async function () {
         const bin = requireEngine(this);
-        emu = await startEmulator({ rateLimit: { rate: 16, burst: 50 } });
+        emu = await startEmulator({ tls: true, rateLimit: { rate: 16, burst: 50 } });
         original = Object.fromEntries(Object.entries(emu.state.connections).map(([id, c]) => [id, structuredClone(c.options ?? {})]));
         t = await rootProgramStack(bin, emu, "lifecycle", DECLARED);
     });

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { ConnectionSync, ProfileSync } from "../../components";
 import { createTestStack, requireEngine, type TestStack } from "../helpers/pulumi";
-import { collector, emulatorConfig, rootProgramStack, saveTranscript } from "../helpers/root-stack";
+import { collector, emulatorConfig, rootProgramStack, saveTranscript, emulatorEnv } from "../helpers/root-stack";
 import { apiCalls, SAMPLE } from "../helpers/api";
 
 describe("End to end: delete policies and bad input through the real engine", function () {
@@ -13,7 +13,7 @@ describe("End to end: delete policies and bad input through the real engine", fu
 
     before(async function () {
         bin = requireEngine(this);
-        emu = await startEmulator();
+        emu = await startEmulator({ tls: true });
     });
     after(async () => {
         for (const s of stacks) s.cleanup();
@@ -24,6 +24,7 @@ describe("End to end: delete policies and bad input through the real engine", fu
         delete emu.state.connections[SAMPLE.okta].options!.set_user_root_attributes;
         const t = await createTestStack({
             bin,
+            extraEnv: emulatorEnv(emu),
             stackName: "policies",
             config: emulatorConfig(emu, {}),
             program: async () => {
@@ -75,6 +76,7 @@ describe("End to end: delete policies and bad input through the real engine", fu
     it("fails a resource's check in the engine, naming the property, before any API call", async () => {
         const t = await createTestStack({
             bin,
+            extraEnv: emulatorEnv(emu),
             stackName: "badcheck",
             config: emulatorConfig(emu, {}),
             program: async () => {

@@ -29,7 +29,7 @@ describe("The project directory under pulumi up", function () {
 
     before(async function () {
         bin = requireEngine(this);
-        emu = await startEmulator();
+        emu = await startEmulator({ tls: true });
         delete emu.state.connections[SAMPLE.okta].options!.set_user_root_attributes;
         // Type-checked by the language host, as `pulumi up` does for users.
         t = await rootProgramStack(bin, emu, "project", { "okta-workforce": { profileSync: "on_first_login" } }, { typeCheck: true });

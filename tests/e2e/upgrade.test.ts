@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { ProfileSync } from "../../components";
 import { profileSyncProvider } from "../../components/provider/profileSync";
-import { emulatorConfig } from "../helpers/root-stack";
+import { emulatorConfig, emulatorEnv } from "../helpers/root-stack";
 import { createTestStack, requireEngine, stateFileText, type TestStack } from "../helpers/pulumi";
 import { SAMPLE, writes } from "../helpers/api";
 
@@ -34,9 +34,10 @@ describe("Upgrade from state written by earlier versions", function () {
 
     before(async function () {
         const bin = requireEngine(this);
-        emu = await startEmulator({ rateLimit: { rate: 16, burst: 50 } });
+        emu = await startEmulator({ tls: true, rateLimit: { rate: 16, burst: 50 } });
         t = await createTestStack({
             bin,
+            extraEnv: emulatorEnv(emu),
             stackName: "upgrade",
             program: async () => {
                 new EarlierProfileSync("okta-profile-sync", { connectionId: SAMPLE.okta, mode: "on_first_login", onDelete: "restore" });

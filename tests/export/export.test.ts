@@ -119,7 +119,8 @@ describe("Export", () => {
         await runExport(["--stack", "dev", "--write", "--stacks-dir", dir, "--strategy", "waad"], log, { caCertificate: emu.ca });
         const text = readFileSync(file, "utf8");
         assert.match(text, /^# team notes\nencryptionsalt: v1:abc\nconfig:\n {2}# our tenant\n {2}auth0:domain: dev.example.com\n/);
-        assert.deepEqual(Object.keys(blockOf(text)), ["contoso-entra"]);
+        // The entry outside the filter stays: merging never drops what was not exported.
+        assert.deepEqual(Object.keys(blockOf(text)), ["stale", "contoso-entra"]);
     });
 
     it("rejects unknown arguments and a missing --stack", () => {

@@ -6,16 +6,15 @@
  * (`createTestStack`). Either way the dynamic providers run in the engine's own provider process.
  */
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { copyProject, offlineEngineEnv, toolchainBin } from "../../scripts/toolchain";
-import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
+import { copyProject, engineEnv, inlineStack, newStateDir, type StackConfig, type TestStack, toolchainBin } from "../../scripts/toolchain";
 
-/** The repository root. */
-export const REPO_ROOT = path.resolve(__dirname, "../..");
+export { engineEnv, REPO_ROOT, type StackConfig, type TestStack } from "../../scripts/toolchain";
 
-/** The project name in Pulumi.yaml. */
-export const PROJECT_NAME = "auth0-connection-sync";
+/** A stack running `program` inline, for tests about using the components as a library. */
+export const createTestStack = inlineStack;
+import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
 
 let cachedBin: string | undefined | null = null;
 
@@ -40,21 +39,6 @@ export function requireEngine(ctx: Mocha.Context): string {
     ctx.skip();
 }
 
-/** A stack on a private file backend, with its temp folders. */
-export interface TestStack {
-    readonly stack: Stack;
-    readonly stateDir: string;
-    /** Where the CLI runs: the project copy, or the inline program's scratch folder. */
-    readonly workDir: string;
-    /** The CLI's environment (offline, private backend and home). */
-    readonly env: Record<string, string>;
-    /** Deletes the stack's folders (the backend state with it). */
-    cleanup(): void;
-}
-
-/** Stack config as the Automation API takes it. */
-export type StackConfig = Record<string, { value: string; secret?: boolean }>;
-
 /**
  * Config in the form `pulumi config set-all --json` reads: `config` as given, and each of `objects`
  * as a structured value (a YAML map in the stack file, as Pulumi.yaml's `type: object` requires).
@@ -77,29 +61,6 @@ export function stateFileText(t: TestStack): string {
     throw new Error(`no state file for ${t.stack.name} under ${dir}`);
 }
 
-/** Environment for the CLI: offline, private home and backend, our bin first on PATH. */
-export function engineEnv(bin: string, stateDir: string): Record<string, string> {
-    return offlineEngineEnv({
-        bin,
-        backendDir: path.join(stateDir, "backend"),
-        home: path.join(stateDir, "home"),
-        passphrase: "e2e-passphrase",
-    });
-}
-
-/** A fresh folder for one stack under the repository's ignored .e2e/, with backend/ and work/ in it. */
-function newStateDir(stackName: string): { stateDir: string; workDir: string; cleanup: () => void } {
-    const root = path.join(REPO_ROOT, ".e2e");
-    mkdirSync(root, { recursive: true });
-    const stateDir = mkdtempSync(path.join(root, `${stackName}-`));
-    const workDir = path.join(stateDir, "work");
-    mkdirSync(path.join(stateDir, "backend"), { recursive: true });
-    mkdirSync(workDir, { recursive: true });
-    // KEEP_E2E=1 keeps the folders for a post-mortem.
-    const cleanup = () => (process.env.KEEP_E2E === "1" ? undefined : rmSync(stateDir, { recursive: true, force: true }));
-    return { stateDir, workDir, cleanup };
-}
-
 /**
  * A stack of the project directory, run as `pulumi up` runs it: the CLI starts the Node.js
  * language host on a copy of the project (copyProject: its stack config lands in the copy, never
@@ -113,53 +74,23 @@ export async function projectStack(opts: {
     /** Structured config values (maps, lists), by full key. */
     objects?: Record<string, unknown>;
     typeCheck?: boolean;
+    /** More environment for the CLI and its processes (e.g. NODE_EXTRA_CA_CERTS for an emulator). */
+    extraEnv?: Record<string, string>;
 }): Promise<TestStack> {
     const dirs = newStateDir(opts.stackName);
     try {
         copyProject(dirs.workDir);
-        const env = { ...engineEnv(opts.bin, dirs.stateDir), PULUMI_NODEJS_TRANSPILE_ONLY: opts.typeCheck === true ? "false" : "true" };
+        const env = {
+            ...engineEnv(opts.bin, dirs.stateDir),
+            PULUMI_NODEJS_TRANSPILE_ONLY: opts.typeCheck === true ? "false" : "true",
+            ...opts.extraEnv,
+        };
         const pulumiCommand = await PulumiCommand.get({ root: path.dirname(opts.bin), skipVersionCheck: true });
         const stack = await LocalWorkspace.createOrSelectStack(
             { stackName: opts.stackName, workDir: dirs.workDir },
             { pulumiCommand, envVars: env },
         );
         if (opts.config || opts.objects) await stack.setAllConfigJson(configJson(opts.config ?? {}, opts.objects));
-        return { stack, env, ...dirs };
-    } catch (err) {
-        dirs.cleanup();
-        throw err;
-    }
-}
-
-/**
- * Creates a stack running `program` inline, for tests about using the components as a library.
- * The work dir sits inside the repository (in an ignored folder) because the engine's
- * dynamic-provider process resolves `@pulumi/pulumi` and this package from its working directory.
- */
-export async function createTestStack(opts: {
-    bin: string;
-    stackName: string;
-    program: PulumiFn;
-    config?: StackConfig;
-}): Promise<TestStack> {
-    const dirs = newStateDir(opts.stackName);
-    try {
-        const env = engineEnv(opts.bin, dirs.stateDir);
-        const pulumiCommand = await PulumiCommand.get({ root: path.dirname(opts.bin), skipVersionCheck: true });
-        const stack = await LocalWorkspace.createOrSelectStack(
-            { stackName: opts.stackName, projectName: "auth0-connection-sync-e2e", program: opts.program },
-            {
-                workDir: dirs.workDir,
-                pulumiCommand,
-                envVars: env,
-                projectSettings: {
-                    name: "auth0-connection-sync-e2e",
-                    runtime: "nodejs",
-                    backend: { url: `file://${path.join(dirs.stateDir, "backend")}` },
-                },
-            },
-        );
-        if (opts.config) await stack.setAllConfig(opts.config);
         return { stack, env, ...dirs };
     } catch (err) {
         dirs.cleanup();

@@ -19,6 +19,11 @@ export function credentialsConfig(emu: RunningEmulator): StackConfig {
     };
 }
 
+/** The environment the engine's processes need to trust the emulator's certificate (none over http). */
+export function emulatorEnv(emu: RunningEmulator): Record<string, string> {
+    return emu.caFile === undefined ? {} : { NODE_EXTRA_CA_CERTS: emu.caFile };
+}
+
 /**
  * Stack config for an inline program: the emulator's credentials, and `connections` as a JSON
  * string (inline projects declare no config schema; project stacks get a real map instead).
@@ -44,6 +49,7 @@ export async function rootProgramStack(
         config: credentialsConfig(emu),
         objects: { [CONNECTIONS_KEY]: connections },
         typeCheck: opts.typeCheck,
+        extraEnv: emulatorEnv(emu),
     });
 }
 

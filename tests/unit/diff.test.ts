@@ -4,15 +4,22 @@ import {
     canonicalMapping,
     directoryPatch,
     effectiveMode,
+    groupProblems,
     literalMode,
+    literalValue,
     mappingProblems,
+    modeOfLiteral,
     modeSatisfied,
+    optionsForMode,
     optionsWithMode,
+    optionsWithValue,
+    recordedPrevious,
     restorePlan,
     sameMapping,
     scimDifferences,
     scimPatchBody,
 } from "../../components/provider/diff";
+import { batches, groupDelta, groupsAsDeclared, sameGroupIds } from "../../components/provider/groups";
 import type { DirectoryProvisioningConfig, ScimConfig } from "../../management-api/types";
 
 const scimLive = (over: Partial<ScimConfig> = {}): ScimConfig => ({
@@ -91,6 +98,122 @@ describe("Profile sync decisions", () => {
             ),
             { numRuns: 500 },
         );
+    });
+});
+
+describe("Profile sync literals", () => {
+    const LITERALS: unknown[] = [null, "On_First_Login", "on_each_login_v2", 42, { a: [1, { b: null }] }, true];
+
+    it("counts only the literal mode or an absent key as satisfied, never a value it does not recognise", () => {
+        assert.equal(modeSatisfied({ set_user_root_attributes: "on_each_login" }, "on_each_login"), true);
+        for (const v of LITERALS) {
+            for (const m of ["on_each_login", "on_first_login", "never_on_login"] as const) {
+                assert.equal(modeSatisfied({ set_user_root_attributes: v }, m), false, `${JSON.stringify(v)} ${m}`);
+            }
+            assert.equal(effectiveMode({ set_user_root_attributes: v }), "on_each_login");
+        }
+    });
+
+    it("writes on_each_login as an absent key on the dashboard-toggle strategies, and as the literal elsewhere", () => {
+        const live = { a: 1, set_user_root_attributes: "never_on_login", b: 2 };
+        for (const strategy of ["samlp", "ad", "adfs", "waad", "google-apps", "pingfederate"]) {
+            assert.equal(JSON.stringify(optionsForMode(live, strategy, "on_each_login")), '{"a":1,"b":2}', strategy);
+            assert.deepEqual(optionsForMode(live, strategy, "on_first_login"), { ...live, set_user_root_attributes: "on_first_login" });
+        }
+        for (const strategy of ["okta", "oidc", "auth0", "google-oauth2"]) {
+            assert.equal(
+                JSON.stringify(optionsForMode(live, strategy, "on_each_login")),
+                '{"a":1,"set_user_root_attributes":"on_each_login","b":2}',
+            );
+        }
+    });
+
+    it("records any literal exactly, with its position, and restores it there", () => {
+        for (const v of LITERALS) {
+            const start = { a: 1, set_user_root_attributes: v, b: { c: 2 } };
+            const recorded = literalValue(start);
+            assert.deepEqual(recorded, { present: true, json: JSON.stringify(v), position: 1 });
+            assert.equal(modeOfLiteral(recorded), "absent");
+            const { set_user_root_attributes: _, ...removed } = start;
+            assert.equal(JSON.stringify(restorePlan(removed, recorded)), JSON.stringify(start));
+            assert.equal(
+                JSON.stringify(restorePlan({ ...start, set_user_root_attributes: "on_first_login" }, recorded)),
+                JSON.stringify(start),
+            );
+            assert.equal(restorePlan(start, recorded), undefined);
+        }
+        assert.deepEqual(literalValue({ a: 1 }), { present: false });
+        assert.equal(JSON.stringify(restorePlan({ a: 1, set_user_root_attributes: null }, { present: false })), '{"a":1}');
+    });
+
+    it("keeps __proto__ keys as own properties, at the top and inside the restored value", () => {
+        const start = JSON.parse('{"__proto__":{"x":1},"set_user_root_attributes":{"__proto__":{"y":2}},"z":3}') as Record<string, unknown>;
+        const recorded = literalValue(start);
+        const out = optionsWithValue(JSON.parse('{"__proto__":{"x":1},"z":3}') as Record<string, unknown>, recorded);
+        assert.equal(JSON.stringify(out), JSON.stringify(start));
+    });
+
+    it("prefers the recorded literal, and reads the previousMode of earlier versions without one", () => {
+        assert.deepEqual(recordedPrevious({ previousMode: "never_on_login" }), { present: true, json: '"never_on_login"' });
+        assert.deepEqual(recordedPrevious({ previousMode: "absent" }), { present: false });
+        assert.deepEqual(recordedPrevious({}), { present: false });
+        assert.deepEqual(recordedPrevious({ previousMode: "absent", previousValue: { present: true, json: "null", position: 3 } }), {
+            present: true,
+            json: "null",
+            position: 3,
+        });
+        assert.deepEqual(recordedPrevious({ previousMode: "on_first_login", previousValue: { present: false } }), { present: false });
+        // Malformed (hand-edited) state falls back to the older field.
+        assert.deepEqual(recordedPrevious({ previousMode: "on_first_login", previousValue: { present: true, json: "{" } }), {
+            present: true,
+            json: '"on_first_login"',
+        });
+    });
+});
+
+describe("Selected group decisions", () => {
+    it("compares groups by id only, in any order, and tells a managed empty list from an unmanaged one", () => {
+        assert.equal(sameGroupIds([{ id: "a" }, { id: "b", name: "B" }], [{ id: "b" }, { id: "a", email: "a@x.org" }]), true);
+        assert.equal(sameGroupIds([{ id: "a" }], [{ id: "b" }]), false);
+        assert.equal(sameGroupIds(undefined, undefined), true);
+        assert.equal(sameGroupIds(undefined, []), false);
+    });
+
+    it("adds what is declared and not live, removes what is live and not declared", () => {
+        assert.deepEqual(groupDelta([{ id: "a" }, { id: "b" }, { id: "c" }], [{ id: "d", name: "D" }, { id: "b" }, { id: "a" }]), {
+            add: [{ id: "d", name: "D" }],
+            remove: ["c"],
+        });
+        assert.deepEqual(groupDelta([{ id: "b" }, { id: "a" }], [{ id: "a" }, { id: "b" }]), { add: [], remove: [] });
+    });
+
+    it("names each repeated id by its index", () => {
+        assert.deepEqual(
+            groupProblems([{ id: "a" }, { id: "b" }, { id: "a" }, { id: "a" }]).map((p) => p.index),
+            [2, 3],
+        );
+        assert.match(groupProblems([{ id: "a" }, { id: "a" }])[0].reason, /repeats the group id "a" of groups\[0\]/);
+    });
+
+    it("cuts lists into batches of at most the given size", () => {
+        assert.deepEqual(batches([1, 2, 3, 4, 5], 2), [[1, 2], [3, 4], [5]]);
+        assert.deepEqual(batches([], 100), []);
+        assert.deepEqual(
+            batches(
+                Array.from({ length: 2000 }, (_, i) => i),
+                100,
+            ).map((b) => b.length),
+            Array(20).fill(100),
+        );
+    });
+
+    it("reads the live selection back in declared order, declared entries kept, others appended", () => {
+        const live = [{ id: "a", name: "Server A", direct_members_count: 3 }, { id: "c" }, { id: "z", name: "Z", email: "z@x.org" }];
+        assert.deepEqual(groupsAsDeclared(live, [{ id: "c", name: "Mine" }, { id: "b" }, { id: "a" }]), [
+            { id: "c", name: "Mine" },
+            { id: "a" },
+            { id: "z", name: "Z", email: "z@x.org" },
+        ]);
     });
 });
 

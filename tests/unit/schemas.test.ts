@@ -1,7 +1,9 @@
 import * as assert from "node:assert/strict";
+import { directoryProvisioningProvider, type DirectoryProvisioningInputs } from "../../components/provider/directoryProvisioning";
 import {
     checkInputs,
     checkWith,
+    directoryProvisioningRules,
     directoryProvisioningSchema,
     profileSyncSchema,
     scimConfigurationSchema,
@@ -128,5 +130,70 @@ describe("Input checks", () => {
 
     it("ignores Pulumi's own __provider key", () => {
         assert.deepEqual(failuresOf("ProfileSync", { connectionId: CON, mode: "never_on_login", __provider: "x" }), []);
+    });
+});
+
+describe("Selected group checks", () => {
+    const inputs = (over: Partial<DirectoryProvisioningInputs>): DirectoryProvisioningInputs => ({
+        connectionId: CON,
+        synchronizeAutomatically: false,
+        synchronizeGroups: "selected",
+        onDelete: "delete",
+        adoptExisting: true,
+        synchronizeOnChange: false,
+        ...over,
+    });
+
+    it("accepts groups with synchronizeGroups selected, name and email optional", async () => {
+        const groups = [{ id: "01abc" }, { id: "02def", name: "Engineering", email: "eng@example.org" }];
+        const { inputs: checked, failures } = await directoryProvisioningProvider.check(inputs({}), inputs({ groups }));
+        assert.deepEqual(failures, []);
+        assert.deepEqual(checked?.groups, groups);
+    });
+
+    it("refuses groups without synchronizeGroups selected, naming groups and what it needs", async () => {
+        for (const synchronizeGroups of ["all", "off"] as const) {
+            const { failures } = await directoryProvisioningProvider.check(
+                inputs({}),
+                inputs({ synchronizeGroups, groups: [{ id: "01abc" }] }),
+            );
+            assert.deepEqual(failures, [
+                {
+                    property: "groups",
+                    reason: `needs synchronizeGroups: selected (it is "${synchronizeGroups}"); set synchronizeGroups: selected, or remove groups`,
+                },
+            ]);
+        }
+        assert.match(directoryProvisioningRules({ groups: [] })[0].reason, /it is "off"/);
+        assert.deepEqual(directoryProvisioningRules({ synchronizeGroups: "selected", groups: [] }), []);
+        assert.deepEqual(directoryProvisioningRules({ synchronizeGroups: "all" }), []);
+    });
+
+    it("names a repeated group id by its index, an empty id, and keys the API does not take", () => {
+        const failures = failuresOf("DirectoryProvisioning", {
+            connectionId: CON,
+            synchronizeGroups: "selected",
+            groups: [{ id: "a" }, { id: "" }, { id: "a", name: "again" }, { id: "b", direct_members_count: 3 }, { name: "no id" }],
+        });
+        assert.deepEqual(
+            failures.map((f) => f.property),
+            ["groups[1].id", "groups[3].direct_members_count", "groups[4].id"],
+        );
+        const dup = checkWith(directoryProvisioningSchema(), {
+            connectionId: CON,
+            synchronizeGroups: "selected",
+            groups: [{ id: "a" }, { id: "a" }],
+        });
+        assert.deepEqual(dup.failures, [{ property: "groups[1]", reason: 'repeats the group id "a" of groups[0]; list each group once' }]);
+    });
+
+    it("keeps the schema usable without connectionId, as the stack config builds it", () => {
+        const entry = directoryProvisioningSchema().omit({ connectionId: true });
+        const parsed = entry.safeParse({ synchronizeGroups: "selected", groups: [{ id: "a" }, { id: "a" }] });
+        assert.equal(parsed.success, false);
+        assert.deepEqual(
+            parsed.error?.issues.map((i) => i.path),
+            [["groups", 1]],
+        );
     });
 });
