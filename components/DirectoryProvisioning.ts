@@ -51,14 +51,8 @@ export class DirectoryProvisioning extends pulumi.dynamic.Resource {
             thinProvider("DirectoryProvisioning"),
             name,
             {
-                connectionId: args.connectionId,
-                mapping: args.mapping,
-                synchronizeAutomatically: args.synchronizeAutomatically,
-                synchronizeGroups: args.synchronizeGroups,
-                groups: args.groups,
-                onDelete: args.onDelete,
-                adoptExisting: args.adoptExisting,
-                synchronizeOnChange: args.synchronizeOnChange,
+                // Every argument, as its schema defines it: a new field needs no change here.
+                ...args,
                 connectionName: undefined,
                 strategy: undefined,
                 liveMapping: undefined,

@@ -35,9 +35,8 @@ export class ProfileSync extends pulumi.dynamic.Resource {
             thinProvider("ProfileSync"),
             name,
             {
-                connectionId: args.connectionId,
-                mode: args.mode,
-                onDelete: args.onDelete,
+                // Every argument, as its schema defines it: a new field needs no change here.
+                ...args,
                 connectionName: undefined,
                 strategy: undefined,
                 liveMode: undefined,

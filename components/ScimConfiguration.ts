@@ -41,11 +41,8 @@ export class ScimConfiguration extends pulumi.dynamic.Resource {
             thinProvider("ScimConfiguration"),
             name,
             {
-                connectionId: args.connectionId,
-                userIdAttribute: args.userIdAttribute,
-                mapping: args.mapping,
-                onDelete: args.onDelete,
-                adoptExisting: args.adoptExisting,
+                // Every argument, as its schema defines it: a new field needs no change here.
+                ...args,
                 connectionName: undefined,
                 strategy: undefined,
                 tenantName: undefined,

@@ -30,10 +30,8 @@ export class ScimToken extends pulumi.dynamic.Resource {
             thinProvider("ScimToken"),
             name,
             {
-                connectionId: args.connectionId,
-                scopes: args.scopes,
-                tokenLifetime: args.tokenLifetime,
-                rotateBeforeExpiry: args.rotateBeforeExpiry,
+                // Every argument, as its schema defines it: a new field needs no change here.
+                ...args,
                 tokenId: undefined,
                 token: undefined,
                 createdAt: undefined,

@@ -91,7 +91,7 @@ describe("Hostile answers", () => {
         assert.equal(asked.length, 4);
         const gaps = asked.slice(1).map((s, i) => s.at - asked[i].at);
         // 1 s, 2 s, 4 s doubling, each with jitter in [50%, 100%].
-        gaps.forEach((g, i) => assert.ok(g >= 500 * 2 ** i - 50, `gap ${i} was ${g} ms`));
+        for (const [i, g] of gaps.entries()) assert.ok(g >= 500 * 2 ** i - 50, `gap ${i} was ${g} ms`);
         assert.ok(Date.now() - t0 < 15_000);
     });
 

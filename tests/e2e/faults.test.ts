@@ -36,14 +36,23 @@ describe("End to end: faults through the real engine", function () {
         const original = structuredClone(Object.fromEntries(Object.entries(emu.state.connections).map(([id, c]) => [id, c.options ?? {}])));
         const samlTokens = emu.state.scimTokens[SAMPLE.samlp].length;
         let ups = 0;
+        const errors: string[] = [];
         for (; ups < 6; ups++) {
             const ok = await t.stack.up({ color: "never" }).then(
                 () => true,
-                () => false,
+                (err: unknown) => {
+                    errors.push(String(err));
+                    return false;
+                },
             );
             if (ok) break;
         }
-        assert.ok(ups < 6, "an up succeeded within 6 tries");
+        assert.ok(ups < 6, `an up succeeded within 6 tries; errors: ${errors.join("\n---\n")}`);
+        // A failed up must say what failed: the call and its answer, never a crash inside our code.
+        for (const e of errors) {
+            assert.match(e, /Auth0 API (GET|POST|PATCH|DELETE) \/api\/v2\/\S+ failed/, e);
+            assert.doesNotMatch(e, /Cannot read properties|is not a function|undefined is not/, e);
+        }
         assert.ok(
             emu.journal.some((e) => e.fault !== undefined),
             "faults happened",
@@ -61,6 +70,6 @@ describe("End to end: faults through the real engine", function () {
         assert.equal(emu.state.scimTokens[SAMPLE.okta]?.length, 1);
         assert.equal(emu.state.scimTokens[SAMPLE.samlp].length, samlTokens);
         assert.equal(emu.state.connections[SAMPLE.samlp].options!.set_user_root_attributes, "never_on_login");
-        console.log(`      converged after ${ups + 1} up(s)`);
+        console.log(`      converged after ${ups + 1} up(s); ${errors.length} failed up(s) named their cause`);
     });
 });

@@ -46,6 +46,16 @@ describe("End to end: the root program through the real engine", function () {
         assert.equal(emu.state.scimConfigurations[SAMPLE.okta].mapping.length, 2);
         assert.equal(emu.state.directoryProvisionings[SAMPLE.google].synchronize_groups, "all");
         assert.equal(emu.state.scimTokens[SAMPLE.okta].length, 1);
+        // Profile sync is applied before SCIM and directory provisioning, as Auth0 recommends.
+        for (const [id, feature] of [
+            [SAMPLE.okta, "scim-configuration"],
+            [SAMPLE.google, "directory-provisioning"],
+        ] as const) {
+            const at = (method: string, path: string) => emu.journal.findIndex((e) => e.method === method && e.path === path);
+            const profile = at("PATCH", `/api/v2/connections/${id}`);
+            const created = at("POST", `/api/v2/connections/${id}/${feature}`);
+            assert.ok(profile >= 0 && created > profile, `${feature} of ${id} was created after its profile sync PATCH`);
+        }
         saveTranscript("01-first-up", out.text());
     });
 
