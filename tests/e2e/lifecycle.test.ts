@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { requireEngine, stateFileText } from "../helpers/pulumi";
+import { requireEngine, runPulumi, stateFileText } from "../helpers/pulumi";
 import { collector, rootProgramStack, saveTranscript, setConnections } from "../helpers/root-stack";
 import { apiCalls, SAMPLE, writes } from "../helpers/api";
 import type { TestStack } from "../helpers/pulumi";
@@ -20,9 +20,10 @@ describe("End to end: the root program through the real engine", function () {
     let emu: RunningEmulator;
     let t: TestStack;
     let original: Record<string, Record<string, unknown>>;
+    let bin: string;
 
     before(async function () {
-        const bin = requireEngine(this);
+        bin = requireEngine(this);
         emu = await startEmulator({ tls: true, rateLimit: { rate: 16, burst: 50 } });
         original = Object.fromEntries(Object.entries(emu.state.connections).map(([id, c]) => [id, structuredClone(c.options ?? {})]));
         t = await rootProgramStack(bin, emu, "lifecycle", DECLARED);
@@ -98,8 +99,9 @@ describe("End to end: the root program through the real engine", function () {
         const out = collector();
         const pre = await t.stack.preview({ diff: true, onOutput: out.onOutput, color: "never" });
         const text = out.text();
-        // Two resources and their ConnectionSync, whose recorded arguments changed too.
-        assert.equal(pre.changeSummary.update, 3, text);
+        // One update per changed setting: the ConnectionSync records no inputs of its own.
+        assert.equal(pre.changeSummary.update, 2, text);
+        assert.doesNotMatch(text, /ConnectionSync: \(update\)/);
         assert.match(text, /ProfileSync: \(update\)/);
         assert.match(text, /ScimConfiguration: \(update\)/);
         assert.doesNotMatch(text, /ScimToken: \(/);
@@ -149,14 +151,20 @@ describe("End to end: the root program through the real engine", function () {
         await t.stack.up({ onOutput: out.onOutput, color: "never" });
         await t.stack.preview({ diff: true, onOutput: out.onOutput, color: "never" });
         const state = stateFileText(t);
-        const outputs = JSON.stringify(await t.stack.outputs());
+        // `pulumi stack output` without --show-secrets: the token values are masked, everything else readable.
+        const shown = await runPulumi(bin, ["stack", "output", "--json", "--stack", t.stack.name], { cwd: t.workDir, env: t.env });
+        assert.equal(shown.code, 0, shown.stderr);
+        const revealed = await runPulumi(bin, ["stack", "output", "--json", "--show-secrets", "--stack", t.stack.name], { cwd: t.workDir, env: t.env });
         const tokens = emu.state.scimTokens[SAMPLE.okta].map((x) => x.token);
         assert.ok(tokens.length > 0);
         for (const secret of ["local-secret", ...tokens]) {
             assert.ok(!state.includes(secret), `state contains ${secret.slice(0, 4)}...`);
             assert.ok(!out.text().includes(secret), "CLI output contains a secret");
-            assert.ok(!outputs.includes(secret) || outputs.includes('"secret":true'));
+            assert.ok(!shown.stdout.includes(secret), "plain stack output shows a secret");
         }
+        assert.match(shown.stdout, /\[secret\]/);
+        // The IdP administrator gets the token value with --show-secrets.
+        assert.ok(tokens.some((tok) => revealed.stdout.includes(tok)), "stack output --show-secrets shows the token");
         // The token is in the state, encrypted: Pulumi's secret signature with a ciphertext.
         assert.match(state, /"token":\s*\{\s*"4dabf18193072939515e22adb298388d":\s*"1b47061264138c4ac30d75fd1eb44270",\s*"ciphertext"/);
     });
