@@ -29,6 +29,15 @@ export interface Auth0Api {
     getConnection(id: string): Promise<Connection>;
     listConnections(query?: ListConnectionsQuery): Promise<Connection[]>;
     /**
+     * How many connections the tenant has: one request (`per_page=1`, `include_totals`, only the
+     * id), so the cost of a listing is known before it is paid.
+     */
+    countConnections(): Promise<number>;
+    /** Every SCIM configuration of the tenant, all pages (`GET /connections-scim-configurations`, 100 per request). */
+    listScimConfigs(): Promise<ScimConfig[]>;
+    /** Every directory provisioning of the tenant, all pages (`GET /connections-directory-provisionings`, 100 per request). */
+    listDirectoryProvisionings(): Promise<DirectoryProvisioningConfig[]>;
+    /**
      * GET the connection and, when `modify` returns new options, PATCH exactly `{options}` right
      * after (the API replaces the whole options object): both requests are reserved on the
      * rate-limit bucket together, so nothing queues between them.

@@ -13,10 +13,14 @@ import { processState } from "./state";
 import { resolveCredentials, type ResolvedCredentials } from "./settings";
 import { reserve } from "./bucket-queue";
 import { createTransport, type TransportOptions, unsafeOptionsOf } from "./transport";
+import { Auth0NoResponseError } from "./errors";
 import {
+    LISTING_PAGE_SIZE,
     SYNCHRONIZED_GROUPS_BATCH,
     type Connection,
     type DirectoryMappingItem,
+    type DirectoryProvisioningConfig,
+    type ScimConfig,
     type ScimMappingItem,
     type SynchronizedGroup,
 } from "./types";
@@ -65,6 +69,48 @@ export function createApi(
             });
             return out;
         },
+        async countConnections() {
+            const path = "/api/v2/connections";
+            // Offset mode with totals: `take` would switch the API to checkpoint pages, which carry no total.
+            const total = await call<unknown>("GET", path, async () => {
+                const page = await sdk.connections.list(
+                    { take: null, include_totals: true, fields: "id", include_fields: true },
+                    { queryParams: { per_page: 1 } },
+                );
+                const body: unknown = page.response;
+                return typeof body === "object" && body !== null && "total" in body ? body.total : undefined;
+            });
+            if (typeof total !== "number" || !Number.isSafeInteger(total) || total < 0) {
+                throw new Auth0NoResponseError({
+                    method: "GET",
+                    path,
+                    reason: "unexpected answer: expected a count of connections (total)",
+                });
+            }
+            return total;
+        },
+        listScimConfigs: () =>
+            call<ScimConfig[]>("GET", "/api/v2/connections-scim-configurations", async () => {
+                const out: unknown[] = [];
+                let page = await scim.list({ take: LISTING_PAGE_SIZE });
+                out.push(...page.data);
+                while (page.hasNextPage()) {
+                    page = await page.getNextPage();
+                    out.push(...page.data);
+                }
+                return out;
+            }),
+        listDirectoryProvisionings: () =>
+            call<DirectoryProvisioningConfig[]>("GET", "/api/v2/connections-directory-provisionings", async () => {
+                const out: unknown[] = [];
+                let page = await dir.list({ take: LISTING_PAGE_SIZE });
+                out.push(...page.data);
+                while (page.hasNextPage()) {
+                    page = await page.getNextPage();
+                    out.push(...page.data);
+                }
+                return out;
+            }),
         readModifyWriteOptions: (id, modify) =>
             readModifyWrite(
                 {

@@ -36,10 +36,12 @@ export function unsafePaths(text: string, root = "options"): string[] {
     const str = (): string => {
         const start = i;
         i++;
-        while (text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
+        while (i < text.length && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
         i++;
         return JSON.parse(text.slice(start, i)) as string;
     };
+    // Sticky, and unbounded: a number literal of any length is read whole.
+    const scalar = /-?\d+(\.\d+)?([eE][+-]?\d+)?|(true|false|null)/y;
     const value = (path: string | undefined): void => {
         ws();
         const c = text[i];
@@ -78,9 +80,11 @@ export function unsafePaths(text: string, root = "options"): string[] {
         } else if (c === '"') {
             str();
         } else {
-            const m = /^-?\d+(\.\d+)?([eE][+-]?\d+)?|^(true|false|null)/.exec(text.slice(i, i + 400));
-            const literal = m?.[0] ?? "";
-            i += Math.max(1, literal.length);
+            scalar.lastIndex = i;
+            const m = scalar.exec(text);
+            if (m === null) throw new SyntaxError(`not JSON at ${i}`);
+            const literal = m[0];
+            i += literal.length;
             if (path !== undefined && m !== null && m[3] === undefined && !numberSurvives(literal)) {
                 found.push(`${path} (${literal} would come back as ${JSON.stringify(Number(literal))})`);
             }

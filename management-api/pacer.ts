@@ -194,9 +194,15 @@ export function observeResponse(
         state.tokens = Math.min(state.tokens, 0);
         const waitMs = retryAfterSeconds !== undefined ? retryAfterSeconds * 1000 : Math.max(0, resetMs - now);
         state.blockedUntil = Math.max(state.blockedUntil, now + waitMs);
-        // Someone else shares the bucket, or our estimate ran ahead: be more careful from here.
-        state.rate = state.rate * 0.8;
+        // Someone else shares the bucket, or our estimate ran ahead: be more careful from here, but
+        // never slower than the slowest tenant there is, or the waits would grow without end.
+        state.rate = Math.max(ASSUMED_RATE_PER_SECOND / 1000, state.rate * 0.8);
     }
+}
+
+/** Lets no one wait past `until` for the current block (a 429 asked for more than we accept). */
+export function capBlock(state: PacerState, until: number): void {
+    state.blockedUntil = Math.min(state.blockedUntil, until);
 }
 
 /** Marks a request that ended without a response (timeout, dropped connection). */

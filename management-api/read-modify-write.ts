@@ -7,7 +7,7 @@
  * the body anew. If the failed PATCH was in fact carried out, the new read shows it and nothing
  * more is written.
  */
-import { isAuth0ApiError, mayHaveBeenProcessed } from "./errors";
+import { isAuth0ApiError, mayHaveBeenProcessed, RateLimitWaitError } from "./errors";
 import type { Reservation } from "./bucket-queue";
 import { SINGLE_ATTEMPT_HEADER } from "./transport";
 import type { Connection, ConnectionOptions } from "./types";
@@ -51,7 +51,8 @@ const UNPAIRED: Reservation = { headers: {}, ready: () => true, release: () => u
 
 /** True when a PATCH failed in a way that a fresh read and a rebuilt body may fix. */
 function worthRebuilding(err: unknown): boolean {
-    return mayHaveBeenProcessed(err) || (isAuth0ApiError(err) && err.status === 429);
+    // A 429 that asked for more than we wait is final: waiting for it again would only repeat it.
+    return mayHaveBeenProcessed(err) || (isAuth0ApiError(err) && err.status === 429 && !(err instanceof RateLimitWaitError));
 }
 
 /**

@@ -22,8 +22,12 @@ const PATTERNS: readonly RegExp[] = [
 export function redact(text: string): string {
     let out = text;
     const s = processState().settings;
-    for (const secret of [s?.clientSecret, s?.apiToken]) {
-        if (secret !== undefined && secret.length >= 4) out = out.split(secret).join(REDACTED);
+    // The values as configured and as used (trimmed), from the stack config and from the environment.
+    const secrets = [s?.clientSecret, s?.apiToken, process.env.AUTH0_CLIENT_SECRET, process.env.AUTH0_API_TOKEN].flatMap((v) =>
+        v === undefined ? [] : [v, v.trim()],
+    );
+    for (const secret of secrets) {
+        if (secret.length >= 4) out = out.split(secret).join(REDACTED);
     }
     for (const p of PATTERNS) {
         out = out.replace(p, (match: string, prefix?: string) =>

@@ -11,7 +11,7 @@
  */
 import { paced, pacedAheadOfQueue, pacerFor, PREPAID_HEADER, spend } from "./bucket-queue";
 import { unsafePaths } from "./json-fidelity";
-import { observeNoResponse, observeResponse, parseRateLimitHeaders } from "./pacer";
+import { capBlock, observeNoResponse, observeResponse, parseRateLimitHeaders } from "./pacer";
 import { Agent, fetch as undiciFetch } from "undici";
 import { Auth0NoResponseError, RateLimitWaitError, RedirectRefusedError, TransportError } from "./errors";
 import { processState } from "./state";
@@ -124,11 +124,18 @@ async function buffered(res: Response, path: string): Promise<Response> {
     if (body !== null && res.status === 200 && CONNECTION.test(path)) {
         const text = new TextDecoder().decode(body);
         let unsafe: string[] = [];
+        let json = true;
         try {
             JSON.parse(text);
-            unsafe = unsafePaths(text);
         } catch {
             // Not JSON: the client reports the unreadable answer itself.
+            json = false;
+        }
+        try {
+            if (json) unsafe = unsafePaths(text);
+        } catch {
+            // A check that cannot finish must not let a write through.
+            unsafe = ["options (the answer could not be checked)"];
         }
         if (unsafe.length > 0) headers.set(UNSAFE_OPTIONS_HEADER, JSON.stringify(unsafe));
     }
@@ -200,6 +207,8 @@ export function createTransport(options: TransportOptions): typeof fetch {
             }
             if (!isApi && res.status === 200) await requireAccessToken(res, method, url.pathname);
             if (res.status >= 300 && res.status < 400) {
+                // The exchange is over: the pacer must not wait for it, or every later request hangs.
+                if (isApi) observeNoResponse(pacerFor(url.host));
                 await res.body?.cancel();
                 throw new RedirectRefusedError(res.status, method, url.pathname, res.headers.get("location"));
             }
@@ -214,6 +223,8 @@ export function createTransport(options: TransportOptions): typeof fetch {
                 stats.rateLimited += 1;
                 const asked = askedWaitMs(res, now);
                 if (asked !== undefined && asked.ms > maxWaitMs) {
+                    // Nobody waits longer than the cap for this answer: the next request asks again.
+                    if (isApi) capBlock(pacerFor(url.host), now + maxWaitMs);
                     throw new RateLimitWaitError(method, url.pathname, asked.ms, asked.said, maxWaitMs);
                 }
                 if (!singleAttempt && rateLimited < rateLimitRetries) {

@@ -109,6 +109,13 @@ export interface SynchronizedGroupSelection {
 /** The most groups one PUT, POST or DELETE of `.../synchronized-groups` accepts, and the largest listing page. */
 export const SYNCHRONIZED_GROUPS_BATCH = 100;
 
+/**
+ * The largest page of the tenant-wide listings (`take` of `/connections-scim-configurations`,
+ * `/connections-directory-provisionings` and `/connections`): a listing of n objects costs
+ * ceil(n / 100) requests.
+ */
+export const LISTING_PAGE_SIZE = 100;
+
 /** Strategies the SCIM configuration endpoints accept. */
 export const SCIM_STRATEGIES = ["samlp", "oidc", "okta", "waad"] as const;
 

@@ -83,6 +83,8 @@ export function parseConnectionsConfig(raw: unknown): { config?: ConnectionsConf
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
         return { failures: [{ property: "connections", reason: "must be a map from connection name (or con_ id) to settings" }] };
     }
+    const reserved = reservedKeys(raw, "connections");
+    if (reserved.length > 0) return { failures: reserved };
     const result = schema.safeParse(raw, { reportInput: true });
     if (result.success) {
         const rules = [...tokenRuleFailures(result.data), ...directoryRuleFailures(result.data)];
@@ -90,6 +92,21 @@ export function parseConnectionsConfig(raw: unknown): { config?: ConnectionsConf
     }
     const failures = failuresOf(result.error, "connections", (p) => keysAt(schema, p));
     return { failures };
+}
+
+/**
+ * Keys that parsing would drop or that could reach an object's prototype (`__proto__`, and any
+ * `__`-prefixed key), anywhere in the raw config: an error, never silently ignored.
+ */
+function reservedKeys(value: unknown, at: string): Failure[] {
+    if (Array.isArray(value)) return value.flatMap((v, i) => reservedKeys(v, `${at}[${i}]`));
+    if (typeof value !== "object" || value === null) return [];
+    return Object.keys(value).flatMap((key) => [
+        ...(key.startsWith("__")
+            ? [{ property: `${at}.${key}`, reason: "is not a known setting (keys starting with __ are reserved)" }]
+            : []),
+        ...reservedKeys((value as Record<string, unknown>)[key], `${at}.${key}`),
+    ]);
 }
 
 /** The cross-field rules of every declared token, with full paths. */

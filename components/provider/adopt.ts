@@ -70,3 +70,12 @@ export async function createOrAdopt<C, R>(
         return { result: await spec.converge(api, raced), adopted: true };
     }
 }
+
+/**
+ * What destroy does with a configuration: as declared; undeclared, delete what we created and
+ * retain what we adopted, because deleting an adopted SCIM configuration also revokes the identity
+ * provider's own tokens, and we never act on a guess about what is ours.
+ */
+export function deletePolicy(props: { readonly onDelete?: "delete" | "retain"; readonly adopted?: boolean }): "delete" | "retain" {
+    return props.onDelete ?? (props.adopted === true ? "retain" : "delete");
+}

@@ -7,10 +7,11 @@
 import { getApi, type Auth0Api } from "../../management-api/client";
 import { isAuth0ApiError } from "../../management-api/errors";
 import { DIRECTORY_STRATEGIES, type DirectoryMappingItem, type DirectoryProvisioningConfig } from "../../management-api/types";
-import { createOrAdopt, type AdoptableConfig } from "./adopt";
+import { createOrAdopt, deletePolicy, type AdoptableConfig } from "./adopt";
 import { directoryPatch, sameMapping, type DesiredDirectory } from "./diff";
 import { convergeGroups, groupsAsDeclared, liveGroups, requireGroupsEnabled, sameGroupIds, writeGroups } from "./groups";
 import { defaultDirectoryMapping } from "./live";
+import { liveDirectoryProvisioning } from "./live-reads";
 import { handOff, providerState, takeHandOff } from "./process";
 import { directoryProvisioningRules, directoryProvisioningSchema, type DirectoryProvisioningInputs } from "./schemas";
 import { defineProvider } from "./skeleton";
@@ -127,7 +128,7 @@ export const directoryProvisioningProvider = defineProvider<ReturnType<typeof di
             const api = getApi();
             const live =
                 takeHandOff(providerState().handOffs.directory, slot(api, news.connectionId)) ??
-                (await api.getDirectoryProvisioning(news.connectionId));
+                (await liveDirectoryProvisioning(api, news.connectionId));
             if (live === undefined) return { changes: true };
             const declaredChanged =
                 (["synchronizeAutomatically", "synchronizeGroups", "onDelete", "adoptExisting", "synchronizeOnChange"] as const).some(
@@ -163,7 +164,7 @@ export const directoryProvisioningProvider = defineProvider<ReturnType<typeof di
         async read(id, props) {
             const api = getApi();
             const connectionId = props?.connectionId ?? id;
-            const live = await api.getDirectoryProvisioning(connectionId);
+            const live = await liveDirectoryProvisioning(api, connectionId);
             if (live === undefined) return undefined;
             handOff(providerState().handOffs.directory, slot(api, connectionId), live);
             const isDefault =
@@ -176,7 +177,7 @@ export const directoryProvisioningProvider = defineProvider<ReturnType<typeof di
                 synchronizeGroups: live.synchronize_groups ?? "off",
                 // Only a managed selection is read back: the live list, so the preview reads live -> desired.
                 ...(props?.groups !== undefined ? { groups: groupsAsDeclared(await liveGroups(api, connectionId), props.groups) } : {}),
-                onDelete: props?.onDelete ?? "delete",
+                ...(props?.onDelete !== undefined ? { onDelete: props.onDelete } : {}),
                 adoptExisting: props?.adoptExisting ?? true,
                 synchronizeOnChange: props?.synchronizeOnChange ?? false,
             };
@@ -184,7 +185,7 @@ export const directoryProvisioningProvider = defineProvider<ReturnType<typeof di
         },
 
         async delete(_id, props) {
-            if ((props.onDelete ?? "delete") === "retain") return;
+            if (deletePolicy(props) === "retain") return;
             // Deleting the configuration clears its selection too; retain leaves both.
             await getApi().deleteDirectoryProvisioning(props.connectionId);
         },

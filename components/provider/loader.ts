@@ -2,9 +2,11 @@
  * The engine stores a resource's serialized provider in its state twice (inputs and outputs), and
  * the file backend rewrites the whole state after every step. Our full provider serializes to
  * ~50 k characters, which made `create` of 100 connections 6.6x slower than the rate limit
- * (docs/benchmarks.md). So the closure the engine stores is this loader (~4 k characters): it
- * finds this package where the program runs and requires `entry`, as a provider plugin would be
- * found. State written by earlier versions carries its full provider and keeps running it.
+ * (docs/benchmarks.md). So the closure the engine stores is this loader (~2.5 k characters): it
+ * finds this package where the program runs and requires its `provider.js`, as a provider plugin
+ * would be found. State written by earlier versions carries its full provider, or an earlier
+ * loader that requires `components/provider/entry.ts` or `bin/components/provider/entry.js`
+ * directly: keep those paths.
  *
  * Only the functions and constants below are captured; `require` is the dynamic-provider host's.
  */
@@ -17,50 +19,32 @@ const GLOBAL_KEY = "__auth0ConnectionSyncEntry";
 type EntryModule = typeof Entry;
 type PathModule = typeof import("node:path");
 type FsModule = typeof import("node:fs");
-type TsNode = { register(options: { transpileOnly: boolean; project: string }): unknown };
 
 /**
- * Loads `entry` once per process from the package root as seen from `cwd`: the package installed
- * beside the program, else the checkout the program lives in (found by walking up). In a checkout
- * the TypeScript source is used through ts-node (unless the process already compiles TypeScript);
- * without ts-node, the compiled `bin/`. No comments inside: the body is stored in every resource's
- * state, so every character counts.
+ * Loads `provider.js` (the package's plain-JS entry, which loads `entry`) once per process, from
+ * the package as seen from `cwd`: installed beside the program, else the checkout the program lives
+ * in (found by walking up). No comments inside: the body is stored in every resource's state.
  */
 export function loadEntry(cwd: string): EntryModule {
     const g = globalThis as unknown as Record<string, EntryModule | undefined>;
     if (g[GLOBAL_KEY]) return g[GLOBAL_KEY];
-    const path = require("node:path") as PathModule;
+    const p = require("node:path") as PathModule;
     const fs = require("node:fs") as FsModule;
-    let root: string | undefined;
+    let f: string | undefined;
     try {
-        root = path.dirname(require.resolve(`${PACKAGE_NAME}/package.json`, { paths: [cwd] }));
+        f = require.resolve(`${PACKAGE_NAME}/provider.js`, { paths: [cwd] });
     } catch {
-        for (let dir = path.resolve(cwd); !root && path.dirname(dir) !== dir; dir = path.dirname(dir)) {
-            const manifest = path.join(dir, "package.json");
-            if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, "utf8")).name === PACKAGE_NAME) root = dir;
+        for (let d = p.resolve(cwd); !f && p.dirname(d) !== d; d = p.dirname(d)) {
+            const m = p.join(d, "package.json");
+            if (fs.existsSync(m) && JSON.parse(fs.readFileSync(m, "utf8")).name === PACKAGE_NAME) f = p.join(d, "provider.js");
         }
     }
-    if (!root) {
+    if (!f) {
         throw new Error(
-            `cannot load the ${PACKAGE_NAME} provider: the package is not installed where the Pulumi program runs (${cwd}). ` +
-                `Run npm ci (or npm install ${PACKAGE_NAME}) in the program's directory and try again.`,
+            `cannot load the ${PACKAGE_NAME} provider: the package is not installed where the Pulumi program runs (${cwd}). Run npm ci (or npm install ${PACKAGE_NAME}) in the program's directory and try again.`,
         );
     }
-    let file = path.join(root, "bin", "components", "provider", "entry.js");
-    const source = path.join(root, "components", "provider", "entry.ts");
-    try {
-        if (fs.existsSync(source)) {
-            if (!require.extensions[".ts"])
-                (require(require.resolve("ts-node", { paths: [root] })) as TsNode).register({
-                    transpileOnly: true,
-                    project: path.join(root, "tsconfig.json"),
-                });
-            file = source;
-        }
-    } catch {}
-    if (!fs.existsSync(file))
-        throw new Error(`cannot load the ${PACKAGE_NAME} provider from ${root}: run npm run build there (no ${file}).`);
-    return (g[GLOBAL_KEY] = require(file) as EntryModule);
+    return (g[GLOBAL_KEY] = require(f) as EntryModule);
 }
 
 // One object per kind: the SDK caches a provider's serialization by object identity.

@@ -21,6 +21,7 @@ import {
     restorePlan,
 } from "./diff";
 import { requireOptions } from "./live";
+import { liveConnection } from "./live-reads";
 import { handOff, providerState, takeHandOff } from "./process";
 import { profileSyncSchema, type ProfileSyncInputs } from "./schemas";
 import { defineProvider } from "./skeleton";
@@ -56,15 +57,16 @@ function refusePasswordless(conn: Connection): void {
 
 /** Brings the live key to `mode`, writing only when the live value does not already declare it. */
 async function apply(inputs: ProfileSyncInputs): Promise<{ conn: Connection; before: LiteralValue; live: ProfileSyncMode }> {
-    let before: LiteralValue = { present: false };
+    let before: LiteralValue | undefined;
     const { before: conn, after } = await getApi().readModifyWriteOptions(inputs.connectionId, (c) => {
         refusePasswordless(c);
         const options = requireOptions(c);
-        before = literalValue(options);
+        // The first read only: after a failed PATCH that was carried out anyway, a later read shows our own value.
+        before ??= literalValue(options);
         return modeSatisfied(options, inputs.mode) ? undefined : optionsForMode(options, c.strategy, inputs.mode);
     });
     const live = after === undefined ? effectiveMode(conn.options ?? {}) : after.options ? effectiveMode(after.options) : inputs.mode;
-    return { conn, before, live };
+    return { conn, before: before ?? { present: false }, live };
 }
 
 function outputs(inputs: ProfileSyncInputs, conn: Connection, live: ProfileSyncMode, previous: LiteralValue): ProfileSyncOutputs {
@@ -105,7 +107,8 @@ export const profileSyncProvider = defineProvider<ReturnType<typeof profileSyncS
     async diff(_id, olds, news) {
         const api = getApi();
         const conn =
-            takeHandOff(providerState().handOffs.connections, slot(api, news.connectionId)) ?? (await api.getConnection(news.connectionId));
+            takeHandOff(providerState().handOffs.connections, slot(api, news.connectionId)) ??
+            (await liveConnection(api, news.connectionId));
         const live = requireOptions(conn);
         return { changes: !modeSatisfied(live, news.mode) || olds.mode !== news.mode || (olds.onDelete ?? "retain") !== news.onDelete };
     },
@@ -123,7 +126,7 @@ export const profileSyncProvider = defineProvider<ReturnType<typeof profileSyncS
     async read(id, props) {
         const connectionId = props?.connectionId ?? id;
         const api = getApi();
-        const conn = await api.getConnection(connectionId);
+        const conn = await liveConnection(api, connectionId);
         handOff(providerState().handOffs.connections, slot(api, connectionId), conn);
         const live = effectiveMode(requireOptions(conn));
         const inputs: ProfileSyncInputs = { connectionId, mode: live, onDelete: props?.onDelete ?? "retain" };

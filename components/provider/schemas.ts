@@ -81,8 +81,11 @@ export function scimConfigurationSchema() {
         userIdAttribute: attr("SCIM attribute used as the user id").default("externalId"),
         /** `mapping`: Auth0-to-SCIM attribute pairs; order never matters. Default: the API's default mapping. */
         mapping: mapping("scim").optional(),
-        /** On destroy: `delete` the configuration or `retain` it. Default `delete`. */
-        onDelete: z.enum(CONFIG_DELETE_POLICIES).default("delete"),
+        /**
+         * On destroy: `delete` the configuration or `retain` it. Default `delete` for one we created,
+         * `retain` for one we adopted (deleting it would also remove what others set up, such as their tokens).
+         */
+        onDelete: z.enum(CONFIG_DELETE_POLICIES).optional(),
         /** Take over a configuration that already exists (`false`: fail instead). Default `true`. */
         adoptExisting: flag().default(true),
     });
@@ -171,7 +174,13 @@ export function directoryProvisioningSchema() {
                 z.strictObject({
                     id: attr("Google Workspace group id"),
                     name: z.string({ error: "must be a string (the group's name)" }).optional(),
-                    email: z.string({ error: "must be a string (the group's email address)" }).optional(),
+                    // The API refuses a malformed email (400) after the configuration exists: check it before any write.
+                    email: z
+                        .string({ error: "must be a string (the group's email address)" })
+                        .regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, {
+                            error: (iss) => `must be an email address (got ${JSON.stringify(iss.input)})`,
+                        })
+                        .optional(),
                 }),
                 { error: "must be a list of Google Workspace groups, each {id, name, email}" },
             )
@@ -181,8 +190,11 @@ export function directoryProvisioningSchema() {
                 }
             })
             .optional(),
-        /** On destroy: `delete` the configuration or `retain` it. Default `delete`. */
-        onDelete: z.enum(CONFIG_DELETE_POLICIES).default("delete"),
+        /**
+         * On destroy: `delete` the configuration or `retain` it. Default `delete` for one we created,
+         * `retain` for one we adopted (deleting it would also remove what others set up, such as their tokens).
+         */
+        onDelete: z.enum(CONFIG_DELETE_POLICIES).optional(),
         /** Take over a configuration that already exists (409 on create). Default `true`. */
         adoptExisting: flag().default(true),
         /** Start a synchronization after a mapping change; a refusal is a warning. Default `false`. */

@@ -5,9 +5,10 @@
  */
 import { getApi, type Auth0Api } from "../../management-api/client";
 import { SCIM_STRATEGIES, type ScimConfig, type ScimMappingItem } from "../../management-api/types";
-import { createOrAdopt, type AdoptableConfig } from "./adopt";
+import { createOrAdopt, deletePolicy, type AdoptableConfig } from "./adopt";
 import { sameMapping, scimDifferences, scimPatchBody, type DesiredScim } from "./diff";
 import { defaultScimMapping, scimEndpointUrl } from "./live";
+import { liveScimConfig } from "./live-reads";
 import { handOff, providerState, takeHandOff } from "./process";
 import { scimConfigurationSchema, type ScimConfigurationInputs } from "./schemas";
 import { defineProvider } from "./skeleton";
@@ -84,7 +85,7 @@ export const scimConfigurationProvider = defineProvider<ReturnType<typeof scimCo
             const api = getApi();
             const live =
                 takeHandOff(providerState().handOffs.scimConfigs, slot(api, news.connectionId)) ??
-                (await api.getScimConfig(news.connectionId));
+                (await liveScimConfig(api, news.connectionId));
             if (live === undefined) return { changes: true };
             const declaredChanged =
                 olds.userIdAttribute !== news.userIdAttribute ||
@@ -116,7 +117,7 @@ export const scimConfigurationProvider = defineProvider<ReturnType<typeof scimCo
         async read(id, props) {
             const api = getApi();
             const connectionId = props?.connectionId ?? id;
-            const live = await api.getScimConfig(connectionId);
+            const live = await liveScimConfig(api, connectionId);
             if (live === undefined) return undefined;
             handOff(providerState().handOffs.scimConfigs, slot(api, connectionId), live);
             // Keep "default mapping" as omitted while the live mapping still is the default.
@@ -127,14 +128,14 @@ export const scimConfigurationProvider = defineProvider<ReturnType<typeof scimCo
                 connectionId,
                 userIdAttribute: live.user_id_attribute,
                 ...(isDefault ? {} : { mapping: live.mapping.map((m) => ({ auth0: m.auth0, scim: m.scim })) }),
-                onDelete: props?.onDelete ?? "delete",
+                ...(props?.onDelete !== undefined ? { onDelete: props.onDelete } : {}),
                 adoptExisting: props?.adoptExisting ?? true,
             };
             return { id, props: outputs(api, inputs, live, props?.adopted ?? false), inputs };
         },
 
         async delete(_id, props) {
-            if ((props.onDelete ?? "delete") === "retain") return;
+            if (deletePolicy(props) === "retain") return;
             await getApi().deleteScimConfig(props.connectionId);
         },
     },

@@ -164,6 +164,24 @@ const CONFIG_CASES: Array<[string, unknown, string, RegExp]> = [
         /not a known setting/,
     ],
     [
+        "a __proto__ connection key (as JSON parsing makes it: an own key)",
+        JSON.parse('{"__proto__": {"profileSync": "sometimes"}, "a": {"profileSync": "on_first_login"}}'),
+        "connections.__proto__",
+        /keys starting with __ are reserved/,
+    ],
+    [
+        "a __proto__ token name",
+        JSON.parse('{"a": {"scim": {"tokens": {"__proto__": {"scopes": ["get:users"]}}}}}'),
+        "connections.a.scim.tokens.__proto__",
+        /keys starting with __ are reserved/,
+    ],
+    [
+        "a selected group with a malformed email",
+        { a: { directoryProvisioning: { synchronizeGroups: "selected", groups: [{ id: "g1", email: "eng@example" }] } } },
+        "connections.a.directoryProvisioning.groups[0].email",
+        /must be an email address/,
+    ],
+    [
         "an inherited name as a setting",
         { a: { profileSync: "on_first_login", toString: 1 } },
         "connections.a.toString",
