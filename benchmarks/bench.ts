@@ -1,7 +1,8 @@
 /**
- * `npm run bench`: requests, wall time and CPU of the providers for N = 1, 10, 100, 500 connections
- * on the emulator, under the free-tier and the enterprise rate limit, provider-direct and through the
- * real engine. Prints the tables and writes docs/benchmarks.md. Flags: see scripts/bench/args.ts.
+ * `npm run bench`: requests, wall time and CPU of the providers for N = 1, 10, 100, 500, 2000
+ * connections on the emulator, under the free-tier and the enterprise rate limit, provider-direct
+ * and through the real engine, plus profile sync alone at N=500. Prints the tables and writes
+ * docs/benchmarks.md. Flags: see benchmarks/args.ts.
  */
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -55,8 +56,8 @@ async function measure(c: Combo, args: BenchArgs): Promise<OpResult[]> {
     try {
         const timelineDir = args.timelineDir === undefined ? undefined : path.resolve(args.timelineDir);
         return c.mode === "direct"
-            ? await runDirect(emu, c.size, c.limit, k, { timelineDir })
-            : await runEngine(emu, c.size, c.limit, k, { parallel: args.parallel, timelineDir });
+            ? await runDirect(emu, c.size, c.limit, k, { timelineDir, declared: c.declared, createAsSetUp: c.createAsSetUp })
+            : await runEngine(emu, c.size, c.limit, k, { parallel: args.parallel, timelineDir, createAsSetUp: c.createAsSetUp });
     } finally {
         await emu.close();
     }
@@ -68,16 +69,17 @@ async function main(): Promise<void> {
     const code = codeState();
     // The CLI inherits this process's environment through the Automation API.
     if (args.skipCheckpoints) process.env.PULUMI_SKIP_CHECKPOINTS = "true";
+    if (args.parallelDiff) process.env.PULUMI_PARALLEL_DIFF = "true";
     console.log(`Measuring ${code}`);
     const { run, skipped } = plan(args, engineAvailable());
     if (skipped.length > 0) {
         console.log("Not measured (computed floors only):");
-        for (const s of skipped) console.log(`  N=${s.size} ${s.limit} ${s.mode}: ${s.reason}`);
+        for (const s of skipped) console.log(`  N=${s.size} ${s.limit} ${s.mode}${s.ops ? ` ${s.ops.join(",")}` : ""}: ${s.reason}`);
     }
     const rows: OpResult[] = [];
     for (const c of run) {
         const started = performance.now();
-        console.log(`\n=== N=${c.size}, ${c.limit}, ${c.mode} ===`);
+        console.log(`\n=== N=${c.size}${c.declared === "all" ? "" : ", profile sync only"}, ${c.limit}, ${c.mode} ===`);
         const got = await measure(c, args);
         rows.push(...got);
         console.log(resultsTable(got));

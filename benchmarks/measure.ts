@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import type { RateLimit } from "../emulator";
 import type { WireEntry } from "./emulator-host";
+import type { Declared } from "./seed";
 
 /** The operations, in the order they run. */
 export const OPS = ["create", "preview", "up", "change", "refresh"] as const;
@@ -43,6 +44,8 @@ export interface JournalCounts {
     readonly rateLimited: number;
     /** GETs of a default mapping (per-strategy constants). */
     readonly defaultMappingReads: number;
+    /** GETs of a tenant-wide listing: list pages, and the count of connections that decides whether to list. */
+    readonly listReads: number;
     /** First and last Management API request (ms since epoch); undefined when there was none. */
     readonly firstAt?: number;
     readonly lastAt?: number;
@@ -57,6 +60,9 @@ export function routeOf(path: string): string {
     return path.replace(/\/connections\/[^/]+/, "/connections/:id").replace(/\/tokens\/[^/]+$/, "/tokens/:token");
 }
 
+/** The tenant-wide listings (the count of connections is a GET of the first). */
+const LISTINGS = ["/api/v2/connections", "/api/v2/connections-scim-configurations", "/api/v2/connections-directory-provisionings"];
+
 /** Counts one operation's journal. */
 export function countJournal(journal: readonly WireEntry[]): JournalCounts {
     let reads = 0;
@@ -64,6 +70,7 @@ export function countJournal(journal: readonly WireEntry[]): JournalCounts {
     let tokenRequests = 0;
     let rateLimited = 0;
     let defaultMappingReads = 0;
+    let listReads = 0;
     let firstAt: number | undefined;
     let lastAt: number | undefined;
     let secondAt: number | undefined;
@@ -83,10 +90,11 @@ export function countJournal(journal: readonly WireEntry[]): JournalCounts {
         if (e.method === "GET") reads += 1;
         else writes += 1;
         if (e.method === "GET" && e.path.endsWith("/default-mapping")) defaultMappingReads += 1;
+        if (e.method === "GET" && LISTINGS.includes(e.path)) listReads += 1;
         const key = `${e.method} ${routeOf(e.path)}`;
         byRoute[key] = (byRoute[key] ?? 0) + 1;
     }
-    return { reads, writes, tokenRequests, rateLimited, defaultMappingReads, firstAt, lastAt, secondAt, byRoute };
+    return { reads, writes, tokenRequests, rateLimited, defaultMappingReads, listReads, firstAt, lastAt, secondAt, byRoute };
 }
 
 /**
@@ -97,11 +105,6 @@ export function floorSeconds(requests: number, limit: RateLimit): number {
     return Math.max(0, requests - limit.burst) / limit.rate;
 }
 
-/** Writes the floor allows: none for a no-op or a refresh, one per changed setting otherwise. */
-export function writeFloor(op: OpName, createWrites: number, k: number): number {
-    return op === "create" ? createWrites : op === "change" ? k : 0;
-}
-
 /** One row of the report. */
 export interface OpResult {
     readonly size: number;
@@ -109,8 +112,12 @@ export interface OpResult {
     readonly limitName: LimitName;
     readonly mode: RunMode;
     readonly op: OpName;
+    /** What each connection declares. */
+    readonly declared: Declared;
     readonly k: number;
     readonly counts: JournalCounts;
+    /** The fewest reads the operation can make (floors.ts). */
+    readonly readFloor: number;
     readonly writeFloor: number;
     /** Failures surfaced to a resource: rejected provider calls, or failed engine steps. */
     readonly failures: number;

@@ -14,8 +14,9 @@ import { scimConfigurationProvider } from "../components/provider/scimConfigurat
 import { scimTokenProvider } from "../components/provider/scimToken";
 import { storeSettings } from "../management-api/settings";
 import type { EmulatorProxy } from "./emulator-proxy";
-import { countJournal, LIMITS, OPS, saveTimeline, writeFloor, type LimitName, type OpName, type OpResult } from "./measure";
-import { CHANGED_MODE, declaredConnections, shapeOf, type DeclaredConnection } from "./seed";
+import { readFloor, shapeOf, writeFloor } from "./floors";
+import { countJournal, LIMITS, OPS, saveTimeline, type LimitName, type OpName, type OpResult } from "./measure";
+import { CHANGED_MODE, type Declared, declaredConnections, type DeclaredConnection } from "./seed";
 import { checkTenant } from "./verify";
 
 /** The provider methods an engine calls, as this driver uses them. */
@@ -190,17 +191,28 @@ async function runOp(op: OpName, managed: Managed[], log: OpLog): Promise<void> 
     );
 }
 
+/** Options of the direct runs. */
+export interface DirectRunOptions {
+    /** Where to write each operation's journal as CSV; undefined: nowhere. */
+    readonly timelineDir?: string;
+    /** What each connection declares (default: everything). */
+    readonly declared?: Declared;
+    /** Run `create all` at no rate limit as set-up, and report no row for it. */
+    readonly createAsSetUp?: boolean;
+}
+
 /** Runs the five operations for one size and limit on a fresh tenant and returns one row each. */
 export async function runDirect(
     emu: EmulatorProxy,
     size: number,
     limitName: LimitName,
     k: number,
-    opts: { timelineDir?: string } = {},
+    opts: DirectRunOptions = {},
 ): Promise<OpResult[]> {
     const limit = LIMITS[limitName];
-    const shape = shapeOf(size);
-    const managed: Managed[] = declaredConnections(size).map((decl) => ({ decl, tokens: [] }));
+    const declared = opts.declared ?? "all";
+    const shape = shapeOf(size, declared);
+    const managed: Managed[] = declaredConnections(size, declared).map((decl) => ({ decl, tokens: [] }));
     const host = new URL(emu.url).host;
     const results: OpResult[] = [];
     for (const op of OPS) {
@@ -208,7 +220,8 @@ export async function runDirect(
         // A new provider process per command: no pacer, no cached token, no cached default mappings.
         resetProcessState();
         storeSettings({ domain: emu.url, clientId: "local-client", clientSecret: "local-secret" });
-        await emu.refill(limit);
+        const setUp = op === "create" && opts.createAsSetUp === true;
+        await emu.refill(setUp ? null : limit);
         await emu.clear();
         const log = new OpLog();
         let maxRate = 0;
@@ -224,14 +237,21 @@ export async function runDirect(
         const journal = await emu.journal();
         if (opts.timelineDir !== undefined) saveTimeline(opts.timelineDir, `direct-${limitName}-N${size}-${op}`, journal);
         const counts = countJournal(journal);
+        const check = checkTenant(await emu.summary(), size, op === "change" || op === "refresh" ? k : 0, declared);
+        if (setUp) {
+            if (log.failures > 0 || check !== "") throw new Error(`set-up create of N=${size} failed: ${log.samples.join("; ") || check}`);
+            continue;
+        }
         results.push({
             size,
             resources: shape.resources,
             limitName,
             mode: "direct",
             op,
+            declared,
             k,
             counts,
+            readFloor: readFloor(op, shape, k),
             writeFloor: writeFloor(op, shape.createWrites, k),
             failures: log.failures,
             failureSamples: log.samples,
@@ -245,7 +265,7 @@ export async function runDirect(
                 tokenRequests: stats.tokenRequests,
             },
             steps: log.summary(),
-            check: checkTenant(await emu.summary(), size, op === "change" || op === "refresh" ? k : 0),
+            check,
         });
     }
     return results;

@@ -4,9 +4,10 @@
  * not run), so a floor is never mistaken for a measurement.
  */
 import { existsSync, readFileSync } from "node:fs";
-import type { Combo } from "./args";
-import { apiSpanMs, floorSeconds, LIMITS, OP_LABELS, OPS, writeFloor, type OpResult } from "./measure";
-import { shapeOf } from "./seed";
+import type { Skipped } from "./args";
+import { readFloor, shapeOf, writeFloor } from "./floors";
+import { apiSpanMs, floorSeconds, LIMITS, OP_LABELS, OPS, type OpResult } from "./measure";
+import type { Declared } from "./seed";
 
 const FINDINGS_BEGIN = "<!-- findings:begin -->";
 const FINDINGS_END = "<!-- findings:end -->";
@@ -18,6 +19,7 @@ function table(header: string[], rows: string[][]): string {
 }
 
 const s1 = (ms: number) => (ms / 1000).toFixed(1);
+const declaredLabel = (d: Declared) => (d === "all" ? "all" : "profile sync only");
 const over = (got: number, floor: number) => (got > floor ? ` **+${got - floor}**` : "");
 
 /** The main table: one row per measured operation. */
@@ -25,6 +27,7 @@ export function resultsTable(rows: readonly OpResult[]): string {
     return table(
         [
             "N",
+            "declared",
             "settings",
             "limit",
             "run",
@@ -47,11 +50,12 @@ export function resultsTable(rows: readonly OpResult[]): string {
             const writes = c.writes === r.writeFloor ? `${c.writes} (${r.writeFloor})` : `**${c.writes}** (${r.writeFloor})`;
             return [
                 String(r.size),
+                declaredLabel(r.declared),
                 String(r.resources),
                 r.limitName,
                 r.mode,
                 op(r),
-                `${c.reads} (≤${r.resources})${over(c.reads, r.resources)}`,
+                `${c.reads} (≤${r.readFloor})${over(c.reads, r.readFloor)}`,
                 writes,
                 String(c.tokenRequests),
                 String(c.rateLimited),
@@ -70,16 +74,17 @@ function op(r: OpResult): string {
     return r.op === "change" ? `${OP_LABELS.change.replace("k", `k=${r.k}`)}` : OP_LABELS[r.op];
 }
 
-/** Floors for what was not measured: reads at the allowance (one per setting), writes at the floor. */
-export function floorsTable(skipped: ReadonlyArray<Combo & { reason: string }>, k: number): string {
+/** Floors for what was not measured: reads and writes at the floor (floors.ts). */
+export function floorsTable(skipped: readonly Skipped[], k: number): string {
     const rows: string[][] = [];
     for (const s of skipped) {
-        const shape = shapeOf(s.size);
+        const shape = shapeOf(s.size, s.declared);
         const kk = Math.min(k, s.size);
-        for (const o of OPS) {
-            const requests = shape.resources + writeFloor(o, shape.createWrites, kk);
+        for (const o of s.ops ?? OPS) {
+            const requests = readFloor(o, shape, kk) + writeFloor(o, shape.createWrites, kk);
             rows.push([
                 String(s.size),
+                declaredLabel(s.declared),
                 String(shape.resources),
                 s.limit,
                 s.mode,
@@ -91,7 +96,7 @@ export function floorsTable(skipped: ReadonlyArray<Combo & { reason: string }>, 
         }
     }
     return table(
-        ["N", "settings", "limit", "run", "operation", "floor requests (computed)", "floor s (computed)", "why not measured"],
+        ["N", "declared", "settings", "limit", "run", "operation", "floor requests (computed)", "floor s (computed)", "why not measured"],
         rows,
     );
 }
@@ -105,6 +110,7 @@ export function detailsTable(rows: readonly OpResult[]): string {
             "run",
             "operation",
             "steps",
+            "list reads (count + pages)",
             "default-mapping reads",
             "1st→2nd request ms",
             "pacer rate est. final / max (true)",
@@ -120,6 +126,7 @@ export function detailsTable(rows: readonly OpResult[]): string {
             r.mode,
             op(r),
             r.steps || "–",
+            String(r.counts.listReads),
             String(r.counts.defaultMappingReads),
             r.counts.secondAt === undefined || r.counts.firstAt === undefined ? "–" : String(r.counts.secondAt - r.counts.firstAt),
             r.pacerRate ? `${r.pacerRate.final.toFixed(2)} / ${r.pacerRate.max.toFixed(2)} (${LIMITS[r.limitName].rate})` : "–",
@@ -136,13 +143,17 @@ export function detailsTable(rows: readonly OpResult[]): string {
 export function routesTable(rows: readonly OpResult[]): string {
     const out: string[][] = [];
     const groups = new Map<string, OpResult[]>();
-    for (const r of rows) groups.set(`${r.limitName}|${r.mode}`, [...(groups.get(`${r.limitName}|${r.mode}`) ?? []), r]);
+    for (const r of rows) {
+        const key = `${r.limitName}|${r.mode}|${r.declared}`;
+        groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
     for (const group of groups.values()) {
         const biggest = Math.max(...group.map((r) => r.size));
         for (const r of group.filter((g) => g.size === biggest)) {
             const routes = Object.entries(r.counts.byRoute).sort((a, b) => b[1] - a[1]);
             out.push([
                 String(r.size),
+                declaredLabel(r.declared),
                 r.limitName,
                 r.mode,
                 op(r),
@@ -150,7 +161,7 @@ export function routesTable(rows: readonly OpResult[]): string {
             ]);
         }
     }
-    return table(["N", "limit", "run", "operation", "answered requests by route (`/api/v2/connections/:id` left out)"], out);
+    return table(["N", "declared", "limit", "run", "operation", "answered requests by route (`/api/v2/connections/:id` left out)"], out);
 }
 
 /** The hand-written findings kept across regenerations, or a placeholder. */
@@ -168,14 +179,21 @@ export function markdown(o: {
     environment: string;
     totalSeconds: number;
     rows: readonly OpResult[];
-    skipped: ReadonlyArray<Combo & { reason: string }>;
+    skipped: readonly Skipped[];
     k: number;
     findings: string;
 }): string {
-    const sizes = [...new Set(o.rows.map((r) => r.size))].map((n) => {
-        const s = shapeOf(n);
-        return `N=${n}: ${s.resources} settings (create must write ${s.createWrites})`;
-    });
+    const shapes = new Map<string, { size: number; declared: Declared }>();
+    for (const r of [...o.rows, ...o.skipped.map((s) => ({ size: s.size, declared: s.declared }))]) {
+        shapes.set(`${r.size}|${r.declared}`, { size: r.size, declared: r.declared });
+    }
+    const sizes = [...shapes.values()]
+        .sort((a, b) => a.size - b.size || a.declared.localeCompare(b.declared))
+        .map(({ size, declared }) => {
+            const s = shapeOf(size, declared);
+            const floor = readFloor("preview", s, 0);
+            return `N=${size}${declared === "all" ? "" : " (profile sync only)"}: ${s.resources} settings (create must write ${s.createWrites}; a no-op reads ≥ ${floor})`;
+        });
     return `# Benchmarks
 
 Generated by \`${o.command}\` (benchmarks/bench.ts) on ${o.environment}. The whole run took ${(o.totalSeconds / 60).toFixed(1)} min.
@@ -188,22 +206,31 @@ Regenerate with the same command; the Findings section at the end is kept.
 - **Tenant**: N connections on the emulator, strategies cycling okta, samlp, waad, google-apps, with
   large realistic options (certificates, secrets, claim maps). Each has profile sync declared
   (\`on_first_login\`; every fifth connection already has it, so \`create\` must not write there), plus
-  SCIM configuration and one SCIM token (okta, samlp, waad) or directory provisioning (google-apps).
+  SCIM configuration and one SCIM token (okta, samlp, waad) or directory provisioning (google-apps);
+  rows marked *profile sync only* declare profile sync alone on the same tenant.
   Half of the SCIM and directory configurations use the API's default mapping. A *setting* is one
   dynamic resource (ProfileSync, ScimConfiguration, ScimToken, DirectoryProvisioning). ${sizes.join("; ")}.
 - **Operations**: create all; no-op preview; no-op up; up after changing the declared profile sync
   mode of k connections (k = min(${o.k}, N)); refresh. Each starts with a rested rate-limit bucket and,
-  in direct runs, fresh provider process state (pacer, access token, default-mapping cache), as each
-  Pulumi command starts a new provider process.
+  in direct runs, fresh provider process state (pacer, access token, default-mapping cache, read
+  batches and the tenant's size), as each Pulumi command starts a new provider process. Above
+  \`--create-max\` the create runs with the rate limit lifted, as set-up, and is not reported.
 - **Runs**: *direct* calls the exported providers' check/diff/create/update/read in this process, all
   resources at once, profile sync before SCIM/directory and the SCIM configuration before its token.
   *engine* runs an inline program with one ConnectionSync per connection through the Automation API
-  and the real engine (\`stack.up/preview/refresh\`, the CLI's default \`--parallel\` unless told otherwise).
+  and the real engine (\`stack.up/preview/refresh\`, the CLI's default \`--parallel\` unless told
+  otherwise). The engine calls Diff one resource at a time (unless \`PULUMI_PARALLEL_DIFF=true\`) and
+  Read up to \`--parallel\` at once, so only what it asks at the same moment can share a listing.
 - **Requests** come from the emulator's journal, cleared before each operation. Reads and writes
   count Management API requests that were answered (not 429); 429 answers are counted apart, and
-  \`/oauth/token\` (not rate limited by the emulator) apart too. The floor: 0 writes for a no-op or a
-  refresh, exactly one write per changed setting, and at most one read per managed setting per
-  command (the "reads" column is bold where it goes over).
+  \`/oauth/token\` (not rate limited by the emulator) apart too. The floor (benchmarks/floors.ts): 0
+  writes for a no-op or a refresh, exactly one write per changed setting; reads of a no-op or a
+  refresh: per kind (connections, SCIM configurations, directory provisionings) the list pages of
+  the tenant-wide listing (100 per page) or one GET per object where that is fewer, plus one token
+  listing per connection with tokens (there is no tenant-wide one) and each default mapping once per
+  strategy; \`up\` with k changes reads k more (the read right before each PATCH); \`create\` at most
+  one read per setting. The "reads" column is bold where it goes over; the count of connections that
+  decides whether to list is one of the reads over.
 - **Time**: *floor s* = max(0, requests − burst) ÷ rate for the requests the run actually made
   (429 answers spend no token). *API span* is first to last Management API request; *wall* adds the
   start-up of the command. Limits: free {rate 2/s, burst 2}, enterprise {rate 16/s, burst 50}.

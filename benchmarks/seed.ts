@@ -20,6 +20,12 @@ export const DECLARED_MODE: ProfileSyncMode = "on_first_login";
 /** The mode `change k` declares for k connections. */
 export const CHANGED_MODE: ProfileSyncMode = "never_on_login";
 
+/**
+ * What is declared per connection: `all` is profile sync plus SCIM (with a token) or directory
+ * provisioning; `profile-sync` is profile sync alone, the shape whose reads are list pages only.
+ */
+export type Declared = "all" | "profile-sync";
+
 /** What the benchmark declares for one connection (the ConnectionSync arguments, ids resolved). */
 export interface DeclaredConnection {
     readonly id: string;
@@ -80,7 +86,7 @@ function nameOf(i: number): string {
  * write), every fifth already has it (so `create` must not write), as in a tenant where someone set
  * a few by hand.
  */
-function seededMode(i: number): ProfileSyncMode | undefined {
+export function seededMode(i: number): ProfileSyncMode | undefined {
     if (i % 5 === 4) return DECLARED_MODE;
     return i % 2 === 0 ? undefined : "on_each_login";
 }
@@ -231,9 +237,10 @@ const DIRECTORY_MAPPING: DirectoryMappingItem[] = [
  * What is declared for the first `n` connections. Half the SCIM and directory configurations use
  * the API's default mapping, so the per-strategy default-mapping reads show up in the counts.
  */
-export function declaredConnections(n: number): DeclaredConnection[] {
+export function declaredConnections(n: number, declared: Declared = "all"): DeclaredConnection[] {
     return Array.from({ length: n }, (_, i): DeclaredConnection => {
         const base = { id: connectionId(i), name: nameOf(i), strategy: strategyOf(i), mode: DECLARED_MODE };
+        if (declared === "profile-sync") return base;
         const explicit = Math.floor(i / STRATEGIES.length) % 2 === 0;
         if (base.strategy === "google-apps") {
             return {
@@ -253,25 +260,4 @@ export function declaredConnections(n: number): DeclaredConnection[] {
             },
         };
     });
-}
-
-/** Counts of what one size manages; a "setting" is one dynamic resource. */
-export interface SizeShape {
-    readonly connections: number;
-    readonly resources: number;
-    /** Settings `create` must write: profile syncs whose live value differs, plus every SCIM config, token and directory config. */
-    readonly createWrites: number;
-}
-
-/** The shape of a size, computed from the same functions that build the seed. */
-export function shapeOf(n: number): SizeShape {
-    let resources = 0;
-    let createWrites = 0;
-    for (const c of declaredConnections(n)) {
-        const i = Number(c.name.slice(-4));
-        const settings = 1 + (c.scim ? 1 + c.scim.tokens.length : 0) + (c.directoryProvisioning ? 1 : 0);
-        resources += settings;
-        createWrites += settings - 1 + ((seededMode(i) ?? "on_each_login") === c.mode ? 0 : 1);
-    }
-    return { connections: n, resources, createWrites };
 }

@@ -24,8 +24,9 @@ import { inlineStack as createTestStack, REPO_ROOT, toolchainBin } from "../scri
 
 const pulumiBin = () => toolchainBin({ build: false });
 import type { EmulatorProxy } from "./emulator-proxy";
-import { countJournal, LIMITS, OPS, saveTimeline, writeFloor, type LimitName, type OpName, type OpResult } from "./measure";
-import { CHANGED_MODE, declaredConnections, shapeOf, type DeclaredConnection } from "./seed";
+import { readFloor, shapeOf, writeFloor } from "./floors";
+import { countJournal, LIMITS, OPS, saveTimeline, type LimitName, type OpName, type OpResult } from "./measure";
+import { CHANGED_MODE, declaredConnections, type DeclaredConnection } from "./seed";
 import { checkTenant } from "./verify";
 
 // Plain JS on purpose: loading ts-node into the provider process would add its own CPU to the measure.
@@ -138,6 +139,8 @@ export interface EngineRunOptions {
     readonly parallel?: number;
     /** Where to write each operation's journal as CSV; undefined: nowhere. */
     readonly timelineDir?: string;
+    /** Run `create all` at no rate limit as set-up, and report no row for it. */
+    readonly createAsSetUp?: boolean;
 }
 
 /** True when a Pulumi engine is available (never builds one). */
@@ -172,7 +175,8 @@ export async function runEngine(
     try {
         for (const op of OPS) {
             if (op === "change") declared = declared.map((d, i) => (i < k ? { ...d, mode: CHANGED_MODE } : d));
-            await emu.refill(LIMITS[limitName]);
+            const setUp = op === "create" && opts.createAsSetUp === true;
+            await emu.refill(setUp ? null : LIMITS[limitName]);
             await emu.clear();
             takeCpu(probe.cpuDir);
             let failures = 0;
@@ -203,14 +207,20 @@ export async function runEngine(
             const provider = takeCpu(probe.cpuDir);
             const journal = await emu.journal();
             if (opts.timelineDir !== undefined) saveTimeline(opts.timelineDir, `engine-${limitName}-N${size}-${op}`, journal);
+            if (setUp) {
+                if (failures > 0) throw new Error(`set-up create of N=${size} failed: ${samples.join("; ")}`);
+                continue;
+            }
             results.push({
                 size,
                 resources: shape.resources,
                 limitName,
                 mode: "engine",
                 op,
+                declared: "all",
                 k,
                 counts: countJournal(journal),
+                readFloor: readFloor(op, shape, k),
                 writeFloor: writeFloor(op, shape.createWrites, k),
                 failures,
                 failureSamples: samples,

@@ -1,10 +1,10 @@
 /** Checks that an operation left the tenant as declared, so a fast but wrong run cannot pass as a result. */
 import type { TenantSummary } from "./emulator-host";
-import { CHANGED_MODE, DECLARED_MODE, declaredConnections } from "./seed";
+import { CHANGED_MODE, DECLARED_MODE, type Declared, declaredConnections } from "./seed";
 
 /** "" when the tenant holds exactly what was declared with `changed` connections moved to CHANGED_MODE; else what differs. */
-export function checkTenant(t: TenantSummary, size: number, changed: number): string {
-    const declared = declaredConnections(size);
+export function checkTenant(t: TenantSummary, size: number, changed: number, what: Declared = "all"): string {
+    const declared = declaredConnections(size, what);
     const scim = declared.filter((d) => d.scim !== undefined).length;
     const tokens = declared.reduce((n, d) => n + (d.scim?.tokens.length ?? 0), 0);
     const dir = declared.filter((d) => d.directoryProvisioning !== undefined).length;

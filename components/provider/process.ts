@@ -4,6 +4,7 @@
  * per tenant and strategy, and the hand-offs from a refresh's read() to the diff that follows it.
  */
 import { resetClientState } from "../../management-api/state";
+import { resetLiveReads } from "./live-reads";
 import type {
     Connection,
     DirectoryMappingItem,
@@ -53,13 +54,14 @@ export function providerState(): ProviderProcessState {
     return holder[KEY];
 }
 
-/** Forgets caches, hand-offs, clients, pacing and counters (tests, benchmarks). */
+/** Forgets caches, hand-offs, open read batches, clients, pacing and counters (tests, benchmarks). */
 export function resetProcessState(): void {
     const s = providerState();
     s.scimDefaults.clear();
     s.directoryDefaults.clear();
     s.tokenCreations.clear();
     for (const slots of Object.values(s.handOffs)) slots.clear();
+    resetLiveReads();
     resetClientState();
 }
 

@@ -4,8 +4,9 @@
  * token cannot be changed: new scopes or lifetime mean a new token, and delete revokes it.
  */
 import { getApi, type Auth0Api } from "../../management-api/client";
-import { mayHaveBeenProcessed } from "../../management-api/errors";
+import { mayHaveBeenProcessed, unlessGone } from "../../management-api/errors";
 import type { ScimTokenCreated, ScimTokenInfo } from "../../management-api/types";
+import { liveScimTokens } from "./live-reads";
 import { handOff, oneAtATime, providerState, takeHandOff } from "./process";
 import { durationSeconds, MAX_ACTIVE_SCIM_TOKENS, scimTokenRules, scimTokenSchema, type ScimTokenInputs } from "./schemas";
 import { defineProvider } from "./skeleton";
@@ -119,7 +120,9 @@ export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchem
             const api = getApi();
             const live =
                 takeHandOff(providerState().handOffs.scimTokens, slot(api, news.connectionId, olds.tokenId)) ??
-                (await api.listScimTokens(news.connectionId));
+                // A SCIM configuration deleted out of band took its tokens along: read as none, so the token is re-issued.
+                (await unlessGone(liveScimTokens(api, news.connectionId))) ??
+                [];
             const replaces = replacementReasons(olds, news, live, Date.now());
             if (replaces.length === 0) {
                 return { changes: olds.rotateBeforeExpiry !== news.rotateBeforeExpiry };
@@ -153,7 +156,7 @@ export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchem
         async read(id, props) {
             if (props === undefined) return undefined;
             const api = getApi();
-            const live = await api.listScimTokens(props.connectionId);
+            const live = await liveScimTokens(api, props.connectionId);
             const token = live.find((t) => t.token_id === (props.tokenId ?? id));
             if (token === undefined) return undefined;
             handOff(providerState().handOffs.scimTokens, slot(api, props.connectionId, props.tokenId ?? id), live);

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { profileSyncProvider as ps } from "../../components/provider/profileSync";
+import { scimTokenProvider as tokens } from "../../components/provider/scimToken";
 import { resetProcessState } from "../../components/provider/process";
 import { createApi } from "../../management-api/client";
 import { unsafePaths } from "../../management-api/json-fidelity";
@@ -93,5 +94,22 @@ describe("Restore after a PATCH that failed but was carried out", () => {
         assert.equal(emu.state.connections[SAMPLE.okta].options!.set_user_root_attributes, "on_first_login");
         await ps.delete(SAMPLE.okta, outs);
         assert.equal(emu.state.connections[SAMPLE.okta].options!.set_user_root_attributes, "never_on_login");
+    });
+});
+
+describe("A token whose SCIM configuration was deleted out of band", () => {
+    let emu: RunningEmulator;
+    before(async () => {
+        emu = await startForProvider();
+    });
+    after(() => emu.close());
+
+    it("previews as re-issued, not as a failure", async () => {
+        emu.state.scimTokens[SAMPLE.samlp] = [];
+        const { outs } = await tokens.create({ connectionId: SAMPLE.samlp, scopes: ["get:users"] });
+        delete emu.state.scimConfigurations[SAMPLE.samlp];
+        delete emu.state.scimTokens[SAMPLE.samlp];
+        const diff = await tokens.diff(outs.tokenId, outs, { connectionId: SAMPLE.samlp, scopes: ["get:users"] });
+        assert.deepEqual(diff.replaces, ["tokenId"]);
     });
 });

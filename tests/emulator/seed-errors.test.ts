@@ -86,7 +86,7 @@ const CASES: Array<[string, Seed, string]> = [
     ],
     [
         "three active SCIM tokens",
-        broken((s) => (s.scim_tokens = { [A]: [token("tok_1"), token("tok_2", 60000), token("tok_3")] })),
+        broken((s) => (s.scim_tokens = { [A]: [token("tok_1"), token("tok_2", 86_400_000), token("tok_3")] })),
         `seed error: scim_tokens["${A}"]: 3 active tokens, the API allows at most 2 per connection`,
     ],
     [
@@ -135,7 +135,7 @@ describe("Emulator seed errors", () => {
     });
 
     it("starts and serves the same seed once it is whole, expired tokens not counting towards the limit", async () => {
-        const seed = broken((s) => (s.scim_tokens = { [A]: [token("tok_1", -1000), token("tok_2"), token("tok_3", 60000)] }));
+        const seed = broken((s) => (s.scim_tokens = { [A]: [token("tok_1", -1000), token("tok_2"), token("tok_3", 86_400_000)] }));
         const emulator = await startEmulator({ seed });
         try {
             const res = await call<Json[]>(emulator, "GET", "/api/v2/connections", { token: "t" });

@@ -23,10 +23,10 @@ describe("Input checks", () => {
             mode: "on_first_login",
             onDelete: "retain",
         });
+        // onDelete has no default here: destroy decides from whether the configuration was adopted.
         assert.deepEqual(checkWith(scimConfigurationSchema(), { connectionId: CON }).inputs, {
             connectionId: CON,
             userIdAttribute: "externalId",
-            onDelete: "delete",
             adoptExisting: true,
         });
         const dir = checkWith(directoryProvisioningSchema(), { connectionId: CON }).inputs;
