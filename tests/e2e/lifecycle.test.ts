@@ -154,7 +154,10 @@ describe("End to end: the root program through the real engine", function () {
         // `pulumi stack output` without --show-secrets: the token values are masked, everything else readable.
         const shown = await runPulumi(bin, ["stack", "output", "--json", "--stack", t.stack.name], { cwd: t.workDir, env: t.env });
         assert.equal(shown.code, 0, shown.stderr);
-        const revealed = await runPulumi(bin, ["stack", "output", "--json", "--show-secrets", "--stack", t.stack.name], { cwd: t.workDir, env: t.env });
+        const revealed = await runPulumi(bin, ["stack", "output", "--json", "--show-secrets", "--stack", t.stack.name], {
+            cwd: t.workDir,
+            env: t.env,
+        });
         const tokens = emu.state.scimTokens[SAMPLE.okta].map((x) => x.token);
         assert.ok(tokens.length > 0);
         for (const secret of ["local-secret", ...tokens]) {
@@ -164,7 +167,10 @@ describe("End to end: the root program through the real engine", function () {
         }
         assert.match(shown.stdout, /\[secret\]/);
         // The IdP administrator gets the token value with --show-secrets.
-        assert.ok(tokens.some((tok) => revealed.stdout.includes(tok)), "stack output --show-secrets shows the token");
+        assert.ok(
+            tokens.some((tok) => revealed.stdout.includes(tok)),
+            "stack output --show-secrets shows the token",
+        );
         // The token is in the state, encrypted: Pulumi's secret signature with a ciphertext.
         assert.match(state, /"token":\s*\{\s*"4dabf18193072939515e22adb298388d":\s*"1b47061264138c4ac30d75fd1eb44270",\s*"ciphertext"/);
     });
