@@ -2,7 +2,7 @@
  * Command-line flags of `npm run bench`. The defaults are chosen to finish in about 25 minutes on
  * two cores: the free tier (2 requests/s) makes a big tenant take many minutes per operation, so
  * it is measured only up to `--free-max` (and through the engine up to `--free-engine-max`), engine
- * runs only up to `--engine-max`, and above `--create-max` the create is set-up at no rate limit.
+ * runs only up to `--engine-max`, and above `--create-max` the create is set-up at 200 requests/s.
  */
 import type { LimitName, OpName } from "./measure";
 import type { Declared } from "./seed";
@@ -20,7 +20,7 @@ export interface BenchArgs {
     readonly freeEngineMax: number;
     /** Largest N measured through the engine. */
     readonly engineMax: number;
-    /** Largest N whose `create all` is measured; above it the create runs at no rate limit, as set-up. */
+    /** Largest N whose `create all` is measured; above it the create runs as set-up at 200 requests/s. */
     readonly createMax: number;
     /** Sizes also measured with profile sync alone declared (enterprise, direct). */
     readonly profileSyncSizes: number[];
@@ -46,7 +46,7 @@ export const USAGE = `npm run bench -- [flags]
   --free-max 100              largest N measured under the free tier (default 100)
   --free-engine-max 10        largest N measured under the free tier through the engine (default 10)
   --engine-max 100            largest N measured through the engine (default 100)
-  --create-max 500            largest N whose create is measured; above, it runs at no rate limit as set-up (default 500)
+  --create-max 500            largest N whose create is measured; above, it runs as set-up at 200 requests/s (default 500)
   --profile-sync-sizes 500    also measure these N with profile sync alone declared, enterprise, direct (default 500; "" for none)
   --parallel <n>              engine --parallel (default: the CLI's own)
   --parallel-diff             engine runs with PULUMI_PARALLEL_DIFF=true (default off: the engine diffs one resource at a time)
@@ -173,7 +173,7 @@ export interface Combo {
     readonly limit: LimitName;
     readonly mode: "direct" | "engine";
     readonly declared: Declared;
-    /** The create runs at no rate limit as set-up and is not reported. */
+    /** The create runs as set-up at 200 requests/s and is not reported. */
     readonly createAsSetUp: boolean;
 }
 
@@ -194,7 +194,7 @@ function reasonToSkip(a: BenchArgs, size: number, limit: LimitName, mode: Combo[
 export function plan(a: BenchArgs, engineInstalled: boolean): { run: Combo[]; skipped: Skipped[] } {
     const run: Combo[] = [];
     const skipped: Skipped[] = [];
-    const createReason = `create above N=${a.createMax} (--create-max): run at no rate limit as set-up, not measured (time budget)`;
+    const createReason = `create above N=${a.createMax} (--create-max): run as set-up at 200 requests/s, not measured (time budget)`;
     for (const limit of a.limits) {
         for (const size of a.sizes) {
             for (const mode of ["direct", "engine"] as const) {
@@ -218,7 +218,7 @@ export function plan(a: BenchArgs, engineInstalled: boolean): { run: Combo[]; sk
             run.push(combo);
             skipped.push({
                 ...combo,
-                reason: "profile sync only: the create runs at no rate limit as set-up (the no-op rows are the point)",
+                reason: "profile sync only: the create runs as set-up at 200 requests/s (the no-op rows are the point)",
                 ops: ["create"],
             });
         }

@@ -80,9 +80,17 @@ async function main(): Promise<void> {
     for (const c of run) {
         const started = performance.now();
         console.log(`\n=== N=${c.size}${c.declared === "all" ? "" : ", profile sync only"}, ${c.limit}, ${c.mode} ===`);
-        const got = await measure(c, args);
-        rows.push(...got);
-        console.log(resultsTable(got));
+        try {
+            const got = await measure(c, args);
+            rows.push(...got);
+            console.log(resultsTable(got));
+        } catch (err) {
+            // One combination that cannot run (a failed set-up) must not cost the rest of the run.
+            const reason = `failed: ${err instanceof Error ? err.message : String(err)}`.replace(/\s+/g, " ").slice(0, 300);
+            console.error(reason);
+            skipped.push({ ...c, reason });
+            process.exitCode = 1;
+        }
         console.log(`(${((performance.now() - started) / 1000).toFixed(0)} s)`);
     }
     const totalSeconds = (performance.now() - t0) / 1000;

@@ -25,8 +25,8 @@ export interface TenantSummary {
 /** The calls the host answers: arguments and result of each. */
 export interface HostCalls {
     start: { args: { size: number; rateLimit: RateLimit }; result: { url: string } };
-    /** Sets the limit again, which also fills the bucket: every operation starts from a rested tenant. `null`: no limit (set-up). */
-    refill: { args: { rateLimit: RateLimit | null }; result: null };
+    /** Sets the limit again, which also fills the bucket: every operation starts from a rested tenant. */
+    refill: { args: { rateLimit: RateLimit }; result: null };
     clear: { args: null; result: null };
     journal: { args: null; result: WireEntry[] };
     summary: { args: null; result: TenantSummary };
@@ -74,7 +74,7 @@ async function handle(req: HostRequest): Promise<HostCalls[keyof HostCalls]["res
             return { url: emu.url };
         }
         case "refill":
-            running().setRateLimit((req.args as HostCalls["refill"]["args"]).rateLimit ?? undefined);
+            running().setRateLimit((req.args as HostCalls["refill"]["args"]).rateLimit);
             return null;
         case "clear":
             running().clearJournal();

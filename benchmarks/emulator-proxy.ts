@@ -54,8 +54,8 @@ export class EmulatorProxy {
         });
     }
 
-    /** Sets the limit again with a full bucket; `null` lifts it (set-up that is not measured). */
-    async refill(rateLimit: RateLimit | null): Promise<void> {
+    /** Sets the limit again with a full bucket. */
+    async refill(rateLimit: RateLimit): Promise<void> {
         await this.call("refill", { rateLimit });
     }
 

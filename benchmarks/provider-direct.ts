@@ -15,7 +15,7 @@ import { scimTokenProvider } from "../components/provider/scimToken";
 import { storeSettings } from "../management-api/settings";
 import type { EmulatorProxy } from "./emulator-proxy";
 import { readFloor, shapeOf, writeFloor } from "./floors";
-import { countJournal, LIMITS, OPS, saveTimeline, type LimitName, type OpName, type OpResult } from "./measure";
+import { countJournal, LIMITS, OPS, saveTimeline, SET_UP_LIMIT, type LimitName, type OpName, type OpResult } from "./measure";
 import { CHANGED_MODE, type Declared, declaredConnections, type DeclaredConnection } from "./seed";
 import { checkTenant } from "./verify";
 
@@ -197,7 +197,7 @@ export interface DirectRunOptions {
     readonly timelineDir?: string;
     /** What each connection declares (default: everything). */
     readonly declared?: Declared;
-    /** Run `create all` at no rate limit as set-up, and report no row for it. */
+    /** Run `create all` as set-up at SET_UP_LIMIT, and report no row for it. */
     readonly createAsSetUp?: boolean;
 }
 
@@ -221,7 +221,7 @@ export async function runDirect(
         resetProcessState();
         storeSettings({ domain: emu.url, clientId: "local-client", clientSecret: "local-secret" });
         const setUp = op === "create" && opts.createAsSetUp === true;
-        await emu.refill(setUp ? null : limit);
+        await emu.refill(setUp ? SET_UP_LIMIT : limit);
         await emu.clear();
         const log = new OpLog();
         let maxRate = 0;

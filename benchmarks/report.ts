@@ -214,7 +214,7 @@ Regenerate with the same command; the Findings section at the end is kept.
   mode of k connections (k = min(${o.k}, N)); refresh. Each starts with a rested rate-limit bucket and,
   in direct runs, fresh provider process state (pacer, access token, default-mapping cache, read
   batches and the tenant's size), as each Pulumi command starts a new provider process. Above
-  \`--create-max\` the create runs with the rate limit lifted, as set-up, and is not reported.
+  \`--create-max\` the create runs as set-up at 200 requests/s and is not reported.
 - **Runs**: *direct* calls the exported providers' check/diff/create/update/read in this process, all
   resources at once, profile sync before SCIM/directory and the SCIM configuration before its token.
   *engine* runs an inline program with one ConnectionSync per connection through the Automation API

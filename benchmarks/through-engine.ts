@@ -25,7 +25,7 @@ import { inlineStack as createTestStack, REPO_ROOT, toolchainBin } from "../scri
 const pulumiBin = () => toolchainBin({ build: false });
 import type { EmulatorProxy } from "./emulator-proxy";
 import { readFloor, shapeOf, writeFloor } from "./floors";
-import { countJournal, LIMITS, OPS, saveTimeline, type LimitName, type OpName, type OpResult } from "./measure";
+import { countJournal, LIMITS, OPS, saveTimeline, SET_UP_LIMIT, type LimitName, type OpName, type OpResult } from "./measure";
 import { CHANGED_MODE, declaredConnections, type DeclaredConnection } from "./seed";
 import { checkTenant } from "./verify";
 
@@ -139,7 +139,7 @@ export interface EngineRunOptions {
     readonly parallel?: number;
     /** Where to write each operation's journal as CSV; undefined: nowhere. */
     readonly timelineDir?: string;
-    /** Run `create all` at no rate limit as set-up, and report no row for it. */
+    /** Run `create all` as set-up at SET_UP_LIMIT, and report no row for it. */
     readonly createAsSetUp?: boolean;
 }
 
@@ -176,7 +176,7 @@ export async function runEngine(
         for (const op of OPS) {
             if (op === "change") declared = declared.map((d, i) => (i < k ? { ...d, mode: CHANGED_MODE } : d));
             const setUp = op === "create" && opts.createAsSetUp === true;
-            await emu.refill(setUp ? null : LIMITS[limitName]);
+            await emu.refill(setUp ? SET_UP_LIMIT : LIMITS[limitName]);
             await emu.clear();
             takeCpu(probe.cpuDir);
             let failures = 0;
