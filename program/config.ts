@@ -10,8 +10,6 @@ import { PROFILE_SYNC_MODES } from "../management-api/types";
 import {
     directoryProvisioningRules,
     directoryProvisioningSchema,
-    failuresOf,
-    keysAt,
     profileSyncSchema,
     scimConfigurationSchema,
     MAX_ACTIVE_SCIM_TOKENS,
@@ -20,6 +18,7 @@ import {
     TOKEN_NAME,
     type Failure,
 } from "../components/provider/schemas";
+import { failuresOf, keysAt } from "../components/provider/validation";
 
 /** What may be declared for one connection, and the whole config. */
 export function connectionsConfigSchema() {

@@ -8,7 +8,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { unlessGone } from "../../management-api/errors";
 import { settingsFromConfig, storeSettings } from "../../management-api/settings";
 import type { z } from "zod";
-import { checkWith, containsUnknown, type Failure, PROVIDER_KEY } from "./schemas";
+import { type Failure, PROVIDER_KEY } from "./schemas";
+import { checkWith, containsUnknown } from "./validation";
 
 /** The kind-specific half of a provider; the skeleton adds the rest. */
 export interface ProviderParts<I, O extends I> {

@@ -8,7 +8,8 @@
 import { Document, isMap, isNode, isScalar, parseDocument, type Pair, type YAMLMap } from "yaml";
 import { isDeepStrictEqual } from "node:util";
 import { sameMapping, type MappingPair } from "../../components/provider/diff";
-import { fieldFacts, type ResourceKind } from "../../components/provider/schemas";
+import { type ResourceKind } from "../../components/provider/schemas";
+import { fieldFacts } from "../../components/provider/validation";
 import type { Connection } from "../../management-api/types";
 import { CONNECTIONS_KEY, annotate, entryOf, type ExportedConnection, type Setting } from "./render";
 

@@ -3,7 +3,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { parseConnectionsConfig } from "../../program/config";
-import { fieldFacts, type FieldFacts, type ResourceKind } from "../../components/provider/schemas";
+import type { ResourceKind } from "../../components/provider/schemas";
+import { fieldFacts, type FieldFacts } from "../../components/provider/validation";
 import { REPO_ROOT } from "../helpers/pulumi";
 
 /** The README's configuration table: key -> [what, default]. */

@@ -1,14 +1,13 @@
 import * as assert from "node:assert/strict";
 import { directoryProvisioningProvider, type DirectoryProvisioningInputs } from "../../components/provider/directoryProvisioning";
 import {
-    checkInputs,
-    checkWith,
     directoryProvisioningRules,
     directoryProvisioningSchema,
     profileSyncSchema,
     scimConfigurationSchema,
     UNKNOWN,
 } from "../../components/provider/schemas";
+import { checkInputs, checkWith } from "../../components/provider/validation";
 
 const CON = "con_0123456789abcdef";
 
