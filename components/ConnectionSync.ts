@@ -9,7 +9,7 @@ import { ScimToken, type ScimTokenArgs } from "./ScimToken";
 export type ProfileSyncSettings = ProfileSyncArgs["mode"] | Omit<ProfileSyncArgs, "connectionId">;
 
 /** One SCIM token to issue (`ScimToken` without the connection). */
-export type ScimTokenSettings = Omit<ScimTokenArgs, "connectionId">;
+export type ScimTokenSettings = Omit<ScimTokenArgs, "connectionId" | "tokensOnConnection">;
 
 /** SCIM for `ConnectionSync`: the configuration's args, plus the tokens to issue. */
 export interface ScimSettings extends Omit<ScimConfigurationArgs, "connectionId"> {
@@ -128,14 +128,17 @@ export class ConnectionSync extends pulumi.ComponentResource {
             const { tokens, ...scim } = args.scim;
             this.scimConfiguration = new ScimConfiguration(`${name}-scim`, { connectionId, ...scim }, { parent: this, dependsOn: after });
             if (Array.isArray(tokens)) pulumi.log.warn(TOKEN_LIST_WARNING, this);
-            for (const { name: tokenName, settings, position } of namedTokens(tokens)) {
+            const declared = namedTokens(tokens);
+            for (const { name: tokenName, settings, position } of declared) {
                 // Earlier versions named tokens by position: the alias keeps a stack moving to names
                 // from re-issuing the token the identity provider holds.
                 const positional = `${name}-scim-token-${position}`;
                 const resourceName = `${name}-scim-token-${tokenName}`;
                 this.tokens[tokenName] = new ScimToken(
                     resourceName,
-                    { connectionId, ...settings },
+                    // Siblings are created in the same run: the count lets each replacement choose an order
+                    // that never needs a third active token.
+                    { connectionId, ...settings, tokensOnConnection: declared.length },
                     {
                         parent: this,
                         dependsOn: [this.scimConfiguration],

@@ -43,7 +43,8 @@ export function connectionsConfigSchema() {
 
 /** `scim.tokens`: a map from token name to token (a list still works, named by position). */
 function tokensSchema() {
-    const token = scimTokenSchema().omit({ connectionId: true });
+    // The count of tokens comes from the map itself, never from the config.
+    const token = scimTokenSchema().omit({ connectionId: true, tokensOnConnection: true });
     const name = z.string().regex(TOKEN_NAME, {
         error: (iss) => `must be a token name of letters, digits, - and _ (got ${JSON.stringify(iss.input)})`,
     });

@@ -117,6 +117,19 @@ export function scimTokenSchema() {
             .string({ error: "must be a duration such as 7d, 12h or 30m" })
             .regex(DURATION, { error: (iss) => `must be a duration such as 7d, 12h or 30m (got ${JSON.stringify(iss.input)})` })
             .optional(),
+        /**
+         * How many tokens the program declares on this connection, this one included (set by
+         * `ConnectionSync`); a replacement is issued before the old token is revoked only when all of
+         * them fit within the two-token limit. Not an API field. Default: 1.
+         */
+        tokensOnConnection: z
+            .number({ error: "must be a number of tokens" })
+            .int({ error: "must be a whole number of tokens" })
+            .min(1, { error: "must be at least 1 (this token)" })
+            .max(MAX_ACTIVE_SCIM_TOKENS, {
+                error: `must be at most ${MAX_ACTIVE_SCIM_TOKENS}: Auth0 keeps at most ${MAX_ACTIVE_SCIM_TOKENS} active tokens per connection`,
+            })
+            .optional(),
     });
 }
 

@@ -56,11 +56,31 @@ async function revokeStrays(
     }
 }
 
+/**
+ * Whether a replacement must revoke the old token before issuing the new one. Within one run the
+ * engine may issue every declared token not yet live before it revokes anything, so the new token
+ * may be issued first only when the active ones plus all declared ones fit within the limit (one
+ * declared token: it replaces itself with at most one other active; two: only when none is active).
+ */
+export function mustRevokeFirst(active: number, tokensOnConnection: number): boolean {
+    return active + tokensOnConnection > MAX_ACTIVE_SCIM_TOKENS;
+}
+
 /** Issues the token; after an ambiguous failure, revokes what that POST may have created. */
 async function issue(api: Auth0Api, inputs: ScimTokenInputs): Promise<ScimTokenCreated> {
     // The baseline is what tells our stray token from the identity provider's live ones: without it
     // nothing may be revoked, so a failed read fails the create before anything is written.
     const baseline = await api.listScimTokens(inputs.connectionId);
+    const active = baseline.filter((t) => isActive(t, Date.now()));
+    if (active.length >= MAX_ACTIVE_SCIM_TOKENS) {
+        // The API's refusal of a third token is not a documented answer; say what is wrong before asking.
+        throw new Error(
+            `connection ${inputs.connectionId} already holds ${active.length} active SCIM tokens (${active.map((t) => t.token_id).join(", ")}) ` +
+                `and Auth0 allows ${MAX_ACTIVE_SCIM_TOKENS}, so no token was issued. A token removed from the config is revoked only ` +
+                "at the end of a run, after every new one is issued: remove it in one run and add the new token in the next, " +
+                "or revoke a token you no longer use in the dashboard.",
+        );
+    }
     try {
         return await api.createScimToken(inputs.connectionId, {
             scopes: [...inputs.scopes],
@@ -130,7 +150,7 @@ export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchem
             // Auth0 keeps at most two active tokens per connection: issue the new one first when that
             // fits (the identity provider never holds a dead token), else revoke the old one first.
             const active = live.filter((t) => isActive(t, Date.now())).length;
-            return { changes: true, replaces, deleteBeforeReplace: active >= MAX_ACTIVE_SCIM_TOKENS };
+            return { changes: true, replaces, deleteBeforeReplace: mustRevokeFirst(active, news.tokensOnConnection ?? 1) };
         },
 
         async create(inputs) {
@@ -165,6 +185,7 @@ export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchem
                 scopes: [...token.scopes],
                 ...(props.tokenLifetime !== undefined ? { tokenLifetime: props.tokenLifetime } : {}),
                 ...(props.rotateBeforeExpiry !== undefined ? { rotateBeforeExpiry: props.rotateBeforeExpiry } : {}),
+                ...(props.tokensOnConnection !== undefined ? { tokensOnConnection: props.tokensOnConnection } : {}),
             };
             return { id, props: { ...props, scopes: [...token.scopes] }, inputs };
         },

@@ -29,7 +29,9 @@ function readmeTable(): Map<string, { what: string; dflt: string }> {
 function schemaFields(): Array<{ key: string; kind: ResourceKind; facts: FieldFacts }> {
     const out: Array<{ key: string; kind: ResourceKind; facts: FieldFacts }> = [];
     const add = (kind: ResourceKind, prefix: string, rename: Record<string, string> = {}) => {
-        for (const facts of fieldFacts(kind).filter((f) => f.field !== "connectionId")) {
+        // The connection comes from the config key and the token count from the map: neither is a config field.
+        const derived = new Set(["connectionId", "tokensOnConnection"]);
+        for (const facts of fieldFacts(kind).filter((f) => !derived.has(f.field))) {
             out.push({ key: rename[facts.field] ?? `${prefix}.${facts.field}`, kind, facts });
         }
     };

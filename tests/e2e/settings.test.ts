@@ -236,6 +236,43 @@ describe("Complete settings through the real engine", function () {
             assert.equal(shown["acme-saml"].scimTokens.okta.token, renewed.token);
         });
 
+        it("replaces sibling tokens within the two-token limit, adding one while replacing another and then both at once", async () => {
+            const CONN = SAMPLE.waad;
+            const active = () =>
+                (emu.state.scimTokens[CONN] ?? []).filter((x) => x.valid_until === undefined || Date.parse(x.valid_until) > Date.now());
+            const w = await rootProgramStack(bin, emu, "token-siblings", {
+                "contoso-entra": { scim: { tokens: { idp: { scopes: ["get:users"] } } } },
+            });
+            stacks.push(w);
+            await w.stack.up({ color: "never" });
+            assert.equal(active().length, 1);
+
+            const steps: Array<Record<string, { scopes: string[] }>> = [
+                // New scopes for idp while backup is added: idp must be revoked first, or backup would be a third.
+                { idp: { scopes: ["get:users", "post:users"] }, backup: { scopes: ["get:users", "patch:users"] } },
+                // Both replaced at once on a connection holding two.
+                { idp: { scopes: ["get:users", "put:users"] }, backup: { scopes: ["get:users", "delete:users"] } },
+            ];
+            for (const tokens of steps) {
+                await setConnections(w, { "contoso-entra": { scim: { tokens } } });
+                const before = active().length;
+                emu.clearJournal();
+                await w.stack.up({ color: "never" });
+                assert.ok(peakTokens(emu.journal, CONN, before) <= 2, "never more than two active tokens");
+                assert.deepEqual(
+                    active()
+                        .map((x) => x.scopes.join(" "))
+                        .sort(),
+                    Object.values(tokens)
+                        .map((x) => x.scopes.join(" "))
+                        .sort(),
+                );
+            }
+            emu.clearJournal();
+            await w.stack.up({ color: "never" });
+            assert.deepEqual(writeLines(emu.journal), [], "a second run writes nothing");
+        });
+
         it("moving tokens from a list to names re-issues nothing", async () => {
             const r = await rootProgramStack(bin, emu, "token-names", {
                 "okta-workforce": { scim: { tokens: [{ scopes: ["get:users"] }] } },

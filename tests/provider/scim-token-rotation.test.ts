@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import type { RunningEmulator } from "../../emulator";
-import { scimTokenProvider as p, type ScimTokenInputs, type ScimTokenOutputs } from "../../components/provider/scimToken";
+import { mustRevokeFirst, scimTokenProvider as p, type ScimTokenInputs, type ScimTokenOutputs } from "../../components/provider/scimToken";
 import { apiCalls, SAMPLE, startForProvider, writes } from "../helpers/api";
 
 const CONN = SAMPLE.samlp;
@@ -55,6 +55,53 @@ describe("ScimToken rotation and the two-token limit", () => {
         // New scopes on a connection with two active tokens: the same.
         const scopes = await p.diff(outs.tokenId, outs, inputs({ scopes: ["patch:users"], rotateBeforeExpiry: "7d" }));
         assert.deepEqual(scopes, { changes: true, replaces: ["scopes"], deleteBeforeReplace: true });
+    });
+
+    it("revokes first when a sibling token declared on the connection may be issued in the same run", async () => {
+        // One live token, two declared (its sibling is new): issuing the replacement first could need a third.
+        const outs = await issuedExpiringIn(20 * 86_400_000, { rotateBeforeExpiry: "7d", tokensOnConnection: 2 });
+        const diff = await p.diff(outs.tokenId, outs, inputs({ scopes: ["patch:users"], tokensOnConnection: 2 }));
+        assert.deepEqual(diff, { changes: true, replaces: ["scopes"], deleteBeforeReplace: true });
+        // The same token declared alone keeps the new-token-first order.
+        const alone = await p.diff(outs.tokenId, outs, inputs({ scopes: ["patch:users"], tokensOnConnection: 1 }));
+        assert.equal(alone.deleteBeforeReplace, false);
+        // A change of the count alone is no change to the token.
+        assert.deepEqual(await p.diff(outs.tokenId, outs, inputs({ rotateBeforeExpiry: "7d", tokensOnConnection: 1 })), { changes: false });
+    });
+
+    it("orders a replacement so that active plus declared tokens never exceed two", () => {
+        const table: Array<[active: number, declared: number, revokeFirst: boolean]> = [
+            [0, 1, false],
+            [1, 1, false],
+            [2, 1, true],
+            [0, 2, false],
+            [1, 2, true],
+            [2, 2, true],
+        ];
+        for (const [active, declared, revokeFirst] of table) {
+            assert.equal(mustRevokeFirst(active, declared), revokeFirst, `${active} active, ${declared} declared`);
+        }
+    });
+
+    it("refuses to issue a token on a connection that holds two active ones, before the POST, naming them", async () => {
+        const a = await p.create(inputs({ scopes: ["post:users"] }));
+        const b = await p.create(inputs({ scopes: ["put:users"] }));
+        emu.clearJournal();
+        await assert.rejects(p.create(inputs()), (err: Error) => {
+            assert.match(err.message, new RegExp(`already holds 2 active SCIM tokens \\(${a.id}, ${b.id}\\)`));
+            assert.match(err.message, /remove it in one run and add the new token in the next/);
+            return true;
+        });
+        assert.deepEqual(writes(emu.journal), []);
+    });
+
+    it("refuses a token count beyond the limit in check, naming the field", async () => {
+        const r = await p.check(inputs(), inputs({ tokensOnConnection: 3 }));
+        assert.deepEqual(
+            r.failures.map((f) => f.property),
+            ["tokensOnConnection"],
+        );
+        assert.match(r.failures[0].reason, /at most 2/);
     });
 
     it("changes rotateBeforeExpiry in place, without a new token or any write", async () => {
