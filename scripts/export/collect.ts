@@ -16,6 +16,7 @@ import {
     type ScimConfig,
     type ScimMappingItem,
     type ScimTokenInfo,
+    type SynchronizedGroup,
 } from "../../management-api/types";
 
 /** The settings of a connection the export writes, as keys of its config entry. */
@@ -30,6 +31,8 @@ export interface CollectedConnection {
     readonly scim?: ScimConfig;
     readonly scimTokens?: ScimTokenInfo[];
     readonly directory?: DirectoryProvisioningConfig;
+    /** The selected groups, read when the configuration synchronizes `selected` groups. */
+    readonly groups?: SynchronizedGroup[];
     /** Per setting that applies to this strategy but could not be read: why. */
     readonly unreadable: Partial<Record<SettingKey, string>>;
     readonly problems: string[];
@@ -104,6 +107,7 @@ export async function collectTenant(api: Auth0Api, keep: (c: Connection) => bool
             let scim: ScimConfig | undefined;
             let scimTokens: ScimTokenInfo[] | undefined;
             let directory: DirectoryProvisioningConfig | undefined;
+            let groups: SynchronizedGroup[] | undefined;
             if (among(SCIM_STRATEGIES, connection.strategy)) {
                 const read = await attempt(problems, "the SCIM configuration", () => api.getScimConfig(connection.id));
                 scim = read.value;
@@ -120,6 +124,10 @@ export async function collectTenant(api: Auth0Api, keep: (c: Connection) => bool
                 const read = await attempt(problems, "directory provisioning", () => api.getDirectoryProvisioning(connection.id));
                 directory = read.value;
                 if (read.failed) unreadable.directoryProvisioning = read.failed;
+                if (directory?.synchronize_groups === "selected") {
+                    // Unread, the selection is left out of the export: the config then leaves it unmanaged, never empty.
+                    groups = (await attempt(problems, "the selected groups", () => api.listSynchronizedGroups(connection.id))).value;
+                }
                 if (directory !== undefined) {
                     await once(asked, `directory:${connection.strategy}`, async () => {
                         const d = await attempt(problems, "the default directory mapping", () =>
@@ -130,7 +138,7 @@ export async function collectTenant(api: Auth0Api, keep: (c: Connection) => bool
                 }
             }
             observer?.read();
-            return { connection, scim, scimTokens, directory, unreadable, problems };
+            return { connection, scim, scimTokens, directory, groups, unreadable, problems };
         }),
     );
     return { listed, connections, scimDefaults, directoryDefaults };

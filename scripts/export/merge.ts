@@ -8,7 +8,7 @@
 import { Document, isMap, isNode, isScalar, parseDocument, type Pair, type YAMLMap } from "yaml";
 import { isDeepStrictEqual } from "node:util";
 import { sameMapping, type MappingPair } from "../../components/provider/diff";
-import { type ResourceKind } from "../../components/provider/schemas";
+import type { ResourceKind } from "../../components/provider/schemas";
 import { fieldFacts } from "../../components/provider/validation";
 import type { Connection } from "../../management-api/types";
 import { CONNECTIONS_KEY, annotate, entryOf, type ExportedConnection, type Setting } from "./render";
@@ -62,6 +62,12 @@ interface ObjectSetting<K extends "scim" | "idp"> {
 }
 
 /** Merges one exported object setting into the file's map of it, field by field; fields we do not read stay. */
+/** True when two group lists select the same groups; order never matters. */
+function sameGroups(a: unknown, b: unknown): boolean {
+    const key = (l: unknown) => (Array.isArray(l) ? l.map((g) => JSON.stringify(g, Object.keys(g ?? {}).sort())).sort() : l);
+    return isDeepStrictEqual(key(a), key(b));
+}
+
 function mergeObject<K extends "scim" | "idp">(
     doc: Document,
     target: YAMLMap,
@@ -81,8 +87,10 @@ function mergeObject<K extends "scim" | "idp">(
             const had = pairsOf(old, other);
             if (had !== undefined && sameMapping(had, pairsOf(v, other) ?? [], other)) continue;
             changes.push(`${at}.mapping: ${show(old)} -> ${show(v)} (the live mapping)`);
-        } else if (isDeepStrictEqual(old, v)) {
+        } else if (field === "groups" ? sameGroups(old, v) : isDeepStrictEqual(old, v)) {
             continue;
+        } else if (field === "groups" && Array.isArray(old) && Array.isArray(v)) {
+            changes.push(`${at}.groups: ${old.length} -> ${v.length} group(s) (the live selection)`);
         } else {
             changes.push(`${at}.${field}: ${show(old)} -> ${show(v)}`);
         }

@@ -14,6 +14,7 @@ import {
     type DirectoryMappingItem,
     type ProfileSyncMode,
     type ScimMappingItem,
+    type SynchronizedGroupSelection,
     type SynchronizeGroups,
 } from "../../management-api/types";
 import { SETTING_KEYS, type CollectedConnection, type CollectedTenant, type SettingKey } from "./collect";
@@ -40,6 +41,8 @@ export interface DirectoryEntry {
     readonly mapping?: DirectoryMappingItem[];
     readonly synchronizeAutomatically: boolean;
     readonly synchronizeGroups: SynchronizeGroups;
+    /** The selected groups, with `synchronizeGroups: selected` when they could be read. */
+    readonly groups?: SynchronizedGroupSelection[];
 }
 
 /** Per setting key, what was exported; a key that does not apply to the strategy is missing. */
@@ -117,6 +120,16 @@ function directorySetting(c: CollectedConnection, dflt: readonly DirectoryMappin
             ...(isDefault ? {} : { mapping: c.directory.mapping.map((m) => ({ auth0: m.auth0, idp: m.idp })) }),
             synchronizeAutomatically: c.directory.synchronize_automatically,
             synchronizeGroups: c.directory.synchronize_groups ?? "off",
+            // Only what a request may carry: the member count is the server's.
+            ...(c.groups !== undefined
+                ? {
+                      groups: c.groups.map((g) => ({
+                          id: g.id,
+                          ...(g.name !== undefined ? { name: g.name } : {}),
+                          ...(g.email !== undefined ? { email: g.email } : {}),
+                      })),
+                  }
+                : {}),
         },
     };
 }

@@ -70,6 +70,72 @@ describe("Export", () => {
         assert.ok(rest);
     });
 
+    it("exports the selected groups without the server's member counts, and leaves a file listing them in another order alone", async () => {
+        emu.state.directoryProvisionings[SAMPLE.google] = {
+            connection_id: SAMPLE.google,
+            connection_name: "google-workspace",
+            strategy: "google-apps",
+            mapping: [{ auth0: "email", idp: "primaryEmail" }],
+            synchronize_automatically: false,
+            synchronize_groups: "selected",
+            created_at: "2026-01-01T00:00:00.000Z",
+            updated_at: "2026-01-01T00:00:00.000Z",
+        };
+        const options = emu.state.connections[SAMPLE.google].options!;
+        options.api_enable_groups = true;
+        emu.state.synchronizedGroups[SAMPLE.google] = [
+            { id: "g1", direct_members_count: 3 },
+            { id: "g2", name: "Sales", email: "sales@example.com", direct_members_count: 12 },
+        ];
+        try {
+            const block = blockOf(await runExport(["--stack", "x", "--strategy", "google-apps"], log, { caCertificate: emu.ca }));
+            const dp = block["google-workspace"].directoryProvisioning as { synchronizeGroups: string; groups: unknown };
+            assert.equal(dp.synchronizeGroups, "selected");
+            assert.deepEqual(dp.groups, [{ id: "g1" }, { id: "g2", name: "Sales", email: "sales@example.com" }]);
+            assert.deepEqual(parseConnectionsConfig(block).failures, [], "the project accepts what the export writes");
+
+            const dir = mkdtempSync(path.join(tmpdir(), "export-groups-"));
+            const file = path.join(dir, "Pulumi.dev.yaml");
+            const text =
+                "config:\n  auth0-connection-sync:connections:\n    google-workspace:\n      directoryProvisioning:\n" +
+                "        mapping: [{auth0: email, idp: primaryEmail}]\n        synchronizeGroups: selected\n" +
+                "        groups: [{email: sales@example.com, name: Sales, id: g2}, {id: g1}]\n";
+            writeFileSync(file, text);
+            logs.length = 0;
+            await runExport(["--stack", "dev", "--write", "--stacks-dir", dir, "--strategy", "google-apps"], log, {
+                caCertificate: emu.ca,
+            });
+            // The same selection in another order: kept as written, and no line about groups.
+            const kept = blockOf(readFileSync(file, "utf8"))["google-workspace"].directoryProvisioning as { groups: Array<{ id: string }> };
+            assert.deepEqual(
+                kept.groups.map((g) => g.id),
+                ["g2", "g1"],
+            );
+            assert.ok(!logs.some((l) => l.includes(".groups")), logs.join("\n"));
+
+            // One group more in the tenant: the file follows, and the log says how the selection changed.
+            emu.state.synchronizedGroups[SAMPLE.google].push({ id: "g3" });
+            await runExport(["--stack", "dev", "--write", "--stacks-dir", dir, "--strategy", "google-apps"], log, {
+                caCertificate: emu.ca,
+            });
+            assert.ok(
+                logs.includes("  google-workspace.directoryProvisioning.groups: 2 -> 3 group(s) (the live selection)"),
+                logs.join("\n"),
+            );
+            const written = blockOf(readFileSync(file, "utf8"))["google-workspace"].directoryProvisioning as {
+                groups: Array<{ id: string }>;
+            };
+            assert.deepEqual(
+                written.groups.map((g) => g.id),
+                ["g1", "g2", "g3"],
+            );
+        } finally {
+            delete emu.state.directoryProvisionings[SAMPLE.google];
+            delete emu.state.synchronizedGroups[SAMPLE.google];
+            delete options.api_enable_groups;
+        }
+    });
+
     it("lists existing SCIM token ids as a comment, never a token value", async () => {
         const text = await runExport(["--stack", "x"], log, { caCertificate: emu.ca });
         const token = emu.state.scimTokens[SAMPLE.samlp][0];
