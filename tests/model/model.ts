@@ -1,0 +1,300 @@
+/**
+ * The model: what the stack declares, and what the tenant must hold that we do not own (every
+ * other option, top-level connection fields, tokens someone else issued). It is written from the
+ * facts page and the README, not from the providers' decision code. Steps other than commands are
+ * applied here, to the declaration or (for dashboard and out-of-band edits) to both the emulator
+ * and the model at once.
+ */
+import { randomBytes } from "node:crypto";
+import type { EmulatorState, JsonValue } from "../../emulator";
+import { directoryProvisioningProvider } from "../../components/provider/directoryProvisioning";
+import { profileSyncProvider } from "../../components/provider/profileSync";
+import { scimConfigurationProvider } from "../../components/provider/scimConfiguration";
+import { scimTokenProvider } from "../../components/provider/scimToken";
+import type { Declared } from "./engine";
+import { getOwn, liveOptions, MODE_KEY, othersOf, setOwn, topLevelOf } from "./tenant";
+import {
+    CONN_KEYS,
+    CONNECTIONS,
+    DIRECTORY_POOL,
+    MODES,
+    ODD_KEYS,
+    SCIM_CONNS,
+    SCIM_POOL,
+    USER_ID_ATTRIBUTES,
+    type ConnKey,
+    type Mode,
+    type ScimConn,
+    type Slot,
+    type Step,
+} from "./steps";
+
+/** Keys a dashboard edit leaves alone: ours (edited by "owned" steps) and ones the dashboard refuses to turn off. */
+export const PROTECTED_KEYS = [MODE_KEY, "api_enable_users", "ext_groups", "metadataXml"];
+
+type ScimStep = Extract<Step, { t: "scim" }>;
+type DirectoryStep = Extract<Step, { t: "directory" }>;
+
+/** The stack's declaration. */
+export interface Declaration {
+    profile: Partial<Record<ConnKey, { mode: Mode; onDelete: "retain" | "restore" }>>;
+    scim: Partial<Record<ScimConn, NonNullable<ScimStep["config"]> & { tokens: Partial<Record<Slot, TokenDeclaration>> }>>;
+    directory: DirectoryStep["config"];
+}
+
+/** One declared token. */
+export interface TokenDeclaration {
+    readonly scopes: string[];
+    readonly lifetime: number | null;
+}
+
+/** What the model knows a resource was last successfully applied with (the engine's state, seen from outside). */
+export interface Applied {
+    /** The declared policy; empty for the default. */
+    readonly onDelete: string;
+    /** ProfileSync only: the literal value before our first write (`absent` for no key). */
+    readonly previous?: JsonValue | "absent";
+    /**
+     * SCIM and directory provisioning: it existed before we created it (the default policy then
+     * retains it). `unknown` when our POST met a fault and may have been carried out: the product
+     * cannot prove the configuration it then finds is its own, so either policy outcome is right.
+     */
+    readonly adopted?: boolean | "unknown";
+}
+
+/** Resource names, one per owned thing. */
+export const names = {
+    profile: (c: ConnKey) => `${c}-profile-sync`,
+    scim: (c: ScimConn) => `${c}-scim`,
+    token: (c: ScimConn, s: Slot) => `${c}-scim-token-${s}`,
+    directory: () => "google-directory",
+};
+
+/** The model of one sequence. */
+export class Model {
+    readonly declared: Declaration = { profile: {}, scim: {}, directory: null };
+    /** Expected options of each connection, our key left out. */
+    readonly others = {} as Record<ConnKey, Record<string, unknown>>;
+    /** Expected top-level fields (everything but options), canonical. */
+    readonly top = {} as Record<ConnKey, string>;
+    /** Tokens that someone else issued: never ours to revoke. */
+    readonly foreign = {} as Record<ScimConn, Set<string>>;
+    readonly applied = new Map<string, Applied>();
+
+    constructor(state: EmulatorState) {
+        for (const c of CONN_KEYS) {
+            this.others[c] = othersOf(state, c);
+            this.top[c] = topLevelOf(state, c);
+        }
+        for (const c of SCIM_CONNS) this.foreign[c] = new Set((state.scimTokens[CONNECTIONS[c]] ?? []).map((t) => t.token_id));
+    }
+
+    /** The declared resources, as the component would create them. */
+    resources(): Declared[] {
+        const out: Declared[] = [];
+        const d = this.declared;
+        for (const c of CONN_KEYS) {
+            const ps = d.profile[c];
+            if (ps) {
+                const inputs = { connectionId: CONNECTIONS[c], mode: ps.mode, onDelete: ps.onDelete };
+                out.push({ name: names.profile(c), level: 0, conn: c, provider: profileSyncProvider, inputs, dependsOn: [] });
+            }
+        }
+        const after = (c: ConnKey) => (d.profile[c] ? [names.profile(c)] : []);
+        for (const c of SCIM_CONNS) {
+            const s = d.scim[c];
+            if (!s) continue;
+            const inputs = {
+                connectionId: CONNECTIONS[c],
+                userIdAttribute: s.userIdAttribute,
+                ...(s.mapping ? { mapping: s.mapping.map((i) => ({ ...SCIM_POOL[i] })) } : {}),
+                ...(s.onDelete ? { onDelete: s.onDelete } : {}),
+            };
+            out.push({ name: names.scim(c), level: 1, conn: c, provider: scimConfigurationProvider, inputs, dependsOn: after(c) });
+            for (const [slot, t] of Object.entries(s.tokens) as Array<[Slot, TokenDeclaration]>) {
+                const tokenInputs = {
+                    connectionId: CONNECTIONS[c],
+                    scopes: [...t.scopes],
+                    ...(t.lifetime ? { tokenLifetime: t.lifetime } : {}),
+                    // As ConnectionSync passes it: the tokens declared on this connection.
+                    tokensOnConnection: Object.keys(s.tokens).length,
+                };
+                const dependsOn = [names.scim(c)];
+                out.push({ name: names.token(c, slot), level: 2, conn: c, provider: scimTokenProvider, inputs: tokenInputs, dependsOn });
+            }
+        }
+        if (d.directory) {
+            const g = d.directory;
+            const inputs = {
+                connectionId: CONNECTIONS.google,
+                ...(g.mapping ? { mapping: g.mapping.map((i) => ({ ...DIRECTORY_POOL[i] })) } : {}),
+                synchronizeAutomatically: g.auto,
+                synchronizeGroups: g.groups,
+                ...(g.onDelete ? { onDelete: g.onDelete } : {}),
+                synchronizeOnChange: g.syncOnChange,
+            };
+            out.push({
+                name: names.directory(),
+                level: 1,
+                conn: "google",
+                provider: directoryProvisioningProvider,
+                inputs,
+                dependsOn: after("google"),
+            });
+        }
+        return out;
+    }
+
+    /** Applies a step that is not a command; returns what it did, or why it was skipped. */
+    apply(step: Exclude<Step, { t: "run" }>, state: EmulatorState): string {
+        const d = this.declared;
+        switch (step.t) {
+            case "profile":
+                if (step.mode === null) delete d.profile[step.conn];
+                else d.profile[step.conn] = { mode: step.mode, onDelete: step.onDelete };
+                return "declared";
+            case "scim":
+                if (step.config === null) delete d.scim[step.conn];
+                else d.scim[step.conn] = { ...step.config, tokens: d.scim[step.conn]?.tokens ?? {} };
+                return "declared";
+            case "token": {
+                // A token implies SCIM on its connection: declare the default configuration when there is none.
+                const s = (d.scim[step.conn] ??= { userIdAttribute: "externalId", mapping: null, onDelete: null, tokens: {} });
+                if (step.scopes === null) {
+                    delete s.tokens[step.slot];
+                    return "declared";
+                }
+                const isNew = s.tokens[step.slot] === undefined;
+                if (isNew && Object.keys(s.tokens).length + this.foreign[step.conn].size + 1 > 2) return "skipped: two tokens at most";
+                s.tokens[step.slot] = { scopes: [...step.scopes], lifetime: step.lifetime };
+                return "declared";
+            }
+            case "directory":
+                d.directory = step.config;
+                return "declared";
+            case "dashboard":
+                return this.dashboard(step, state);
+            case "owned":
+                return owned(step, state);
+            case "oob":
+                return this.outOfBand(step, state);
+            case "foreign":
+                return this.someoneElsesToken(step.conn, step.scopes, state);
+        }
+    }
+
+    private dashboard(step: Extract<Step, { t: "dashboard" }>, state: EmulatorState): string {
+        const live = liveOptions(state, step.conn) as Record<string, unknown>;
+        const editable = Object.keys(live).filter((k) => !PROTECTED_KEYS.includes(k));
+        const put = (key: string, value: unknown): void => {
+            setOwn(live, key, structuredClone(value));
+            setOwn(this.others[step.conn], key, structuredClone(value));
+        };
+        if (step.op === "add") {
+            const key = step.key < ODD_KEYS.length * 2 ? ODD_KEYS[step.key % ODD_KEYS.length] : `x_dashboard_${step.key}`;
+            put(key, step.value);
+            return `set new key ${JSON.stringify(key)}`;
+        }
+        if (editable.length === 0) return "skipped: no editable option";
+        if (step.op === "set") {
+            const key = editable[step.key % editable.length];
+            put(key, step.value);
+            return `set ${JSON.stringify(key)}`;
+        }
+        if (step.op === "delete") {
+            const key = editable[step.key % editable.length];
+            delete live[key];
+            delete this.others[step.conn][key];
+            return `deleted ${JSON.stringify(key)}`;
+        }
+        const objects = editable.filter((k) => {
+            const v = getOwn(live, k);
+            return typeof v === "object" && v !== null && !Array.isArray(v);
+        });
+        if (objects.length === 0) return "skipped: no nested object";
+        const key = objects[step.key % objects.length];
+        const inner = structuredClone(getOwn(live, key)) as Record<string, unknown>;
+        const children = [...Object.keys(inner), ODD_KEYS[step.key % ODD_KEYS.length]];
+        const child = children[step.key % children.length];
+        if (step.key % 3 === 0 && Object.hasOwn(inner, child)) delete inner[child];
+        else setOwn(inner, child, structuredClone(step.value));
+        put(key, inner);
+        return `edited ${JSON.stringify(key)}.${JSON.stringify(child)}`;
+    }
+
+    private outOfBand(step: Extract<Step, { t: "oob" }>, state: EmulatorState): string {
+        const id = CONNECTIONS[step.conn];
+        if (step.what === "directory") {
+            if (!state.directoryProvisionings[id]) return "skipped: no directory provisioning";
+            delete state.directoryProvisionings[id];
+            delete state.synchronizations[id];
+            delete state.synchronizedGroups[id];
+            return "deleted the directory provisioning";
+        }
+        const c = step.conn as ScimConn;
+        if (!SCIM_CONNS.includes(c) || !state.scimConfigurations[id]) return "skipped: no SCIM configuration";
+        if (step.what === "scim") {
+            // As DELETE /scim-configuration does: its tokens go with it.
+            delete state.scimConfigurations[id];
+            delete state.scimTokens[id];
+            this.foreign[c].clear();
+            return "deleted the SCIM configuration (and its tokens)";
+        }
+        const tokens = state.scimTokens[id] ?? [];
+        if (tokens.length === 0) return "skipped: no token";
+        const [gone] = tokens.splice(step.pick % tokens.length, 1);
+        this.foreign[c].delete(gone.token_id);
+        return `revoked token ${gone.token_id}`;
+    }
+
+    private someoneElsesToken(c: ScimConn, scopes: string[], state: EmulatorState): string {
+        const id = CONNECTIONS[c];
+        if (!state.scimConfigurations[id]) return "skipped: no SCIM configuration";
+        const now = Date.now();
+        const active = (state.scimTokens[id] ?? []).filter((t) => t.valid_until === undefined || Date.parse(t.valid_until) > now);
+        const declared = Object.keys(this.declared.scim[c]?.tokens ?? {}).length;
+        if (active.length + 1 > 2 || declared + this.foreign[c].size + 1 > 2) return "skipped: two tokens at most";
+        const tokenId = `tok_${randomBytes(8).toString("hex")}`;
+        (state.scimTokens[id] ??= []).push({
+            token_id: tokenId,
+            token: `${tokenId}.${randomBytes(32).toString("hex")}`,
+            scopes,
+            created_at: new Date(now).toISOString(),
+        });
+        this.foreign[c].add(tokenId);
+        return `someone else issued ${tokenId}`;
+    }
+}
+
+/** A dashboard edit of something we own (it is drift for us to correct, not a change to preserve). */
+function owned(step: Extract<Step, { t: "owned" }>, state: EmulatorState): string {
+    const id = CONNECTIONS[step.conn];
+    const scim = state.scimConfigurations[id];
+    const dir = state.directoryProvisionings[id];
+    if (step.field === "mode") {
+        const live = liveOptions(state, step.conn) as Record<string, unknown>;
+        const value = [...MODES, "absent"][step.pick % 4];
+        if (value === "absent") delete live[MODE_KEY];
+        else live[MODE_KEY] = value;
+        return `set ${MODE_KEY} to ${value}`;
+    }
+    if (step.field === "scimUserId" && scim) {
+        scim.user_id_attribute = USER_ID_ATTRIBUTES[step.pick % USER_ID_ATTRIBUTES.length];
+        return `set user_id_attribute to ${scim.user_id_attribute}`;
+    }
+    if (step.field === "scimMapping" && scim) {
+        const extra = SCIM_POOL[step.pick % SCIM_POOL.length];
+        const kept = scim.mapping.filter((m) => m.auth0 !== extra.auth0);
+        scim.mapping = step.pick % 2 === 0 && kept.length > 0 ? kept : [...kept, { scim: extra.scim, auth0: extra.auth0 }];
+        return "edited the SCIM mapping";
+    }
+    if (step.field === "dirGroups" && dir) {
+        dir.synchronize_groups = ["all", "off", "selected"][step.pick % 3];
+        return `set synchronize_groups to ${dir.synchronize_groups}`;
+    }
+    if (step.field === "dirAuto" && dir) {
+        dir.synchronize_automatically = !dir.synchronize_automatically;
+        return "toggled synchronize_automatically";
+    }
+    return "skipped: nothing to edit";
+}

@@ -1,0 +1,58 @@
+/**
+ * Product bugs this test found, each with its minimal reproduction in the step format (replayable:
+ * MODEL_REPLAY='<steps>' npx mocha tests/model/model.test.ts). They are fixed: regressions.test.ts
+ * replays each and requires it to break no property.
+ */
+import type { PropertyId } from "./invariants";
+import type { Step } from "./steps";
+
+/** One bug the model test found. */
+export interface FoundBug {
+    readonly id: string;
+    readonly title: string;
+    readonly property: PropertyId;
+    readonly steps: readonly Step[];
+    /** Why it is a bug: the promise it breaks. */
+    readonly why: string;
+}
+
+const NONE = { kind: "none", p: 0, times: 0, seed: 0 } as const;
+
+/** Every one, with its fix. */
+export const FOUND_BUGS: readonly FoundBug[] = [
+    {
+        id: "adopted-own-create",
+        title: "a configuration found after our own POST met a fault was deleted by the default onDelete although nothing proves it ours",
+        property: "P6",
+        why:
+            "The README said a configuration our own retried POST created 'is ours', so destroy deleted it, while the product took " +
+            "it over as adopted (the retry's 400/409 cannot tell our POST from someone else's racing it). Fixed by the rule " +
+            "'never act on a guess about what is ours': it is adopted (taken over whatever adoptExisting says, retained by the " +
+            "default onDelete), the README says so, and the model accepts either outcome only where the POST was ambiguous.",
+        steps: [
+            { t: "scim", conn: "okta", config: { userIdAttribute: "externalId", mapping: null, onDelete: null } },
+            {
+                t: "run",
+                cmd: "up",
+                faults: { kind: "503-after", p: 1, times: 1, seed: 0, method: "POST", path: "/scim-configuration$" },
+            },
+            { t: "run", cmd: "destroy", faults: NONE },
+        ],
+    },
+    {
+        id: "token-limit-replace",
+        title: "adding a token and changing another's scopes in one up failed with 409 (two-token limit); only a second up converged",
+        property: "P3",
+        why:
+            "With one active token, the replaced token's diff said create-before-delete (1 + 1 fits in two), while the new " +
+            "token's create ran in the same up: the third POST was refused. Fixed: ConnectionSync passes the number of tokens " +
+            "declared on the connection, and a replacement revokes first unless the active plus the declared tokens fit in two.",
+        steps: [
+            { t: "token", conn: "okta", slot: "a", scopes: ["delete:users"], lifetime: null },
+            { t: "run", cmd: "up", faults: NONE },
+            { t: "token", conn: "okta", slot: "a", scopes: ["put:users"], lifetime: null },
+            { t: "token", conn: "okta", slot: "b", scopes: ["get:users"], lifetime: null },
+            { t: "run", cmd: "up", faults: NONE },
+        ],
+    },
+];

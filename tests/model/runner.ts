@@ -1,0 +1,187 @@
+/**
+ * Runs one sequence against a running emulator: resets the tenant, applies each step, runs each
+ * command as a fresh provider process would (new client, caches and pacing) under its fault
+ * profile, waits until the emulator has finished every request (slow faults process late), checks
+ * the invariants, and finishes with the convergence check (two fault-free `up`s).
+ */
+import type { EmulatorState, FaultRule, RateLimit, RunningEmulator } from "../../emulator";
+import { processState } from "../../management-api/state";
+import { useEmulator } from "../helpers/api";
+import { Engine, type CommandResult } from "./engine";
+import { checkRun, type Defaults, syncModel, type Violation } from "./invariants";
+import { Model } from "./model";
+import { ownedOf, restore, settle } from "./tenant";
+import { CONN_KEYS, type ConnKey, type FaultProfile, type Step } from "./steps";
+
+/** How a sequence runs. */
+export interface RunSettings {
+    /** The client's per-request timeout under faults; slow faults answer after it. */
+    readonly timeoutMs: number;
+    /** The timeout of fault-free commands: generous, so a busy machine is not mistaken for a fault. */
+    readonly cleanTimeoutMs: number;
+    /** A command taking longer than this is a hang. */
+    readonly commandLimitMs: number;
+}
+
+/** A violation with the step it appeared after (`steps.length` for the final convergence check). */
+export type Found = Violation & { readonly step: number };
+
+/** What one sequence did. */
+export interface SequenceReport {
+    readonly violations: Found[];
+    /** One line per step: the step and what came of it. */
+    readonly log: string[];
+    readonly commands: number;
+    /** Requests answered with an injected fault or a 429. */
+    readonly faults: number;
+    readonly requests: number;
+    /** Commands that ended with at least one error. */
+    readonly failedCommands: number;
+}
+
+const NO_FAULTS: FaultProfile = { kind: "none", p: 0, times: 0, seed: 0 };
+
+/** The emulator rules (and rate limit) for a fault profile. */
+export function faultRules(f: FaultProfile, timeoutMs: number): { rules: FaultRule[]; rateLimit?: RateLimit } {
+    const common = { path: f.path ?? "^/api/v2/", probability: f.p, times: f.times, ...(f.method ? { method: f.method } : {}) };
+    switch (f.kind) {
+        case "none":
+            return { rules: [] };
+        case "5xx":
+            return { rules: [{ ...common, kind: "status", status: [500, 502, 503, 504][f.seed % 4] }] };
+        case "503-after":
+            return { rules: [{ ...common, kind: "status-after-processing", status: 503 }] };
+        case "slow":
+            return { rules: [{ ...common, kind: "slow", delayMs: timeoutMs + 100 + (f.seed % 200) }] };
+        case "drop":
+            return { rules: [{ ...common, kind: "drop" }] };
+        case "429-random":
+            return { rules: [{ ...common, kind: "status", status: 429 }] };
+        case "429-bucket":
+            return { rules: [], rateLimit: { rate: 20 + 60 * f.p, burst: 1 } };
+    }
+}
+
+/**
+ * Every Pulumi command runs the providers in a new process: caches, hand-offs, pacing and counters
+ * start empty. The SDK clients are kept (only their TLS connections carry over): building a TLS
+ * context per command would cost more than the rest of the command.
+ */
+function freshProcess(emu: RunningEmulator, timeoutMs: number): void {
+    const clients = [...processState().clients];
+    useEmulator(emu, { timeoutMs });
+    for (const [key, api] of clients) processState().clients.set(key, api);
+}
+
+function withLimit<T>(p: Promise<T>, ms: number): Promise<T | "hang"> {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<"hang">((resolve) => {
+        timer = setTimeout(() => resolve("hang"), ms);
+    });
+    return Promise.race([p, limit]).finally(() => clearTimeout(timer));
+}
+
+/** Runs one sequence from a pristine tenant. */
+export async function runSequence(
+    emu: RunningEmulator,
+    pristine: EmulatorState,
+    defaults: Defaults,
+    steps: readonly Step[],
+    settings: RunSettings,
+): Promise<SequenceReport> {
+    restore(emu, pristine);
+    const model = new Model(emu.state);
+    const engine = new Engine();
+    const log: string[] = [];
+    const violations: Found[] = [];
+    let commands = 0;
+    let faults = 0;
+    let requests = 0;
+    let failedCommands = 0;
+
+    const command = async (
+        cmd: "up" | "preview" | "refresh" | "destroy",
+        profile: FaultProfile,
+        at: number,
+    ): Promise<CommandResult | undefined> => {
+        const before = Object.fromEntries(CONN_KEYS.map((c) => [c, ownedOf(emu.state, c)])) as RunContextBefore;
+        const appliedBefore = new Map(model.applied);
+        const inStateBefore = new Set(engine.state.keys());
+        emu.clearJournal();
+        const { rules, rateLimit } = faultRules(profile, settings.timeoutMs);
+        emu.setFaults(rules, profile.seed);
+        emu.setRateLimit(rateLimit);
+        freshProcess(emu, profile.kind === "none" ? settings.cleanTimeoutMs : settings.timeoutMs);
+        const run =
+            cmd === "up"
+                ? engine.up(model.resources())
+                : cmd === "preview"
+                  ? engine.preview(model.resources())
+                  : cmd === "refresh"
+                    ? engine.refresh()
+                    : engine.destroy();
+        const started = Date.now();
+        if (process.env.MODEL_DEBUG) console.error(`  [debug] #${at} ${cmd} ${profile.kind} start`);
+        const result = await withLimit(run, settings.commandLimitMs);
+        if (process.env.MODEL_DEBUG) console.error(`  [debug] #${at} ${cmd} ${profile.kind} ${Date.now() - started} ms`);
+        const took = Date.now() - started;
+        emu.setFaults([]);
+        emu.setRateLimit(undefined);
+        const settled = await settle(emu);
+        commands += 1;
+        requests += emu.journal.length;
+        faults += emu.journal.filter((e) => e.fault !== undefined || e.status === 429).length;
+        if (result === "hang") {
+            violations.push({ property: "P3", step: at, message: `${cmd} did not finish within ${settings.commandLimitMs} ms` });
+            return undefined;
+        }
+        if (result.errors.length > 0) failedCommands += 1;
+        const ctx = {
+            cmd,
+            faulted: profile.kind !== "none",
+            before,
+            appliedBefore,
+            inStateBefore,
+            result,
+            journal: [...emu.journal],
+            engine,
+            defaults,
+        };
+        const found = checkRun(model, emu.state, ctx);
+        syncModel(model, emu.state, ctx);
+        violations.push(...found.map((v) => ({ ...v, step: at })));
+        const ops = [...result.outcomes].map(([n, o]) => `${n}:${o.op}${o.ok ? "" : "!"}`).join(" ");
+        log.push(
+            `#${at} ${cmd} [${profile.kind}] ${took} ms ${ops}${result.errors.length ? ` errors: ${result.errors.map((e) => e.message).join(" | ")}` : ""}${settled ? "" : " (emulator still busy)"}`,
+        );
+        return result;
+    };
+
+    for (const [i, step] of steps.entries()) {
+        if (step.t !== "run") {
+            log.push(`#${i} ${JSON.stringify(step)} -> ${model.apply(step, emu.state)}`);
+            continue;
+        }
+        await command(step.cmd, step.faults, i);
+        if (violations.length > 0) break;
+    }
+    if (violations.length === 0) {
+        const first = await command("up", NO_FAULTS, steps.length);
+        if (first !== undefined && violations.length === 0) {
+            const second = await command("up", NO_FAULTS, steps.length);
+            const writes = emu.journal.filter((e) => e.method !== "GET" && e.path.startsWith("/api/v2"));
+            const changed = second ? [...second.outcomes].filter(([, o]) => o.op !== "same") : [];
+            if (writes.length > 0 || changed.length > 0) {
+                const what = [...writes.map((e) => `${e.method} ${e.path}`), ...changed.map(([n, o]) => `${n}:${o.op}`)];
+                violations.push({
+                    property: "P3",
+                    step: steps.length,
+                    message: `a second fault-free up still changed something: ${what.join(", ")}`,
+                });
+            }
+        }
+    }
+    return { violations, log, commands, faults, requests, failedCommands };
+}
+
+type RunContextBefore = Record<ConnKey, ReturnType<typeof ownedOf>>;
