@@ -34,6 +34,8 @@ export interface BenchArgs {
     readonly timelineDir?: string;
     /** Markdown report path; undefined: do not write one. */
     readonly out?: string;
+    /** File that keeps each measured combination, so a run that dies can be resumed; undefined: none. */
+    readonly resume?: string;
 }
 
 /** Usage text for --help and errors. */
@@ -52,7 +54,8 @@ export const USAGE = `npm run bench -- [flags]
   --parallel-diff             engine runs with PULUMI_PARALLEL_DIFF=true (default off: the engine diffs one resource at a time)
   --skip-checkpoints          engine runs with PULUMI_SKIP_CHECKPOINTS=true (default off)
   --timeline <dir>            write each operation's requests (time, method, route, status) as CSV
-  --out <file>                report path (default docs/benchmarks.md); --no-write for none`;
+  --out <file>                report path (default docs/benchmarks.md); --no-write for none
+  --resume <file>             keep each measured combination in <file> and skip those already there (a run that died goes on)`;
 
 function positiveInt(flag: string, raw: string | undefined): number {
     const n = Number(raw);
@@ -78,6 +81,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     let skipCheckpoints = false;
     let timelineDir: string | undefined;
     let out: string | undefined = "docs/benchmarks.md";
+    let resume: string | undefined;
     for (let i = 0; i < argv.length; i++) {
         const [flag, inline] = argv[i].includes("=")
             ? [argv[i].slice(0, argv[i].indexOf("=")), argv[i].slice(argv[i].indexOf("=") + 1)]
@@ -141,6 +145,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
             case "--no-write":
                 out = undefined;
                 break;
+            case "--resume":
+                resume = value();
+                break;
             case "--help":
             case "-h":
                 throw new Error(USAGE);
@@ -164,6 +171,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
         skipCheckpoints,
         timelineDir,
         out,
+        resume,
     };
 }
 

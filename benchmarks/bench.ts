@@ -15,6 +15,7 @@ import { EmulatorProxy } from "./emulator-proxy";
 import { engineAvailable, runEngine } from "./through-engine";
 import { LIMITS, type OpResult } from "./measure";
 import { detailsTable, floorsTable, keptFindings, markdown, resultsTable } from "./report";
+import { comboKey, loadRun, saveCombo } from "./resume";
 import { toolchainBin } from "../scripts/toolchain";
 
 const pulumiBin = () => toolchainBin({ build: false });
@@ -77,13 +78,23 @@ async function main(): Promise<void> {
         for (const s of skipped) console.log(`  N=${s.size} ${s.limit} ${s.mode}${s.ops ? ` ${s.ops.join(",")}` : ""}: ${s.reason}`);
     }
     const rows: OpResult[] = [];
+    let saved = loadRun(args.resume, code);
+    let earlierSeconds = 0;
     for (const c of run) {
         const started = performance.now();
         console.log(`\n=== N=${c.size}${c.declared === "all" ? "" : ", profile sync only"}, ${c.limit}, ${c.mode} ===`);
+        const kept = saved.combos[comboKey(c)];
+        if (kept !== undefined) {
+            rows.push(...kept.rows);
+            earlierSeconds += kept.seconds;
+            console.log(`(kept from ${args.resume})`);
+            continue;
+        }
         try {
             const got = await measure(c, args);
             rows.push(...got);
             console.log(resultsTable(got));
+            saved = saveCombo(args.resume, saved, c, { rows: got, seconds: (performance.now() - started) / 1000 });
         } catch (err) {
             // One combination that cannot run (a failed set-up) must not cost the rest of the run.
             const reason = `failed: ${err instanceof Error ? err.message : String(err)}`.replace(/\s+/g, " ").slice(0, 300);
@@ -93,14 +104,16 @@ async function main(): Promise<void> {
         }
         console.log(`(${((performance.now() - started) / 1000).toFixed(0)} s)`);
     }
-    const totalSeconds = (performance.now() - t0) / 1000;
+    const totalSeconds = (performance.now() - t0) / 1000 + earlierSeconds;
     console.log(`\n=== All results (${(totalSeconds / 60).toFixed(1)} min) ===\n`);
     console.log(resultsTable(rows));
     console.log(`\n${detailsTable(rows)}`);
     if (skipped.length > 0) console.log(`\n${floorsTable(skipped, args.k)}`);
     if (args.out !== undefined) {
         const file = path.resolve(ROOT, args.out);
-        const command = ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" ");
+        // The command that measures all of it again: --resume only says where the pieces were kept.
+        const flags = process.argv.slice(2).filter((f, i, all) => !f.startsWith("--resume") && all[i - 1] !== "--resume");
+        const command = ["npm run bench", ...(flags.length > 0 ? ["--", ...flags] : [])].join(" ");
         writeFileSync(
             file,
             markdown({
