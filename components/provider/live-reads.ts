@@ -4,14 +4,16 @@
  * Read() in a refresh (up to --parallel at a time), Diff() with PULUMI_PARALLEL_DIFF=true, and a
  * library caller's Promise.all. A request waits a few ms for others of its kind, and the batch is
  * then answered by one tenant-wide listing when that costs fewer requests than one GET per object,
- * else by those GETs. Either way one object is read once per batch, and nothing is kept after the
- * batch is answered: every diff still sees the tenant as it is when it asks (the listing is fetched
- * after the request arrived, and never reused). The engine's default Diff() asks one resource at a
- * time: each is then a batch of one, read with its own GET as before.
+ * else by those GETs. The engine's default Diff() asks one resource at a time: once such requests of
+ * a kind come as a stream (several within a second) and a listing costs less than the requests the
+ * stream will make while the listing is fresh, the next one is answered by a listing. A listing
+ * serves later requests of its kind for `REUSE_MS` after it was asked for (the same age as the
+ * read→diff hand-off), never an object we have written since, and never beyond that age.
  *
  * Writes do not come here: they read the one connection right before they write.
  */
 import type { Auth0Api } from "../../management-api/client";
+import { byId, isConnection, isDirectoryConfig, isScimConfig } from "./listed-items";
 import {
     type Connection,
     type DirectoryProvisioningConfig,
@@ -49,6 +51,12 @@ export const MAX_WAIT_MS = 20;
  */
 export const MIN_BATCH_FOR_LISTING = 4;
 
+/** How long a listing answers later requests of its kind: no older than the read→diff hand-off. */
+export const REUSE_MS = 5000;
+
+/** One-at-a-time requests of a kind this close together are a stream (the engine diffing a stack). */
+export const STREAM_WINDOW_MS = 1000;
+
 /** How long the tenant's connection count steers the choice; it decides cost, never what is compared. */
 const TOTAL_TTL_MS = 60_000;
 
@@ -67,9 +75,21 @@ interface Batch<T> {
 
 type Batches = { [K in LiveKind]: Map<Auth0Api, Batch<LiveValues[K]>> };
 
+/** A listing that still answers requests: when it was asked for, and what it held. */
+interface Kept<T> {
+    readonly at: number;
+    readonly values: Map<string, T>;
+}
+
+type KeptListings = { [K in LiveKind]: Map<Auth0Api, Kept<Exclude<LiveValues[K], undefined>>> };
+
 interface LiveReadState {
     /** The batch of each kind still gathering requests, per client (tenant and credentials). */
     readonly open: Batches;
+    /** The last listing of each kind, per client, while it may answer requests. */
+    readonly kept: KeptListings;
+    /** When recent batches of each kind answered by single GETs were answered, and their size, per client: the stream so far. */
+    readonly singles: { [K in LiveKind]: Map<Auth0Api, Array<{ readonly at: number; readonly size: number }>> };
     /** The tenant's connection count, per client, with when it was asked. */
     readonly totals: Map<Auth0Api, { readonly at: number; readonly value: Promise<number | undefined> }>;
     /** How batches were answered, for tests and benchmarks. */
@@ -82,6 +102,8 @@ export interface LiveReadStats {
     listed: Record<LiveKind, number>;
     /** Batches answered by single GETs, per kind. */
     single: Record<LiveKind, number>;
+    /** Requests answered by a listing fetched earlier, per kind. */
+    reused: Record<LiveKind, number>;
 }
 
 const KEY = "__auth0ConnectionSyncLiveReadsV1";
@@ -96,72 +118,38 @@ function state(): LiveReadState {
     const holder = globalThis as typeof globalThis & { [KEY]?: LiveReadState };
     holder[KEY] ??= {
         open: { connection: new Map(), scimConfig: new Map(), directory: new Map(), scimTokens: new Map() },
+        kept: { connection: new Map(), scimConfig: new Map(), directory: new Map(), scimTokens: new Map() },
+        singles: { connection: new Map(), scimConfig: new Map(), directory: new Map(), scimTokens: new Map() },
         totals: new Map(),
-        stats: { listed: noCounts(), single: noCounts() },
+        stats: { listed: noCounts(), single: noCounts(), reused: noCounts() },
     };
     return holder[KEY];
 }
 
-/** Forgets open batches (they still answer their waiters), the tenant's size and the counters. */
+/** Forgets open batches (they still answer their waiters), kept listings, the tenant's size and the counters. */
 export function resetLiveReads(): void {
     const s = state();
     for (const open of Object.values(s.open)) open.clear();
+    for (const kept of Object.values(s.kept)) kept.clear();
+    for (const singles of Object.values(s.singles)) singles.clear();
     s.totals.clear();
     s.stats.listed = noCounts();
     s.stats.single = noCounts();
+    s.stats.reused = noCounts();
 }
 
 /** A copy of how batches were answered since the last reset. */
 export function liveReadStats(): LiveReadStats {
-    const { listed, single } = state().stats;
-    return { listed: { ...listed }, single: { ...single } };
+    const { listed, single, reused } = state().stats;
+    return { listed: { ...listed }, single: { ...single }, reused: { ...reused } };
 }
 
-/** True for an object the way the API answers one (not null, not an array). */
-function isRecord(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function isPairs(value: unknown, other: "scim" | "idp"): boolean {
-    return Array.isArray(value) && value.every((m) => isRecord(m) && typeof m.auth0 === "string" && typeof m[other] === "string");
-}
-
-// A listed item must carry what the single GET's answer is checked for; one that does not is read
-// on its own, so a malformed page can never stand in for a live object.
-function isConnection(value: unknown): value is Connection {
-    return (
-        isRecord(value) &&
-        typeof value.id === "string" &&
-        typeof value.name === "string" &&
-        typeof value.strategy === "string" &&
-        (value.options === undefined || isRecord(value.options))
-    );
-}
-
-function isScimConfig(value: unknown): value is ScimConfig {
-    return (
-        isRecord(value) &&
-        typeof value.connection_id === "string" &&
-        typeof value.strategy === "string" &&
-        typeof value.user_id_attribute === "string" &&
-        isPairs(value.mapping, "scim")
-    );
-}
-
-function isDirectoryConfig(value: unknown): value is DirectoryProvisioningConfig {
-    return (
-        isRecord(value) &&
-        typeof value.connection_id === "string" &&
-        typeof value.strategy === "string" &&
-        typeof value.synchronize_automatically === "boolean" &&
-        isPairs(value.mapping, "idp")
-    );
-}
-
-function byId<T>(items: readonly unknown[], valid: (item: unknown) => item is T, id: (item: T) => string): Map<string, T> {
-    const out = new Map<string, T>();
-    for (const item of items) if (valid(item)) out.set(id(item), item);
-    return out;
+/**
+ * Drops the connection from every kept listing: after we write it (or its SCIM or directory
+ * configuration, or its tokens), only a new read may say what it holds.
+ */
+export function forgetListed(connectionId: string): void {
+    for (const kept of Object.values(state().kept)) for (const listing of kept.values()) listing.values.delete(connectionId);
 }
 
 /** How one kind is read: one object, and (where the API has one) the tenant-wide listing. */
@@ -220,15 +208,37 @@ async function listingIsCheaper(api: Auth0Api, distinct: number): Promise<boolea
     return total !== undefined && listingPages(total) < distinct;
 }
 
+/**
+ * How many requests of `kind` the stream that this batch continues is expected to make while a
+ * listing fetched now is fresh: what the batches of the last `STREAM_WINDOW_MS` asked, this one
+ * included, at the same pace for `REUSE_MS`. Only this batch's own size when fewer than
+ * `MIN_BATCH_FOR_LISTING - 1` batches came before it in that window: that is not a stream.
+ */
+function streamDemand(kind: LiveKind, api: Auth0Api, now: number, size: number): number {
+    const recent = (state().singles[kind].get(api) ?? []).filter((b) => now - b.at < STREAM_WINDOW_MS);
+    if (recent.length < MIN_BATCH_FOR_LISTING - 1) return size;
+    const seen = recent.reduce((n, b) => n + b.size, size);
+    return Math.floor((seen * REUSE_MS) / STREAM_WINDOW_MS);
+}
+
 async function answer<K extends LiveKind>(kind: K, batch: Batch<LiveValues[K]>): Promise<void> {
     const spec: KindSpec<LiveValues[K]> = SPECS[kind];
     const ids = [...batch.waiters.keys()];
+    const s = state();
+    const asked = Date.now();
     let listed: ReadonlyMap<string, Exclude<LiveValues[K], undefined>> | undefined;
-    if (spec.list !== undefined && (await listingIsCheaper(batch.api, ids.length))) {
+    const demand = streamDemand(kind, batch.api, asked, ids.length);
+    if (spec.list !== undefined && (await listingIsCheaper(batch.api, demand))) {
         // A failed listing is not the resources' failure: their own GETs answer them instead.
         listed = await spec.list(batch.api).catch(() => undefined);
+        // Its age counts from before it was asked for: no page of it is older than that.
+        if (listed !== undefined) s.kept[kind].set(batch.api, { at: asked, values: new Map(listed) });
     }
-    state().stats[listed === undefined ? "single" : "listed"][kind] += 1;
+    if (listed === undefined) {
+        const recent = (s.singles[kind].get(batch.api) ?? []).filter((b) => asked - b.at < STREAM_WINDOW_MS);
+        s.singles[kind].set(batch.api, [...recent, { at: asked, size: ids.length }]);
+    }
+    s.stats[listed === undefined ? "single" : "listed"][kind] += 1;
     await Promise.all(
         ids.map(async (id) => {
             const waiters = batch.waiters.get(id) ?? [];
@@ -252,8 +262,26 @@ function close<K extends LiveKind>(kind: K, batch: Batch<LiveValues[K]>): void {
     });
 }
 
+/** What a fresh kept listing of `kind` holds about `id`, if it holds it. */
+function fromKept<K extends LiveKind>(kind: K, api: Auth0Api, id: string): Exclude<LiveValues[K], undefined> | undefined {
+    const kept: KeptListings[K] = state().kept[kind];
+    const listing = kept.get(api);
+    if (listing === undefined) return undefined;
+    if (Date.now() - listing.at >= REUSE_MS) {
+        kept.delete(api);
+        return undefined;
+    }
+    return listing.values.get(id);
+}
+
 /** Joins (or opens) the batch of `kind` for `api`, and waits for its answer about `id`. */
 function ask<K extends LiveKind>(kind: K, api: Auth0Api, id: string): Promise<LiveValues[K]> {
+    const hit = fromKept(kind, api, id);
+    if (hit !== undefined) {
+        state().stats.reused[kind] += 1;
+        // A copy: the listing answers again, so no caller may change what it holds.
+        return Promise.resolve(structuredClone(hit));
+    }
     const open: Batches[K] = state().open[kind];
     let batch = open.get(api);
     if (batch === undefined) {

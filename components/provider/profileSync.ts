@@ -23,7 +23,7 @@ import {
 import { requireOptions } from "./live";
 import { liveConnection } from "./live-reads";
 import { handOff, providerState, takeHandOff } from "./process";
-import { profileSyncSchema, type ProfileSyncInputs } from "./schemas";
+import { PROVIDER_KEY, profileSyncSchema, type ProfileSyncInputs } from "./schemas";
 import { defineProvider } from "./skeleton";
 
 export type { ProfileSyncInputs } from "./schemas";
@@ -55,18 +55,63 @@ function refusePasswordless(conn: Connection): void {
     }
 }
 
+/** What `apply` saw before it failed: the first read, and whether it meant to write. */
+interface Seen {
+    first?: { readonly conn: Connection; readonly before: LiteralValue };
+    wrote: boolean;
+}
+
 /** Brings the live key to `mode`, writing only when the live value does not already declare it. */
-async function apply(inputs: ProfileSyncInputs): Promise<{ conn: Connection; before: LiteralValue; live: ProfileSyncMode }> {
-    let before: LiteralValue | undefined;
+async function apply(
+    inputs: ProfileSyncInputs,
+    seen: Seen = { wrote: false },
+): Promise<{ conn: Connection; before: LiteralValue; live: ProfileSyncMode }> {
     const { before: conn, after } = await getApi().readModifyWriteOptions(inputs.connectionId, (c) => {
         refusePasswordless(c);
         const options = requireOptions(c);
         // The first read only: after a failed PATCH that was carried out anyway, a later read shows our own value.
-        before ??= literalValue(options);
-        return modeSatisfied(options, inputs.mode) ? undefined : optionsForMode(options, c.strategy, inputs.mode);
+        seen.first ??= { conn: c, before: literalValue(options) };
+        const body = modeSatisfied(options, inputs.mode) ? undefined : optionsForMode(options, c.strategy, inputs.mode);
+        if (body !== undefined) seen.wrote = true;
+        return body;
     });
     const live = after === undefined ? effectiveMode(conn.options ?? {}) : after.options ? effectiveMode(after.options) : inputs.mode;
-    return { conn, before: before ?? { present: false }, live };
+    return { conn, before: seen.first?.before ?? { present: false }, live };
+}
+
+/**
+ * A create that failed after it may have written: the engine keeps the resource, with these
+ * properties, as created but not initialized (the dynamic provider's `id`/`properties`/`reasons`
+ * error), and the next `up` updates it instead of creating it again. So the value found before our
+ * first write survives a PATCH that timed out and landed anyway, and `restore` still puts it back.
+ */
+export class ProfileSyncInitError extends Error {
+    constructor(
+        message: string,
+        readonly id: string,
+        readonly properties: Record<string, unknown>,
+        readonly reasons: readonly string[],
+        options?: { cause?: unknown },
+    ) {
+        super(message, options);
+        this.name = "ProfileSyncInitError";
+    }
+}
+
+async function create(inputs: ProfileSyncInputs): Promise<{ id: string; outs: ProfileSyncOutputs }> {
+    const seen: Seen = { wrote: false };
+    try {
+        const { conn, before, live } = await apply(inputs, seen);
+        return { id: conn.id, outs: outputs(inputs, conn, live, before) };
+    } catch (err) {
+        if (seen.first === undefined || !seen.wrote) throw err;
+        const { conn, before } = seen.first;
+        const message = err instanceof Error ? err.message : String(err);
+        // The engine stores these as the resource's state: the loader must ride along, as on success.
+        const state = outputs(inputs, conn, effectiveMode(conn.options ?? {}), before);
+        const properties = { ...state, [PROVIDER_KEY]: Reflect.get(inputs, PROVIDER_KEY) };
+        throw new ProfileSyncInitError(message, conn.id, properties, [message], { cause: err });
+    }
 }
 
 function outputs(inputs: ProfileSyncInputs, conn: Connection, live: ProfileSyncMode, previous: LiteralValue): ProfileSyncOutputs {
@@ -113,10 +158,7 @@ export const profileSyncProvider = defineProvider<ReturnType<typeof profileSyncS
         return { changes: !modeSatisfied(live, news.mode) || olds.mode !== news.mode || (olds.onDelete ?? "retain") !== news.onDelete };
     },
 
-    async create(inputs) {
-        const { conn, before, live } = await apply(inputs);
-        return { id: conn.id, outs: outputs(inputs, conn, live, before) };
-    },
+    create,
 
     async update(_id, olds, news) {
         const { conn, live } = await apply(news);

@@ -2,13 +2,15 @@
  * What all four providers share, written once: `configure()` keeps the stack's Auth0 settings in
  * process memory; `check()` is the kind's schema; `diff()` answers "changes" for any preview-time
  * unknown before anything is read, and "replace" when the connection changes; `read()` and
- * `delete()` treat "already gone" (404) as an answer, not a failure.
+ * `delete()` treat "already gone" (404) as an answer, not a failure; after any write, a kept
+ * listing no longer answers for that connection.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { unlessGone } from "../../management-api/errors";
 import { settingsFromConfig, storeSettings } from "../../management-api/settings";
 import type { z } from "zod";
 import { type Failure, PROVIDER_KEY } from "./schemas";
+import { forgetListed } from "./live-reads";
 import { checkWith, containsUnknown } from "./validation";
 
 /** The kind-specific half of a provider; the skeleton adds the rest. */
@@ -21,6 +23,15 @@ export interface ProviderParts<I, O extends I> {
     read(id: string, props: O | undefined): Promise<{ readonly id: string; readonly props: O; readonly inputs: I } | undefined>;
     /** Removes (or leaves, by policy) what the resource owns; a 404 means already gone. */
     delete(id: string, props: O): Promise<void>;
+}
+
+/** Waits for a write; then (failed or not) no kept listing may answer for that connection again. */
+async function afterWriting<T>(connectionId: string, write: Promise<T>): Promise<T> {
+    try {
+        return await write;
+    } finally {
+        forgetListed(connectionId);
+    }
 }
 
 /** True when any input (Pulumi's own `__provider` aside) is still unknown at preview time. */
@@ -55,9 +66,9 @@ export function defineProvider<S extends z.ZodObject<{ connectionId: z.ZodString
             return parts.diff(id, olds, news);
         },
 
-        create: (inputs: I) => parts.create(inputs),
+        create: (inputs: I) => afterWriting(inputs.connectionId, parts.create(inputs)),
 
-        update: (id: string, olds: O, news: I) => parts.update(id, olds, news),
+        update: (id: string, olds: O, news: I) => afterWriting(news.connectionId, parts.update(id, olds, news)),
 
         async read(id: string, props?: O): Promise<pulumi.dynamic.ReadResult<O>> {
             const live = await unlessGone(parts.read(id, props));
@@ -68,7 +79,7 @@ export function defineProvider<S extends z.ZodObject<{ connectionId: z.ZodString
         },
 
         async delete(id: string, props: O) {
-            await unlessGone(parts.delete(id, props));
+            await afterWriting(props.connectionId, unlessGone(parts.delete(id, props)));
         },
     } satisfies pulumi.dynamic.ResourceProvider<I, O>;
 }

@@ -73,3 +73,47 @@ describe("End to end: faults through the real engine", function () {
         console.log(`      converged after ${ups + 1} up(s); ${errors.length} failed up(s) named their cause`);
     });
 });
+
+describe("End to end: a profile sync PATCH that times out and lands late", function () {
+    this.timeout(240_000);
+    let emu: RunningEmulator;
+    let t: TestStack;
+    const MODE_KEY = "set_user_root_attributes";
+    const TIMEOUT_KEY = "auth0-connection-sync:requestTimeoutMs";
+
+    before(async function () {
+        const bin = requireEngine(this);
+        emu = await startEmulator({ tls: true });
+        t = await rootProgramStack(bin, emu, "late-patch", {
+            "okta-workforce": { profileSync: { mode: "never_on_login", onDelete: "restore" } },
+        });
+    });
+    after(async () => {
+        t?.cleanup();
+        await emu?.close();
+    });
+
+    it("keeps the value found before the failed create, so destroy with restore puts it back", async () => {
+        const options = () => emu.state.connections[SAMPLE.okta].options ?? {};
+        const original = Object.hasOwn(options(), MODE_KEY) ? JSON.stringify(options()[MODE_KEY]) : "absent";
+        assert.notEqual(original, JSON.stringify("never_on_login"), "the sample starts from another value");
+        // Every PATCH answers after the client gave up, and the server carries each out anyway.
+        await t.stack.setConfig(TIMEOUT_KEY, { value: "500" });
+        emu.setFaults([{ method: "PATCH", path: `^/api/v2/connections/${SAMPLE.okta}$`, kind: "slow", delayMs: 6000 }]);
+        await assert.rejects(t.stack.up({ color: "never" }), /PATCH \/api\/v2\/connections\/\S+ failed/);
+        // Every attempt (four, with backoff) gave up before the first landed; the last lands within 6 s.
+        await new Promise((r) => setTimeout(r, 6500));
+        assert.equal(options()[MODE_KEY], "never_on_login", "the late PATCH landed");
+
+        emu.setFaults([]);
+        await t.stack.removeConfig(TIMEOUT_KEY);
+        await t.stack.up({ color: "never" });
+        emu.clearJournal();
+        const pre = await t.stack.preview({ color: "never" });
+        assert.deepEqual(Object.keys(pre.changeSummary), ["same"], "after the update, nothing is left to do");
+        assert.deepEqual(writes(emu.journal), []);
+        await t.stack.destroy({ color: "never" });
+        const now = Object.hasOwn(options(), MODE_KEY) ? JSON.stringify(options()[MODE_KEY]) : "absent";
+        assert.equal(now, original, "restore puts back the value found before our first write, not our own late write");
+    });
+});

@@ -68,3 +68,13 @@ export function emulatorFetch(emu: RunningEmulator, path: string, init: RequestI
         dispatcher,
     });
 }
+
+/** Waits until every request the emulator received has been answered or dropped (slow faults process late). */
+export async function settle(emu: RunningEmulator, maxMs = 5000): Promise<boolean> {
+    const end = Date.now() + maxMs;
+    while (emu.journal.some((e) => e.status === 0 && e.fault !== "drop")) {
+        if (Date.now() > end) return false;
+        await new Promise((r) => setTimeout(r, 10));
+    }
+    return true;
+}

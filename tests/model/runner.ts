@@ -6,11 +6,11 @@
  */
 import type { EmulatorState, FaultRule, RateLimit, RunningEmulator } from "../../emulator";
 import { processState } from "../../management-api/state";
-import { useEmulator } from "../helpers/api";
+import { settle, useEmulator } from "../helpers/api";
 import { Engine, type CommandResult } from "./engine";
 import { checkRun, type Defaults, syncModel, type Violation } from "./invariants";
 import { Model } from "./model";
-import { ownedOf, restore, settle } from "./tenant";
+import { ownedOf, restore } from "./tenant";
 import { CONN_KEYS, type ConnKey, type FaultProfile, type Step } from "./steps";
 
 /** How a sequence runs. */

@@ -109,16 +109,6 @@ export function restore(emu: RunningEmulator, saved: EmulatorState): void {
     emu.clearJournal();
 }
 
-/** Waits until every request the emulator received has been answered or dropped (slow faults process late). */
-export async function settle(emu: RunningEmulator, maxMs = 5000): Promise<boolean> {
-    const end = Date.now() + maxMs;
-    while (emu.journal.some((e) => e.status === 0 && e.fault !== "drop")) {
-        if (Date.now() > end) return false;
-        await new Promise((r) => setTimeout(r, 10));
-    }
-    return true;
-}
-
 /** The options object of a connection, for a dashboard edit. */
 export function liveOptions(state: EmulatorState, conn: ConnKey): JsonObject {
     const c = state.connections[CONNECTIONS[conn]];

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import type { JournalEntry, RunningEmulator, Seed } from "../../emulator";
 import { type DirectoryProvisioningOutputs, directoryProvisioningProvider as dir } from "../../components/provider/directoryProvisioning";
-import { liveReadStats } from "../../components/provider/live-reads";
+import { liveReadStats, REUSE_MS } from "../../components/provider/live-reads";
 import { type ProfileSyncOutputs, profileSyncProvider as ps } from "../../components/provider/profileSync";
 import { type ScimConfigurationOutputs, scimConfigurationProvider as scim } from "../../components/provider/scimConfiguration";
 import { type ScimTokenOutputs, scimTokenProvider as tokens } from "../../components/provider/scimToken";
@@ -108,6 +108,17 @@ const dirOuts = (id: string): DirectoryProvisioningOutputs => ({
     adopted: false,
 });
 
+/** Runs `fn` as if `ms` had passed: Date.now() is moved ahead meanwhile, as no test should wait that long. */
+async function later<T>(ms: number, fn: () => Promise<T>): Promise<T> {
+    const now = Date.now;
+    Date.now = () => now() + ms;
+    try {
+        return await fn();
+    } finally {
+        Date.now = now;
+    }
+}
+
 /** Profile sync diffs of these connections, all asked at once as the engine may. */
 function diffProfileSyncs(ids: readonly string[]): Promise<boolean[]> {
     return Promise.all(ids.map(async (id) => (await ps.diff(id, psOuts(id), psOuts(id))).changes === true));
@@ -188,20 +199,48 @@ describe("Live reads in batches", () => {
             assert.deepEqual(tally(requests(emu.journal)), { "GET /api/v2/connections (count)": 1, "GET /api/v2/connections (page)": 3 });
         });
 
-        it("asks the tenant's size once per command, and lists again for the next batch", async () => {
+        it("answers the next batch from the same listing within REUSE_MS, and lists again after it", async () => {
             await diffProfileSyncs(ids);
             await diffProfileSyncs(ids);
+            assert.deepEqual(tally(requests(emu.journal)), { "GET /api/v2/connections (count)": 1, "GET /api/v2/connections (page)": 3 });
+            await later(REUSE_MS, () => diffProfileSyncs(ids));
             assert.deepEqual(tally(requests(emu.journal)), { "GET /api/v2/connections (count)": 1, "GET /api/v2/connections (page)": 6 });
         });
 
-        it("sees a dashboard edit made between two batches: a listing is never reused", async () => {
+        it("serves one-at-a-time diffs (the engine's default) from one listing once they come as a stream", async () => {
+            const changed: boolean[] = [];
+            for (const id of ids) changed.push((await ps.diff(id, psOuts(id), psOuts(id))).changes === true);
+            assert.deepEqual(changed, Array(N).fill(false));
+            // Three single GETs show the stream; the fourth asks the size and lists; the rest are answered from the listing.
+            assert.deepEqual(tally(requests(emu.journal)), {
+                "GET /api/v2/connections/:id": 3,
+                "GET /api/v2/connections (count)": 1,
+                "GET /api/v2/connections (page)": 3,
+            });
+            assert.equal(liveReadStats().reused.connection, N - 4);
+        });
+
+        it("sees a dashboard edit once the listing is REUSE_MS old", async () => {
             await diffProfileSyncs(ids);
             emu.state.connections[ids[7]].options!.set_user_root_attributes = "never_on_login";
-            const changed = await diffProfileSyncs(ids);
+            const changed = await later(REUSE_MS, () => diffProfileSyncs(ids));
             assert.deepEqual(
                 ids.filter((_, i) => changed[i]),
                 [ids[7]],
             );
+        });
+
+        it("never answers from a listing for a connection written since", async () => {
+            await diffProfileSyncs(ids);
+            const outs = { ...psOuts(ids[9]), mode: "never_on_login" as const };
+            await ps.update(ids[9], psOuts(ids[9]), outs);
+            emu.clearJournal();
+            assert.deepEqual(
+                await diffProfileSyncs([ids[8], ids[9]]),
+                [false, true],
+                "ids[9] is read again: never_on_login != on_first_login",
+            );
+            assert.deepEqual(requests(emu.journal), ["GET /api/v2/connections/:id"]);
         });
 
         it("reads what the listing lacks on its own: a deleted connection fails as before, naming it", async () => {

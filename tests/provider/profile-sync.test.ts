@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
 import type { RunningEmulator } from "../../emulator";
-import { profileSyncProvider as p, type ProfileSyncInputs } from "../../components/provider/profileSync";
-import { optionsOf, SAMPLE, startForProvider, tokenWithScopes, useEmulator, writes, apiCalls } from "../helpers/api";
+import { ProfileSyncInitError, profileSyncProvider as p, type ProfileSyncInputs } from "../../components/provider/profileSync";
+import { optionsOf, SAMPLE, settle, startForProvider, tokenWithScopes, useEmulator, writes, apiCalls } from "../helpers/api";
 
 const inputs = (over: Partial<ProfileSyncInputs> = {}): ProfileSyncInputs => ({
     connectionId: SAMPLE.samlp,
@@ -91,6 +91,40 @@ describe("ProfileSync provider", () => {
     it("refuses a passwordless connection and writes nothing", async () => {
         await assert.rejects(p.create(inputs({ connectionId: SAMPLE.email })), /passwordless \(email\) connection/);
         assert.equal(writes(emu.journal).length, 0);
+    });
+
+    it("reports a create that may have written as created but not initialized, keeping the value found first and the loader", async () => {
+        delete emu.state.connections[SAMPLE.okta].options!.set_user_root_attributes;
+        useEmulator(emu, { timeoutMs: 200 });
+        // Every PATCH answers after the client gave up.
+        emu.setFaults([{ method: "PATCH", path: `^/api/v2/connections/${SAMPLE.okta}$`, kind: "slow", delayMs: 3000 }]);
+        try {
+            const given = { ...inputs({ connectionId: SAMPLE.okta, mode: "never_on_login", onDelete: "restore" }), __provider: "loader" };
+            await assert.rejects(p.create(given), (err: unknown) => {
+                assert.ok(err instanceof ProfileSyncInitError, String(err));
+                assert.equal(err.id, SAMPLE.okta);
+                assert.deepEqual(err.properties.previousValue, { present: false });
+                assert.equal(err.properties.__provider, "loader");
+                assert.match(err.message, /PATCH \/api\/v2\/connections\/\S+ failed/);
+                return true;
+            });
+        } finally {
+            emu.setFaults([]);
+            // The late PATCHes land now, not in the next test.
+            assert.ok(await settle(emu, 10_000));
+        }
+    });
+
+    it("fails a create that wrote nothing as a plain error: nothing is kept", async () => {
+        emu.setFaults([{ method: "GET", path: `^/api/v2/connections/${SAMPLE.okta}$`, kind: "status", status: 400 }]);
+        try {
+            await assert.rejects(p.create(inputs({ connectionId: SAMPLE.okta, mode: "never_on_login" })), (err: unknown) => {
+                assert.ok(!(err instanceof ProfileSyncInitError));
+                return true;
+            });
+        } finally {
+            emu.setFaults([]);
+        }
     });
 
     it("restores the key to absent on delete with onDelete restore", async () => {
