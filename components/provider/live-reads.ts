@@ -4,9 +4,9 @@
  * Read() in a refresh (up to --parallel at a time), Diff() with PULUMI_PARALLEL_DIFF=true, and a
  * library caller's Promise.all. A request waits a few ms for others of its kind, and the batch is
  * then answered by one tenant-wide listing when that costs fewer requests than one GET per object,
- * else by those GETs. The engine's default Diff() asks one resource at a time: once such requests of
- * a kind come as a stream (several within a second) and a listing costs less than the requests the
- * stream will make while the listing is fresh, the next one is answered by a listing. A listing
+ * else by those GETs. The engine's default Diff() asks one resource at a time: once such requests
+ * come back to back (a stream) and the stream has read twice as many objects of a kind one by one
+ * as a listing has pages, the next one is answered by a listing. A listing
  * serves later requests of its kind for `REUSE_MS` after it was asked for (the same age as the
  * read→diff hand-off), never an object we have written since, and never beyond that age.
  *
@@ -54,8 +54,12 @@ export const MIN_BATCH_FOR_LISTING = 4;
 /** How long a listing answers later requests of its kind: no older than the read→diff hand-off. */
 export const REUSE_MS = 5000;
 
-/** One-at-a-time requests of a kind this close together are a stream (the engine diffing a stack). */
-export const STREAM_WINDOW_MS = 1000;
+/**
+ * A batch asked for within this long after the process's previous batch (of any kind) was
+ * answered continues a stream: the engine diffing a stack one resource after another, each diff
+ * asking as soon as the previous one is done, however slowly the rate limit lets answers come.
+ */
+export const STREAM_GAP_MS = 250;
 
 /** How long the tenant's connection count steers the choice; it decides cost, never what is compared. */
 const TOTAL_TTL_MS = 60_000;
@@ -81,6 +85,12 @@ interface Kept<T> {
     readonly values: Map<string, T>;
 }
 
+/** A run of back-to-back batches of one client. */
+interface Stream {
+    answeredAt: number;
+    readonly single: Record<LiveKind, number>;
+}
+
 type KeptListings = { [K in LiveKind]: Map<Auth0Api, Kept<Exclude<LiveValues[K], undefined>>> };
 
 interface LiveReadState {
@@ -88,8 +98,8 @@ interface LiveReadState {
     readonly open: Batches;
     /** The last listing of each kind, per client, while it may answer requests. */
     readonly kept: KeptListings;
-    /** When recent batches of each kind answered by single GETs were answered, and their size, per client: the stream so far. */
-    readonly singles: { [K in LiveKind]: Map<Auth0Api, Array<{ readonly at: number; readonly size: number }>> };
+    /** Per client: when its last batch was answered, and the objects of each kind read one by one since its stream began. */
+    readonly streams: Map<Auth0Api, Stream>;
     /** The tenant's connection count, per client, with when it was asked. */
     readonly totals: Map<Auth0Api, { readonly at: number; readonly value: Promise<number | undefined> }>;
     /** How batches were answered, for tests and benchmarks. */
@@ -119,7 +129,7 @@ function state(): LiveReadState {
     holder[KEY] ??= {
         open: { connection: new Map(), scimConfig: new Map(), directory: new Map(), scimTokens: new Map() },
         kept: { connection: new Map(), scimConfig: new Map(), directory: new Map(), scimTokens: new Map() },
-        singles: { connection: new Map(), scimConfig: new Map(), directory: new Map(), scimTokens: new Map() },
+        streams: new Map(),
         totals: new Map(),
         stats: { listed: noCounts(), single: noCounts(), reused: noCounts() },
     };
@@ -131,7 +141,7 @@ export function resetLiveReads(): void {
     const s = state();
     for (const open of Object.values(s.open)) open.clear();
     for (const kept of Object.values(s.kept)) kept.clear();
-    for (const singles of Object.values(s.singles)) singles.clear();
+    s.streams.clear();
     s.totals.clear();
     s.stats.listed = noCounts();
     s.stats.single = noCounts();
@@ -209,16 +219,28 @@ async function listingIsCheaper(api: Auth0Api, distinct: number): Promise<boolea
 }
 
 /**
- * How many requests of `kind` the stream that this batch continues is expected to make while a
- * listing fetched now is fresh: what the batches of the last `STREAM_WINDOW_MS` asked, this one
- * included, at the same pace for `REUSE_MS`. Only this batch's own size when fewer than
- * `MIN_BATCH_FOR_LISTING - 1` batches came before it in that window: that is not a stream.
+ * The objects of `kind` the stream this batch continues has read one by one, this batch included;
+ * only this batch's own size when it starts a stream.
  */
-function streamDemand(kind: LiveKind, api: Auth0Api, now: number, size: number): number {
-    const recent = (state().singles[kind].get(api) ?? []).filter((b) => now - b.at < STREAM_WINDOW_MS);
-    if (recent.length < MIN_BATCH_FOR_LISTING - 1) return size;
-    const seen = recent.reduce((n, b) => n + b.size, size);
-    return Math.floor((seen * REUSE_MS) / STREAM_WINDOW_MS);
+function streamSeen(kind: LiveKind, api: Auth0Api, openedAt: number, size: number): number {
+    const streams = state().streams;
+    let stream = streams.get(api);
+    if (stream === undefined || openedAt - stream.answeredAt > STREAM_GAP_MS) {
+        stream = { answeredAt: openedAt, single: noCounts() };
+        streams.set(api, stream);
+    }
+    return stream.single[kind] + size;
+}
+
+/**
+ * True when a stream that has read `seen` objects of a kind one by one should list instead: it has
+ * read at least twice the listing's pages that way, so a listing costs at most half again of what
+ * the stream has already spent, and a stack that stops soon after never pays much for it.
+ */
+async function streamShouldList(api: Auth0Api, seen: number): Promise<boolean> {
+    if (seen < MIN_BATCH_FOR_LISTING) return false;
+    const total = await connectionTotal(api);
+    return total !== undefined && 2 * listingPages(total) <= seen;
 }
 
 async function answer<K extends LiveKind>(kind: K, batch: Batch<LiveValues[K]>): Promise<void> {
@@ -227,16 +249,12 @@ async function answer<K extends LiveKind>(kind: K, batch: Batch<LiveValues[K]>):
     const s = state();
     const asked = Date.now();
     let listed: ReadonlyMap<string, Exclude<LiveValues[K], undefined>> | undefined;
-    const demand = streamDemand(kind, batch.api, asked, ids.length);
-    if (spec.list !== undefined && (await listingIsCheaper(batch.api, demand))) {
+    const seen = streamSeen(kind, batch.api, batch.openedAt, ids.length);
+    if (spec.list !== undefined && ((await listingIsCheaper(batch.api, ids.length)) || (await streamShouldList(batch.api, seen)))) {
         // A failed listing is not the resources' failure: their own GETs answer them instead.
         listed = await spec.list(batch.api).catch(() => undefined);
         // Its age counts from before it was asked for: no page of it is older than that.
         if (listed !== undefined) s.kept[kind].set(batch.api, { at: asked, values: new Map(listed) });
-    }
-    if (listed === undefined) {
-        const recent = (s.singles[kind].get(batch.api) ?? []).filter((b) => asked - b.at < STREAM_WINDOW_MS);
-        s.singles[kind].set(batch.api, [...recent, { at: asked, size: ids.length }]);
     }
     s.stats[listed === undefined ? "single" : "listed"][kind] += 1;
     await Promise.all(
@@ -251,6 +269,11 @@ async function answer<K extends LiveKind>(kind: K, batch: Batch<LiveValues[K]>):
             }
         }),
     );
+    const stream = s.streams.get(batch.api);
+    if (stream !== undefined) {
+        stream.answeredAt = Date.now();
+        stream.single[kind] = listed === undefined ? seen : 0;
+    }
 }
 
 function close<K extends LiveKind>(kind: K, batch: Batch<LiveValues[K]>): void {
@@ -279,6 +302,9 @@ function ask<K extends LiveKind>(kind: K, api: Auth0Api, id: string): Promise<Li
     const hit = fromKept(kind, api, id);
     if (hit !== undefined) {
         state().stats.reused[kind] += 1;
+        // An answer from the listing keeps the stream going: the next request comes right after it.
+        const stream = state().streams.get(api);
+        if (stream !== undefined) stream.answeredAt = Date.now();
         // A copy: the listing answers again, so no caller may change what it holds.
         return Promise.resolve(structuredClone(hit));
     }

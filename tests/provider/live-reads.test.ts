@@ -211,13 +211,26 @@ describe("Live reads in batches", () => {
             const changed: boolean[] = [];
             for (const id of ids) changed.push((await ps.diff(id, psOuts(id), psOuts(id))).changes === true);
             assert.deepEqual(changed, Array(N).fill(false));
-            // Three single GETs show the stream; the fourth asks the size and lists; the rest are answered from the listing.
+            // Back to back, the fourth asks the tenant's size; once the stream has read twice the listing's
+            // three pages one by one, the sixth lists, and the rest are answered from the listing.
             assert.deepEqual(tally(requests(emu.journal)), {
-                "GET /api/v2/connections/:id": 3,
+                "GET /api/v2/connections/:id": 5,
                 "GET /api/v2/connections (count)": 1,
                 "GET /api/v2/connections (page)": 3,
             });
-            assert.equal(liveReadStats().reused.connection, N - 4);
+            assert.equal(liveReadStats().reused.connection, N - 6);
+        });
+
+        it("sees a stream however slowly the rate limit lets its answers come", async () => {
+            emu.setRateLimit({ rate: 3, burst: 1 });
+            try {
+                for (const id of ids) assert.equal((await ps.diff(id, psOuts(id), psOuts(id))).changes, false);
+            } finally {
+                emu.setRateLimit(undefined);
+            }
+            const counts = tally(requests(emu.journal).filter((r) => !r.includes("429")));
+            assert.equal(counts["GET /api/v2/connections (page)"], 3, JSON.stringify(counts));
+            assert.ok(counts["GET /api/v2/connections/:id"] <= 5, JSON.stringify(counts));
         });
 
         it("sees a dashboard edit once the listing is REUSE_MS old", async () => {
