@@ -98,6 +98,8 @@ interface LiveReadState {
     readonly open: Batches;
     /** The last listing of each kind, per client, while it may answer requests. */
     readonly kept: KeptListings;
+    /** When we last wrote each connection: listings asked for before that do not answer for it. */
+    readonly written: Map<string, number>;
     /** Per client: when its last batch was answered, and the objects of each kind read one by one since its stream began. */
     readonly streams: Map<Auth0Api, Stream>;
     /** The tenant's connection count, per client, with when it was asked. */
@@ -130,6 +132,7 @@ function state(): LiveReadState {
         open: { connection: new Map(), scimConfig: new Map(), directory: new Map(), scimTokens: new Map() },
         kept: { connection: new Map(), scimConfig: new Map(), directory: new Map(), scimTokens: new Map() },
         streams: new Map(),
+        written: new Map(),
         totals: new Map(),
         stats: { listed: noCounts(), single: noCounts(), reused: noCounts() },
     };
@@ -142,6 +145,7 @@ export function resetLiveReads(): void {
     for (const open of Object.values(s.open)) open.clear();
     for (const kept of Object.values(s.kept)) kept.clear();
     s.streams.clear();
+    s.written.clear();
     s.totals.clear();
     s.stats.listed = noCounts();
     s.stats.single = noCounts();
@@ -155,11 +159,12 @@ export function liveReadStats(): LiveReadStats {
 }
 
 /**
- * Drops the connection from every kept listing: after we write it (or its SCIM or directory
- * configuration, or its tokens), only a new read may say what it holds.
+ * Marks the connection as written now: after we write it (or its SCIM or directory configuration,
+ * or its tokens), no listing asked for before this moment may say what it holds, including one
+ * still being fetched while the write ran; only a new read may.
  */
 export function forgetListed(connectionId: string): void {
-    for (const kept of Object.values(state().kept)) for (const listing of kept.values()) listing.values.delete(connectionId);
+    state().written.set(connectionId, Date.now());
 }
 
 /** How one kind is read: one object, and (where the API has one) the tenant-wide listing. */
@@ -294,7 +299,8 @@ function fromKept<K extends LiveKind>(kind: K, api: Auth0Api, id: string): Exclu
         kept.delete(api);
         return undefined;
     }
-    return listing.values.get(id);
+    const written = state().written.get(id);
+    return written !== undefined && written >= listing.at ? undefined : listing.values.get(id);
 }
 
 /** Joins (or opens) the batch of `kind` for `api`, and waits for its answer about `id`. */

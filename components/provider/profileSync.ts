@@ -109,7 +109,8 @@ async function create(inputs: ProfileSyncInputs): Promise<{ id: string; outs: Pr
         const message = err instanceof Error ? err.message : String(err);
         // The engine stores these as the resource's state: the loader must ride along, as on success.
         const state = outputs(inputs, conn, effectiveMode(conn.options ?? {}), before);
-        const properties = { ...state, [PROVIDER_KEY]: Reflect.get(inputs, PROVIDER_KEY) };
+        const loader: unknown = Reflect.get(inputs, PROVIDER_KEY);
+        const properties = loader === undefined ? { ...state } : { ...state, [PROVIDER_KEY]: loader };
         throw new ProfileSyncInitError(message, conn.id, properties, [message], { cause: err });
     }
 }

@@ -256,6 +256,19 @@ describe("Live reads in batches", () => {
             assert.deepEqual(requests(emu.journal), ["GET /api/v2/connections/:id"]);
         });
 
+        it("never answers for a connection written while the listing was being fetched", async () => {
+            // The listing's pages answer slowly; the write lands meanwhile; the listing arrives after it.
+            emu.setFaults([{ method: "GET", path: "^/api/v2/connections$", kind: "slow", delayMs: 400 }]);
+            const listing = diffProfileSyncs(ids);
+            await new Promise((r) => setTimeout(r, 150));
+            emu.setFaults([]);
+            await ps.update(ids[9], psOuts(ids[9]), { ...psOuts(ids[9]), mode: "never_on_login" });
+            await listing;
+            emu.clearJournal();
+            assert.deepEqual(await diffProfileSyncs([ids[9]]), [true], "read again: never_on_login != on_first_login");
+            assert.deepEqual(requests(emu.journal), ["GET /api/v2/connections/:id"]);
+        });
+
         it("reads what the listing lacks on its own: a deleted connection fails as before, naming it", async () => {
             delete emu.state.connections[ids[3]];
             const results = await Promise.allSettled(ids.map((id) => ps.diff(id, psOuts(id), psOuts(id))));
