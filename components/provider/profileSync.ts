@@ -171,9 +171,16 @@ export const profileSyncProvider = defineProvider<ReturnType<typeof profileSyncS
         const api = getApi();
         const conn = await liveConnection(api, connectionId);
         handOff(providerState().handOffs.connections, slot(api, connectionId), conn);
-        const live = effectiveMode(requireOptions(conn));
+        const options = requireOptions(conn);
+        const live = effectiveMode(options);
         const inputs: ProfileSyncInputs = { connectionId, mode: live, onDelete: props?.onDelete ?? "retain" };
-        return { id, props: outputs(inputs, conn, live, recordedPrevious(props ?? {})), inputs };
+        // Without a recorded value (an import), what is live now is what we take over: recording
+        // "absent" instead would make a later restore delete the key.
+        const previous =
+            props === undefined || (props.previousValue === undefined && props.previousMode === undefined)
+                ? literalValue(options)
+                : recordedPrevious(props);
+        return { id, props: outputs(inputs, conn, live, previous), inputs };
     },
 
     async delete(_id, props) {
