@@ -39,16 +39,30 @@ export function validateFaultRule(rule: FaultRule): void {
     if (rule.delayMs !== undefined && !(rule.delayMs >= 0)) throw new Error(`fault delayMs must be >= 0: ${text}`);
 }
 
-/** Picks, per request, the first fault rule that matches and wins its dice roll. */
+/** FNV-1a over `text`: a 32-bit key for one request's dice. */
+function fnv1a(text: string): number {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    return h;
+}
+
+/**
+ * Picks, per request, the first fault rule that matches and wins its dice roll. Each roll depends
+ * only on the seed, the rule, the request's method and path, and how many requests with that method
+ * and path came before it: concurrent callers (the engine runs resources in parallel) interleave
+ * differently on a fast and a slow machine, and a seed must still mean the same faults on the same
+ * requests. Requests with one method and path come from one caller in turn, so their order holds.
+ */
 export class FaultInjector {
     private rules: CompiledRule[] = [];
-    private random: () => number = mulberry32(0);
+    private seed = 0;
+    private readonly seen = new Map<string, number>();
 
     constructor(rules: FaultRule[] = [], seed = 0) {
         this.configure(rules, seed);
     }
 
-    /** Replaces the rules and restarts the PRNG and the `times` counters. */
+    /** Replaces the rules and restarts the dice and the `times` counters. */
     configure(rules: FaultRule[], seed = 0): void {
         rules.forEach(validateFaultRule);
         this.rules = rules.map((rule) => ({
@@ -57,19 +71,22 @@ export class FaultInjector {
             path: new RegExp(rule.path),
             fired: 0,
         }));
-        this.random = mulberry32(seed);
+        this.seed = seed;
+        this.seen.clear();
     }
 
     /** The fault to apply to this request, if any; counts it as fired. */
     pick(method: string, path: string): FaultRule | undefined {
-        for (const compiled of this.rules) {
+        const key = `${method.toUpperCase()} ${path}`;
+        const nth = this.seen.get(key) ?? 0;
+        this.seen.set(key, nth + 1);
+        for (const [index, compiled] of this.rules.entries()) {
             const { rule } = compiled;
             if (compiled.method !== undefined && compiled.method !== method.toUpperCase()) continue;
             if (!compiled.path.test(path)) continue;
             if (rule.times !== undefined && compiled.fired >= rule.times) continue;
-            // Roll only for matching rules, so unrelated traffic does not shift the sequence.
             const probability = rule.probability ?? 1;
-            if (probability < 1 && this.random() >= probability) continue;
+            if (probability < 1 && mulberry32(fnv1a(`${this.seed}|${index}|${key}|${nth}`))() >= probability) continue;
             compiled.fired += 1;
             return rule;
         }

@@ -85,6 +85,22 @@ describe("Emulator fault injection", () => {
         assert.notEqual(await run(8), first);
     });
 
+    it("faults the same requests under the same seed however callers interleave", async () => {
+        const rules: FaultRule[] = [{ path: "^/api/v2/connections", kind: "status", probability: 0.5 }];
+        const paths = [`${LIST}/${SAMPLE.okta}`, `${LIST}/${SAMPLE.google}`];
+        // Each caller's own requests come in its order; only the interleaving of the two differs.
+        const run = async (order: readonly number[]): Promise<string[]> => {
+            emulator.setFaults(rules, 11);
+            const patterns = ["", ""];
+            for (const caller of order) patterns[caller] += (await call(emulator, "GET", paths[caller])).status === 503 ? "x" : ".";
+            return patterns;
+        };
+        const apart = await run([0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1]);
+        assert.deepEqual(await run([0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1]), apart);
+        assert.deepEqual(await run([1, 1, 1, 0, 1, 0, 0, 1, 0, 1, 0, 0, 1, 1, 0, 0]), apart);
+        assert.ok(apart.join("").includes("x") && apart.join("").includes("."), apart.join(" "));
+    });
+
     it("never fires a rule with probability 0", async () => {
         emulator.setFaults([{ path: ".*", kind: "drop", probability: 0 }]);
         for (let i = 0; i < 5; i++) assert.equal((await call(emulator, "GET", LIST)).status, 200);
