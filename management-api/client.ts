@@ -14,6 +14,7 @@ import { resolveCredentials, type ResolvedCredentials } from "./settings";
 import { reserve } from "./bucket-queue";
 import { createTransport, type TransportOptions, unsafeOptionsOf } from "./transport";
 import { Auth0NoResponseError } from "./errors";
+import { allPages } from "./paging";
 import {
     LISTING_PAGE_SIZE,
     SYNCHRONIZED_GROUPS_BATCH,
@@ -26,6 +27,9 @@ import {
 } from "./types";
 
 export type { Auth0Api, ListConnectionsQuery } from "./api";
+
+const SCIM_LISTING = "/api/v2/connections-scim-configurations";
+const DIRECTORY_LISTING = "/api/v2/connections-directory-provisionings";
 export { toApiError } from "./sdk-calls";
 
 /** Builds a facade over a fresh SDK client. Prefer `getApi()`, which shares clients (and tokens). */
@@ -54,18 +58,15 @@ export function createApi(
         baseUrl: `${creds.scheme}://${creds.host}`,
         getConnection: (id) => call("GET", conn(id), () => sdk.connections.get(id)),
         async listConnections(query = {}) {
-            const out: Connection[] = [];
-            await call("GET", "/api/v2/connections", async () => {
-                let page = await sdk.connections.list({
+            const path = "/api/v2/connections";
+            let out: Connection[] = [];
+            await call("GET", path, async () => {
+                const first = await sdk.connections.list({
                     strategy: query.strategy as Management.ConnectionStrategyEnum[] | undefined,
                     name: query.name,
-                    take: 100,
+                    take: LISTING_PAGE_SIZE,
                 });
-                out.push(...(page.data as unknown as Connection[]));
-                while (page.hasNextPage()) {
-                    page = await page.getNextPage();
-                    out.push(...(page.data as unknown as Connection[]));
-                }
+                out = (await allPages(path, first)) as unknown as Connection[];
             });
             return out;
         },
@@ -90,27 +91,11 @@ export function createApi(
             return total;
         },
         listScimConfigs: () =>
-            call<ScimConfig[]>("GET", "/api/v2/connections-scim-configurations", async () => {
-                const out: unknown[] = [];
-                let page = await scim.list({ take: LISTING_PAGE_SIZE });
-                out.push(...page.data);
-                while (page.hasNextPage()) {
-                    page = await page.getNextPage();
-                    out.push(...page.data);
-                }
-                return out;
-            }),
+            call<ScimConfig[]>("GET", SCIM_LISTING, async () => allPages(SCIM_LISTING, await scim.list({ take: LISTING_PAGE_SIZE }))),
         listDirectoryProvisionings: () =>
-            call<DirectoryProvisioningConfig[]>("GET", "/api/v2/connections-directory-provisionings", async () => {
-                const out: unknown[] = [];
-                let page = await dir.list({ take: LISTING_PAGE_SIZE });
-                out.push(...page.data);
-                while (page.hasNextPage()) {
-                    page = await page.getNextPage();
-                    out.push(...page.data);
-                }
-                return out;
-            }),
+            call<DirectoryProvisioningConfig[]>("GET", DIRECTORY_LISTING, async () =>
+                allPages(DIRECTORY_LISTING, await dir.list({ take: LISTING_PAGE_SIZE })),
+            ),
         readModifyWriteOptions: (id, modify) =>
             readModifyWrite(
                 {
@@ -157,14 +142,10 @@ export function createApi(
         startSynchronization: (id) =>
             call("POST", `${conn(id)}/directory-provisioning/synchronizations`, () => dir.synchronizations.create(id)),
         async listSynchronizedGroups(id) {
-            const out: SynchronizedGroup[] = [];
-            await call("GET", `${conn(id)}/directory-provisioning/synchronized-groups`, async () => {
-                let page = await dir.listSynchronizedGroups(id, { take: SYNCHRONIZED_GROUPS_BATCH });
-                out.push(...page.data);
-                while (page.hasNextPage()) {
-                    page = await page.getNextPage();
-                    out.push(...page.data);
-                }
+            const path = `${conn(id)}/directory-provisioning/synchronized-groups`;
+            let out: SynchronizedGroup[] = [];
+            await call("GET", path, async () => {
+                out = await allPages(path, await dir.listSynchronizedGroups(id, { take: SYNCHRONIZED_GROUPS_BATCH }));
             });
             return out;
         },
