@@ -8,16 +8,24 @@ import { SAMPLE, startForProvider } from "../helpers/api";
 const CONN = SAMPLE.waad;
 const PATCH_PATH = `^/api/v2/connections/${CONN}$`;
 
-/** Makes a dashboard edit of another option as soon as the journal shows a failed PATCH, like a person racing our retry. */
-function editAfterFailedPatch(emu: RunningEmulator): { stop: () => void; edited: () => boolean } {
+/**
+ * Makes a dashboard edit of another option in the back-off: when the GET that follows the failed
+ * PATCH arrives, before the emulator serves it. Hooked on the journal, which the emulator appends
+ * to as each request arrives, so the edit always lands between the two, on any machine.
+ */
+function editBeforeReread(emu: RunningEmulator): { stop: () => void; edited: () => boolean } {
+    const journal = emu.journal;
+    const path = `/api/v2/connections/${CONN}`;
     let done = false;
-    const timer = setInterval(() => {
-        if (!done && emu.journal.some((e) => e.method === "PATCH" && e.status !== 200)) {
+    journal.push = (...entries) => {
+        const reread = entries.some((e) => e.method === "GET" && e.path === path);
+        if (!done && reread && journal.some((e) => e.method === "PATCH" && e.path === path)) {
             emu.state.connections[CONN].options!.dashboard_edit = "made during the back-off";
             done = true;
         }
-    }, 2);
-    return { stop: () => clearInterval(timer), edited: () => done };
+        return Array.prototype.push.apply(journal, entries);
+    };
+    return { stop: () => Reflect.deleteProperty(journal, "push"), edited: () => done };
 }
 
 describe("Read-modify-write after a failed PATCH", () => {
@@ -42,7 +50,7 @@ describe("Read-modify-write after a failed PATCH", () => {
             this.timeout(20_000);
             if (what === "a timeout") emu.setFaults([{ method: "PATCH", path: PATCH_PATH, kind: "slow", delayMs: 20_000, times: 1 }]);
             else emu.setFaults([{ method: "PATCH", path: PATCH_PATH, ...fault, times: 1 }]);
-            const editor = editAfterFailedPatch(emu);
+            const editor = editBeforeReread(emu);
             try {
                 const api = what === "a timeout" ? timeoutApi() : getApi();
                 await api.readModifyWriteOptions(CONN, (c) => optionsWithMode(c.options ?? {}, "never_on_login"));
@@ -51,8 +59,8 @@ describe("Read-modify-write after a failed PATCH", () => {
             }
             const options = emu.state.connections[CONN].options!;
             assert.equal(options.set_user_root_attributes, "never_on_login");
-            if (editor.edited())
-                assert.equal(options.dashboard_edit, "made during the back-off", "the edit made during the back-off survives");
+            assert.ok(editor.edited(), "the edit was made between the failed PATCH and the re-read");
+            assert.equal(options.dashboard_edit, "made during the back-off", "the edit made during the back-off survives");
             const mine = emu.journal.filter((e) => e.path === `/api/v2/connections/${CONN}`).map((e) => e.method);
             assert.deepEqual(mine, ["GET", "PATCH", "GET", "PATCH"], "each PATCH right after its own GET");
         });
