@@ -67,6 +67,8 @@ export function copyProject(workDir: string, opts: { stackFiles?: readonly strin
 /** A stack on a private file backend, with its temp folders. */
 export interface TestStack {
     readonly stack: Stack;
+    /** The toolchain's bin directory (the `pulumi` CLI the stack runs on). */
+    readonly bin: string;
     readonly stateDir: string;
     /** Where the CLI runs: the project copy, or the inline program's scratch folder. */
     readonly workDir: string;
@@ -133,7 +135,7 @@ export async function inlineStack(opts: {
             },
         );
         if (opts.config) await stack.setAllConfig(opts.config);
-        return { stack, env, ...dirs };
+        return { stack, env, bin: opts.bin, ...dirs };
     } catch (err) {
         dirs.cleanup();
         throw err;

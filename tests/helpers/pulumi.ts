@@ -91,7 +91,7 @@ export async function projectStack(opts: {
             { pulumiCommand, envVars: env },
         );
         if (opts.config || opts.objects) await stack.setAllConfigJson(configJson(opts.config ?? {}, opts.objects));
-        return { stack, env, ...dirs };
+        return { stack, env, bin: opts.bin, ...dirs };
     } catch (err) {
         dirs.cleanup();
         throw err;
