@@ -1,8 +1,9 @@
 /**
  * Where credentials come from: the stack config keys `@pulumi/auth0` users already have
  * (`auth0:domain`, `auth0:clientId`, `auth0:clientSecret`, `auth0:apiToken`), handed to the
- * provider's `configure()`, else the `AUTH0_*` environment variables. Values are only ever held in
- * process memory; messages name the keys, never the values.
+ * provider's `configure()`, or the `AUTH0_*` environment variables: one source's set whole, never a
+ * domain from one and a secret from the other (chooseCredentials). Values are only ever held in
+ * process memory; messages name the keys and domains, never a secret.
  */
 import { isLoopbackHost } from "./transport";
 import { processState, type ProviderSettings } from "./state";
@@ -18,6 +19,8 @@ export interface Endpoint {
     readonly maxRateLimitWaitMs?: number;
     /** An extra CA (PEM) to trust for this endpoint, e.g. a local emulator's. */
     readonly caCertificate?: string;
+    /** Where the credentials came from, for messages (absent when built by hand). */
+    readonly source?: CredentialSource;
 }
 
 /** Credentials ready for the SDK: an endpoint plus exactly one way to authenticate. */
@@ -85,55 +88,150 @@ function nonEmpty(v: string | undefined): string | undefined {
 /**
  * Accepts `tenant.eu.auth0.com`, `https://tenant.eu.auth0.com/` or, for the emulator only,
  * `http://127.0.0.1:4000`, and returns the bare host[:port] the SDK wants with the scheme to use.
+ * `key` names the setting in messages. A user name or password (`https://user:pw@host`) is
+ * refused, never silently dropped, and never repeated in the message.
  */
-export function normalizeDomain(raw: string): { host: string; scheme: "https" | "http" } {
+export function normalizeDomain(raw: string, key = "auth0:domain"): { host: string; scheme: "https" | "http" } {
     const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`;
     let url: URL;
     try {
         url = new URL(withScheme);
     } catch {
-        throw new Error(`auth0:domain is not a valid host name (expected e.g. "my-tenant.eu.auth0.com")`);
+        throw new Error(`${key} is not a valid host name (expected e.g. "my-tenant.eu.auth0.com")`);
+    }
+    if (url.username !== "" || url.password !== "") {
+        throw new Error(`${key} must be a bare host name such as "my-tenant.eu.auth0.com", without a user name or password`);
     }
     if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
         throw new Error(
-            `auth0:domain uses ${url.protocol}// for ${url.hostname}: only https is allowed, ` +
+            `${key} uses ${url.protocol}// for ${url.hostname}: only https is allowed, ` +
                 `except plain http to a loopback emulator (127.0.0.1, localhost, ::1)`,
         );
     }
-    if ((url.pathname !== "/" && url.pathname !== "") || url.search !== "" || url.username !== "") {
-        throw new Error(`auth0:domain must be a bare host name such as "my-tenant.eu.auth0.com", without a path`);
+    if ((url.pathname !== "/" && url.pathname !== "") || url.search !== "") {
+        throw new Error(`${key} must be a bare host name such as "my-tenant.eu.auth0.com", without a path`);
     }
     return { host: url.host, scheme: url.protocol === "http:" ? "http" : "https" };
 }
 
-/** Merges configure()-time settings over the environment and checks that they are complete. */
+/** Where a set of credentials came from: the stack config's `auth0:*` keys, or the `AUTH0_*` variables. */
+export type CredentialSource = "stack config" | "environment";
+
+/** The credential keys of one source, by role. */
+interface SourceKeys {
+    readonly domain: string;
+    readonly clientId: string;
+    readonly clientSecret: string;
+    readonly apiToken: string;
+}
+
+const KEYS: Record<CredentialSource, SourceKeys> = {
+    "stack config": { domain: "auth0:domain", clientId: "auth0:clientId", clientSecret: "auth0:clientSecret", apiToken: "auth0:apiToken" },
+    environment: { domain: "AUTH0_DOMAIN", clientId: "AUTH0_CLIENT_ID", clientSecret: "AUTH0_CLIENT_SECRET", apiToken: "AUTH0_API_TOKEN" },
+};
+
+/** One source's values, blanks dropped. */
+interface SourceValues {
+    readonly domain?: string;
+    readonly clientId?: string;
+    readonly clientSecret?: string;
+    readonly apiToken?: string;
+}
+
+/** The chosen set: a domain and a way to authenticate, all from one source. */
+export type ChosenCredentials = { readonly source: CredentialSource; readonly host: string; readonly scheme: "https" | "http" } & (
+    | { readonly kind: "token"; readonly token: string }
+    | { readonly kind: "client"; readonly clientId: string; readonly clientSecret: string }
+);
+
+/**
+ * Picks the credentials from exactly one source, never a domain from one and a secret from the
+ * other. The stack config wins when it holds any credential (client id, secret or token); its
+ * set must then be complete. Otherwise the environment's set is used, and must name its own tenant
+ * in AUTH0_DOMAIN: a stack config that names a tenant (`auth0:domain` alone, so that the secret
+ * stays out of the stack config) must name the same one. Two different tenants are refused,
+ * naming both; messages name keys and domains, never a secret.
+ */
+export function chooseCredentials(stack: SourceValues, env: NodeJS.ProcessEnv): ChosenCredentials {
+    const config = trimmed(stack);
+    const environment = trimmed({
+        domain: env.AUTH0_DOMAIN,
+        clientId: env.AUTH0_CLIENT_ID,
+        clientSecret: env.AUTH0_CLIENT_SECRET,
+        apiToken: env.AUTH0_API_TOKEN,
+    });
+    // A malformed domain is reported as such, whichever source ends up used.
+    const a = config.domain === undefined ? undefined : normalizeDomain(config.domain);
+    const b = environment.domain === undefined ? undefined : normalizeDomain(environment.domain, KEYS.environment.domain);
+    if (a !== undefined && b !== undefined && (a.host.toLowerCase() !== b.host.toLowerCase() || a.scheme !== b.scheme)) {
+        throw new Error(
+            `the stack config's auth0:domain names ${a.scheme}://${a.host} but AUTH0_DOMAIN names ${b.scheme}://${b.host}: ` +
+                "refusing to guess which tenant is meant (unset AUTH0_DOMAIN and the other AUTH0_* variables, or make them name the stack's tenant)",
+        );
+    }
+    const holdsCredential = (v: SourceValues) => v.clientId !== undefined || v.clientSecret !== undefined || v.apiToken !== undefined;
+    if (holdsCredential(config)) return complete("stack config", config);
+    if (holdsCredential(environment)) return complete("environment", environment);
+    if (config.domain === undefined && environment.domain === undefined) {
+        throw new Error("Auth0 domain missing: set the stack config auth0:domain (or AUTH0_DOMAIN)");
+    }
+    throw new Error(
+        "Auth0 credentials missing: set auth0:clientId and auth0:clientSecret (a machine-to-machine " +
+            "application), or auth0:apiToken, in the stack config (or AUTH0_DOMAIN with AUTH0_CLIENT_ID/AUTH0_CLIENT_SECRET or AUTH0_API_TOKEN)",
+    );
+}
+
+function trimmed(v: SourceValues): SourceValues {
+    return {
+        domain: nonEmpty(v.domain),
+        clientId: nonEmpty(v.clientId),
+        clientSecret: nonEmpty(v.clientSecret),
+        apiToken: nonEmpty(v.apiToken),
+    };
+}
+
+/** The source's own complete set, or an error naming what it lacks (the other source never fills a gap). */
+function complete(source: CredentialSource, v: SourceValues): ChosenCredentials {
+    const keys = KEYS[source];
+    const other = source === "environment" ? "the stack config" : "the AUTH0_* variables";
+    const missing = (what: string) =>
+        new Error(`Auth0 credentials incomplete in the ${source}: ${what} (credentials are never completed from ${other})`);
+    if (v.domain === undefined) {
+        const where = source === "stack config" ? "the stack config auth0:domain" : "AUTH0_DOMAIN";
+        const secret = v.apiToken !== undefined ? keys.apiToken : v.clientSecret !== undefined ? keys.clientSecret : keys.clientId;
+        throw new Error(
+            `Auth0 domain missing: set ${where}, the tenant ${secret} belongs to (credentials are never completed from ${other})`,
+        );
+    }
+    const tenant = { source, ...normalizeDomain(v.domain, keys.domain) };
+    if (v.clientId !== undefined && v.clientSecret !== undefined) {
+        return { ...tenant, kind: "client", clientId: v.clientId, clientSecret: v.clientSecret };
+    }
+    if (v.apiToken !== undefined) return { ...tenant, kind: "token", token: v.apiToken };
+    const lacking = v.clientId === undefined ? keys.clientId : keys.clientSecret;
+    throw missing(`${lacking} is missing (set ${keys.clientId} and ${keys.clientSecret}, or ${keys.apiToken})`);
+}
+
+/**
+ * The credentials to use, from configure()-time settings (the stack config) or the environment,
+ * as chooseCredentials picks them, with the endpoint settings.
+ */
 export function resolveCredentials(env: NodeJS.ProcessEnv = process.env): ResolvedCredentials {
     const s = processState().settings ?? {};
-    const domain = nonEmpty(s.domain) ?? nonEmpty(env.AUTH0_DOMAIN);
-    const token = nonEmpty(s.apiToken) ?? nonEmpty(env.AUTH0_API_TOKEN);
-    const clientId = nonEmpty(s.clientId) ?? nonEmpty(env.AUTH0_CLIENT_ID);
-    const clientSecret = nonEmpty(s.clientSecret) ?? nonEmpty(env.AUTH0_CLIENT_SECRET);
+    const chosen = chooseCredentials(s, env);
     const timeoutMs =
         parseTimeoutMs(s.timeoutMs, "auth0-connection-sync:requestTimeoutMs") ??
         parseTimeoutMs(env.AUTH0_SYNC_TIMEOUT_MS, "AUTH0_SYNC_TIMEOUT_MS") ??
         DEFAULT_TIMEOUT_MS;
-    if (domain === undefined) {
-        throw new Error("Auth0 domain missing: set the stack config auth0:domain (or AUTH0_DOMAIN)");
-    }
     const endpoint: Endpoint = {
-        ...normalizeDomain(domain),
+        host: chosen.host,
+        scheme: chosen.scheme,
         timeoutMs,
+        source: chosen.source,
         ...(s.maxRateLimitWaitMs !== undefined ? { maxRateLimitWaitMs: s.maxRateLimitWaitMs } : {}),
         ...(s.caCertificate ? { caCertificate: s.caCertificate } : {}),
     };
-    if (clientId !== undefined && clientSecret !== undefined) {
-        return { ...endpoint, kind: "client", clientId, clientSecret };
-    }
-    if (token !== undefined) {
-        return { ...endpoint, kind: "token", token };
-    }
-    throw new Error(
-        "Auth0 credentials missing: set auth0:clientId and auth0:clientSecret (a machine-to-machine " +
-            "application), or auth0:apiToken, in the stack config (or AUTH0_CLIENT_ID/AUTH0_CLIENT_SECRET, AUTH0_API_TOKEN)",
-    );
+    return chosen.kind === "client"
+        ? { ...endpoint, kind: "client", clientId: chosen.clientId, clientSecret: chosen.clientSecret }
+        : { ...endpoint, kind: "token", token: chosen.token };
 }

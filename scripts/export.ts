@@ -7,23 +7,22 @@
  * read back). The block is merged into what stacks/Pulumi.<name>.yaml already says, per connection and
  * per key, so nothing the export did not read can be lost; it is printed, or with --write written
  * back keeping everything else. Every change to an existing value is listed on stderr, and nothing
- * that fails the project's own validation is printed or written. Credentials: that stack's auth0:*
- * config, or the AUTH0_* environment variables.
+ * that fails the project's own validation is printed or written. Credentials are resolved exactly as
+ * the program resolves them (management-api/settings.ts): that stack file's auth0:* config, or the
+ * AUTH0_* environment variables, one source whole; the tenant read is the first line on stderr.
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
 import { getApi } from "../management-api/client";
-import { storeSettings } from "../management-api/settings";
+import { type ResolvedCredentials, resolveCredentials, settingsFromConfig, storeSettings } from "../management-api/settings";
 import type { Connection } from "../management-api/types";
 import type { ProviderSettings } from "../management-api/state";
-import { toolchainBin } from "./toolchain";
 import { collectTenant, type CollectedTenant } from "./export/collect";
 import { mergeIntoStackFile, type MergeResult } from "./export/merge";
 import { ExportProgress } from "./export/progress";
 import { CONNECTIONS_KEY, entryOf, exportConnection, hasNonDefault, keysIn, renderBlock, type ExportedConnection } from "./export/render";
 import { checkStrategies } from "./export/strategies";
+import { stackConfigGetter } from "./export/stack-config";
 import { checkBlock, validateExported } from "./export/validate";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -83,42 +82,20 @@ export function parseArgs(argv: readonly string[]): ExportArgs {
     return args;
 }
 
-/** A stack config value: plain, or decrypted through the Pulumi CLI when it is `secure:`. */
-function stackValue(config: Record<string, unknown>, key: string, stack: string): string | undefined {
-    const v = config[key];
-    if (typeof v === "string") return v;
-    if (typeof v !== "object" || v === null || !("secure" in v)) return undefined;
-    try {
-        const bin = toolchainBin({ build: false });
-        if (bin === undefined) throw new Error("no Pulumi CLI");
-        return execFileSync(path.join(bin, "pulumi"), ["config", "get", key, "--stack", stack], {
-            cwd: ROOT,
-            encoding: "utf8",
-            stdio: ["ignore", "pipe", "ignore"],
-        }).trim();
-    } catch {
-        throw new Error(
-            `${key} is encrypted in Pulumi.${stack}.yaml and could not be decrypted: set the matching AUTH0_* variable, or log in to the stack's backend and set PULUMI_CONFIG_PASSPHRASE`,
-        );
-    }
+/**
+ * Stores the stack file's settings exactly as the program's `configure()` does, and resolves them
+ * with the program's own rules (management-api/settings.ts): one source, never a mix.
+ */
+function configure(file: string, stack: string, extra: Partial<ProviderSettings>): ResolvedCredentials {
+    storeSettings({ ...settingsFromConfig(stackConfigGetter(file, stack)), ...extra });
+    return resolveCredentials();
 }
 
-function configure(args: ExportArgs, extra: Partial<ProviderSettings>): void {
-    const file = path.join(args.stacksDir, `Pulumi.${args.stack}.yaml`);
-    const config = existsSync(file)
-        ? ((parse(readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {})
-        : {};
-    const env = process.env;
-    const pick = (envName: string, key: string) => env[envName] || stackValue(config, key, args.stack);
-    const clientId = pick("AUTH0_CLIENT_ID", "auth0:clientId");
-    const clientSecret = clientId ? pick("AUTH0_CLIENT_SECRET", "auth0:clientSecret") : undefined;
-    storeSettings({
-        domain: pick("AUTH0_DOMAIN", "auth0:domain"),
-        clientId,
-        clientSecret,
-        apiToken: clientSecret ? undefined : pick("AUTH0_API_TOKEN", "auth0:apiToken"),
-        ...extra,
-    });
+/** Which tenant the export reads, and whose credentials: the first line of every run. */
+export function tenantLine(creds: ResolvedCredentials, file: string): string {
+    const from =
+        creds.source === "environment" ? "the AUTH0_* environment variables" : `the stack config in ${path.relative(process.cwd(), file)}`;
+    return `reading tenant ${creds.host} with credentials from ${from}`;
 }
 
 /** Reads the tenant with progress reports on `log`. */
@@ -165,7 +142,8 @@ export async function runExport(
     extra: Partial<ProviderSettings> = {},
 ): Promise<string> {
     const args = parseArgs(argv);
-    configure(args, extra);
+    const file = path.join(args.stacksDir, `Pulumi.${args.stack}.yaml`);
+    log(tenantLine(configure(file, args.stack, extra), file));
     const tenant = await readTenant(args, log);
     const nothing = args.write ? "nothing was written" : "nothing to print";
     if (tenant.connections.length === 0) {
@@ -177,7 +155,6 @@ export async function runExport(
     }
     const all = chosen.map((c) => validateExported(exportConnection(c, tenant)));
     report(all, tenant.connections.length, log);
-    const file = path.join(args.stacksDir, `Pulumi.${args.stack}.yaml`);
     const existing = existsSync(file) ? readFileSync(file, "utf8") : undefined;
     const merged = mergeIntoStackFile(existing, all, tenant.listed);
     // Without a file everything is new: only a file that exists can lose or change something.

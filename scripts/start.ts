@@ -23,13 +23,15 @@ const LOCAL_PASSPHRASE = "local";
 const LOCAL_CLIENT = { id: "local-client", secret: "local-secret" };
 
 /**
- * Drops inherited PULUMI_* settings (a user's passphrase or passphrase file, backend, stack...):
- * the local stack runs on exactly the environment set below.
+ * Drops inherited PULUMI_* settings (a user's passphrase or passphrase file, backend, stack...)
+ * and the user's AUTH0_* credentials (the program would refuse a tenant other than the
+ * emulator's): the local stack runs on exactly the environment set below.
  */
 function forgetUserPulumiEnv(): void {
     for (const key of Object.keys(process.env)) {
         if (key.startsWith("PULUMI_")) delete process.env[key];
     }
+    for (const key of ["AUTH0_DOMAIN", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET", "AUTH0_API_TOKEN"]) delete process.env[key];
 }
 
 /** Set by Ctrl-C: no new engine operation starts after it. */
