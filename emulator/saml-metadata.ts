@@ -69,3 +69,19 @@ export function parseSamlMetadata(xml: string): JsonObject | undefined {
     derived.cert = cert;
     return derived;
 }
+
+/**
+ * What the server derives from a PEM `signingCert` sent without metadata (recorded on POST):
+ * `cert` (the PEM as sent), `expires`, `subject` and `thumbprints` (SHA-1 of the DER). Undefined
+ * when the text is not a certificate Node can read.
+ */
+export function describePemCertificate(pem: string): JsonObject | undefined {
+    if (!pem.includes("-----BEGIN CERTIFICATE-----")) return undefined;
+    let der: Buffer;
+    try {
+        der = new X509Certificate(pem).raw;
+    } catch {
+        return undefined;
+    }
+    return { cert: pem, ...describe(der), thumbprints: [createHash("sha1").update(der).digest("hex")] };
+}

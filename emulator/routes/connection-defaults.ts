@@ -1,6 +1,6 @@
 import { invalidBody, jsonType, payloadError } from "../errors";
 import { randomId } from "../ids";
-import { parseSamlMetadata } from "../saml-metadata";
+import { describePemCertificate, parseSamlMetadata } from "../saml-metadata";
 import { PROVISIONING_TICKET_STRATEGIES } from "../strategies";
 import type { Connection, JsonObject, JsonValue } from "../types";
 
@@ -58,19 +58,59 @@ function oktaMetadata(base: string): JsonObject {
     };
 }
 
+/** Added to every new okta connection (recorded: with a domain, `schema_version` and `type`; without, all four). */
+function oktaCreateDefaults(withDomain: boolean): JsonObject {
+    const defaults: JsonObject = { schema_version: "oidc-V4", type: "back_channel" };
+    if (!withDomain) {
+        defaults.attribute_map = { mapping_mode: "basic_profile" };
+        defaults.connection_settings = { pkce: "auto" };
+    }
+    return defaults;
+}
+
+/** What an okta PATCH that omits them gets back (recorded); `type` is in the same recording's PATCH. */
+const OKTA_READDED = ["oidc_metadata", "schema_version", "attribute_map", "connection_settings", "type"];
+
 /**
- * The server reads the Okta org's discovery document: `authorization_endpoint` is replaced by the
- * org's own, missing or null token/userinfo endpoints are filled, and `oidc_metadata` is stored.
+ * With a domain, the server reads the Okta org's discovery document: `authorization_endpoint` is
+ * replaced by the org's own, missing or null token/userinfo endpoints are filled, and
+ * `oidc_metadata` is stored. Without one, sent endpoints (even null) are kept as they are.
  */
 function rewriteOkta(options: JsonObject): void {
     const domain = typeof options.domain === "string" ? options.domain.replace(/^https?:\/\//, "").replace(/\/+$/, "") : "";
-    if (domain === "") return;
-    const metadata = oktaMetadata(`https://${domain}`);
-    options.authorization_endpoint = metadata.authorization_endpoint;
-    for (const key of ["token_endpoint", "userinfo_endpoint"]) {
-        if (options[key] === undefined || options[key] === null) options[key] = metadata[key];
+    if (domain !== "") {
+        const metadata = oktaMetadata(`https://${domain}`);
+        options.authorization_endpoint = metadata.authorization_endpoint;
+        for (const key of ["token_endpoint", "userinfo_endpoint"]) {
+            if (options[key] === undefined || options[key] === null) options[key] = metadata[key];
+        }
+        options.oidc_metadata = metadata;
     }
-    options.oidc_metadata = metadata;
+    fill(options, oktaCreateDefaults(domain !== ""));
+}
+
+/**
+ * Puts back each of `keys` the PATCH left out: the value the connection had before, else the
+ * create default (when there is one). Keys the caller sent, even null or false, are kept.
+ */
+function readd(options: JsonObject, previous: JsonObject, keys: readonly string[], defaults: JsonObject): void {
+    for (const key of keys) {
+        if (key in options) continue;
+        const value = key in previous ? previous[key] : defaults[key];
+        if (value !== undefined) options[key] = structuredClone(value);
+    }
+}
+
+/**
+ * A PEM `signingCert` sent without metadata (recorded on POST): the server derives `cert` (the
+ * PEM), `expires`, `subject` and `thumbprints` from it. A value that is not a readable PEM
+ * certificate is kept as sent and derives nothing (not recorded).
+ */
+function deriveFromSigningCert(options: JsonObject): void {
+    const pem = options.signingCert;
+    if (typeof pem !== "string") return;
+    const derived = describePemCertificate(pem);
+    if (derived !== undefined) Object.assign(options, derived);
 }
 
 /** `metadataXml` is never stored: the server keeps what it derived from it instead. */
@@ -93,22 +133,28 @@ export function rewriteOnCreate(strategy: string, options: JsonObject): JsonObje
     if (strategy === "google-apps") fill(options, googleDefaults());
     if (strategy === "auth0") fill(fill(options, databaseCreateDefaults()), databaseDefaults());
     if (strategy === "okta") rewriteOkta(options);
-    if (strategy === "samlp") rewriteSaml(options);
+    if (strategy === "waad") fill(options, { waad_common_endpoint: false });
+    if (strategy === "samlp") {
+        if ("metadataXml" in options) rewriteSaml(options);
+        else deriveFromSigningCert(options);
+    }
     return options;
 }
 
 /**
- * The server's additions to the options of a PATCH, after the wholesale replace: google-apps keeps
- * `email`, `profile` and `scope` from before (or the create defaults) and gains `api_enable_users`.
+ * The server's additions to the options of a PATCH, after the wholesale replace (all recorded):
+ * google-apps keeps `email`, `profile`, `scope` and `map_user_id_to_id` from before (or the create
+ * defaults) and gains `api_enable_users`; okta keeps its discovery document, schema version,
+ * attribute map, connection settings and type; waad gets `waad_common_endpoint: false` back.
+ * Endpoints are never rewritten on PATCH.
  */
 export function rewriteOnPatch(strategy: string, previous: JsonObject, options: JsonObject): JsonObject {
     if (strategy === "google-apps") {
-        const defaults = googleDefaults();
-        for (const key of ["email", "profile", "scope"]) {
-            if (!(key in options)) options[key] = structuredClone(previous[key] ?? defaults[key]);
-        }
+        readd(options, previous, ["email", "profile", "scope", "map_user_id_to_id"], googleDefaults());
         fill(options, { api_enable_users: true });
     }
+    if (strategy === "okta") readd(options, previous, OKTA_READDED, oktaCreateDefaults(false));
+    if (strategy === "waad") fill(options, { waad_common_endpoint: false });
     if (strategy === "auth0") fill(options, databaseDefaults());
     if (strategy === "samlp") rewriteSaml(options);
     return options;

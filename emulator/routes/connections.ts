@@ -48,14 +48,17 @@ function parseBoolean(query: URLSearchParams, name: string, fallback: boolean): 
     throw queryError(`Expected type boolean but found type string`, name);
 }
 
+/** Recorded: `fields=strategy,name&include_fields=true` also answers these. */
+const ALWAYS_PROJECTED = ["id", "is_domain_connection", "authentication", "connected_accounts"];
+
 /** What a caller may see: `options` needs read:connections_options, and `fields` trims the rest. */
 function render(connection: Connection, scopes: ReadonlySet<string>, selection: FieldSelection): Connection {
     const out: Connection = { ...connection };
     if (!scopes.has("read:connections_options")) delete out.options;
     const { fields, include } = selection;
     if (fields !== undefined) {
-        // Recorded: the server answers is_domain_connection even when `fields` did not ask for it.
-        const keep = include ? [...fields, "is_domain_connection"] : fields;
+        // Recorded: these come back whether or not `fields` asked for them.
+        const keep = include ? [...fields, ...ALWAYS_PROJECTED] : fields;
         for (const key of Object.keys(out)) if (keep.includes(key) !== include) delete out[key];
     }
     return out;

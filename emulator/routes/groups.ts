@@ -1,4 +1,4 @@
-import { ApiError, isPlainObject, jsonType, payloadError } from "../errors";
+import { ApiError, invalidBody, isPlainObject, jsonType, payloadError } from "../errors";
 import { compareIds, isEmail, sortGroups } from "../groups";
 import { MAX_TAKE, pageByKey } from "../pagination";
 import { path, type Route, type RouteContext, type RouteResult } from "../router";
@@ -19,8 +19,8 @@ function groupsConnection(ctx: RouteContext): Connection {
 function parseGroup(raw: unknown, i: number): DirectoryGroup {
     const where = `groups[${i}]`;
     if (!isPlainObject(raw)) throw payloadError(`Expected type object but found type ${jsonType(raw)}`, where);
-    // direct_members_count is the server's to report, so a client cannot send it back.
-    rejectUnknownFields(raw, ["id", "name", "email"]);
+    // Recorded: PUT and POST take the group's metadata as well, and GET echoes it as sent.
+    rejectUnknownFields(raw, ["id", "name", "email", "direct_members_count"]);
     if (typeof raw.id !== "string") throw payloadError(`Expected type string but found type ${jsonType(raw.id)}`, `${where}.id`);
     if (raw.id === "") throw payloadError("String is too short (0 chars), minimum 1", `${where}.id`);
     const group: DirectoryGroup = { id: raw.id };
@@ -30,8 +30,20 @@ function parseGroup(raw: unknown, i: number): DirectoryGroup {
         if (typeof value !== "string") throw payloadError(`Expected type string but found type ${jsonType(value)}`, `${where}.${key}`);
         group[key] = value;
     }
+    const count = raw.direct_members_count;
+    if (count !== undefined) {
+        if (typeof count !== "number" || !Number.isInteger(count)) {
+            throw payloadError(`Expected type integer but found type ${jsonType(count)}`, `${where}.direct_members_count`);
+        }
+        if (count < 0) throw payloadError(`Value ${count} is less than minimum 0`, `${where}.direct_members_count`);
+        group.direct_members_count = count;
+    }
     if (group.email !== undefined && !isEmail(group.email)) {
-        throw payloadError(`Object didn't pass validation for format email: ${group.email}`, `${where}.email`);
+        // The recorded wording, with the property's description after its path.
+        throw invalidBody(
+            `Payload validation error: 'Object didn't pass validation for format email: ${group.email}' on property ` +
+                `${where}.email (Google Workspace Directory group email).`,
+        );
     }
     return group;
 }

@@ -115,7 +115,7 @@ describe("Emulator connection defaults", () => {
         assert.equal((await call<Json[]>(emulator, "GET", `${LIST}?name=saml-bad-xml`)).body.length, 0);
     });
 
-    it("keeps email, profile and scope on a google-apps PATCH that omits them, adds api_enable_users, drops the rest", async () => {
+    it("keeps email, profile, scope and map_user_id_to_id on a google-apps PATCH that omits them, adds api_enable_users, drops the rest", async () => {
         const before = emulator.state.connections[SAMPLE.google].options ?? {};
         const res = await call(emulator, "PATCH", `${LIST}/${SAMPLE.google}`, {
             body: { options: { domain: "example.org", ext_groups: true } },
@@ -127,6 +127,7 @@ describe("Emulator connection defaults", () => {
             email: before.email,
             profile: before.profile,
             scope: before.scope,
+            map_user_id_to_id: before.map_user_id_to_id,
             api_enable_users: true,
         });
         const read = await call(emulator, "GET", `${LIST}/${SAMPLE.google}`);

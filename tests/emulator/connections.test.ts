@@ -83,15 +83,22 @@ describe("Emulator connections: reading", () => {
         assert.equal(tooMany.body.error, "Bad Request");
     });
 
-    it("returns the requested fields plus is_domain_connection, or all but them with include_fields=false", async () => {
+    it("returns the requested fields plus id, is_domain_connection, authentication and connected_accounts, or all but them with include_fields=false", async () => {
+        const always = ["authentication", "connected_accounts", "id", "is_domain_connection"];
         const only = await call<Json[]>(emulator, "GET", `${LIST}?fields=id,name`);
-        assert.ok(only.body.every((c) => Object.keys(c).sort().join() === "id,is_domain_connection,name"));
+        assert.ok(only.body.every((c) => Object.keys(c).sort().join() === [...always, "name"].sort().join()));
         const ids = await call<Json[]>(emulator, "GET", `${LIST}?fields=id&include_fields=true`);
-        assert.deepEqual(Object.keys(ids.body[0]).sort(), ["id", "is_domain_connection"]);
+        assert.deepEqual(Object.keys(ids.body[0]).sort(), always);
         const without = await call<Json[]>(emulator, "GET", `${LIST}?fields=options,realms&include_fields=false`);
         assert.ok(without.body.every((c) => !("options" in c) && !("realms" in c) && "strategy" in c));
         const one = await call(emulator, "GET", `${LIST}/${SAMPLE.okta}?fields=strategy`);
-        assert.deepEqual(one.body, { strategy: "okta", is_domain_connection: false });
+        assert.deepEqual(one.body, {
+            id: SAMPLE.okta,
+            strategy: "okta",
+            is_domain_connection: false,
+            authentication: { active: true },
+            connected_accounts: { active: false },
+        });
     });
 
     it("answers 404 inexistent_connection for an unknown id", async () => {

@@ -35,6 +35,10 @@ describe("Emulator synchronized groups", () => {
     });
 
     it("answers 400 invalid_request while options.api_enable_groups is not true", async () => {
+        // Whatever the seed says: this is about a connection without the groups API.
+        const options = { ...emulator.state.connections[SAMPLE.google].options };
+        delete options.api_enable_groups;
+        assert.equal((await call(emulator, "PATCH", `/api/v2/connections/${SAMPLE.google}`, { body: { options } })).status, 200);
         assert.equal((await call(emulator, "POST", DIR, { body: { synchronize_groups: "selected" } })).status, 201);
         for (const method of ["GET", "PUT", "POST", "DELETE"]) {
             const body = method === "GET" ? undefined : { groups: [{ id: "g1" }] };
@@ -136,7 +140,9 @@ describe("Emulator synchronized groups", () => {
             { groups: [{ id: "dup" }, { id: "dup" }] },
             { groups: [{ id: "" }] },
             { groups: [{ name: "no id" }] },
-            { groups: [{ id: "x", direct_members_count: 3 }] },
+            { groups: [{ id: "x", direct_members_count: -1 }] },
+            { groups: [{ id: "x", direct_members_count: 1.5 }] },
+            { groups: [{ id: "x", direct_members_count: "3" }] },
             { groups: "g1" },
             {},
         ];
