@@ -8,7 +8,8 @@
  * come back to back (a stream) and the stream has read twice as many objects of a kind one by one
  * as a listing has pages, the next one is answered by a listing. A listing
  * serves later requests of its kind for `REUSE_MS` after it was asked for (the same age as the
- * read→diff hand-off), never an object we have written since, and never beyond that age.
+ * read→diff hand-off), never an object we have written since, and never beyond that age: not even
+ * the batch that asked for it, when paging took that long.
  *
  * Writes do not come here: they read the one connection right before they write.
  */
@@ -102,6 +103,11 @@ interface LiveReadState {
     readonly written: Map<string, number>;
     /** Per client: when its last batch was answered, and the objects of each kind read one by one since its stream began. */
     readonly streams: Map<Auth0Api, Stream>;
+    /**
+     * When a listing of each kind, per client, last took too long to answer anything. Optional: an
+     * earlier version loaded in the same process may have made this state without it.
+     */
+    slow?: { [K in LiveKind]: Map<Auth0Api, number> };
     /** The tenant's connection count, per client, with when it was asked. */
     readonly totals: Map<Auth0Api, { readonly at: number; readonly value: Promise<number | undefined> }>;
     /** How batches were answered, for tests and benchmarks. */
@@ -144,6 +150,7 @@ export function resetLiveReads(): void {
     const s = state();
     for (const open of Object.values(s.open)) open.clear();
     for (const kept of Object.values(s.kept)) kept.clear();
+    s.slow = undefined;
     s.streams.clear();
     s.written.clear();
     s.totals.clear();
@@ -213,6 +220,18 @@ function connectionTotal(api: Auth0Api): Promise<number | undefined> {
     return value;
 }
 
+function slowListings(): NonNullable<LiveReadState["slow"]> {
+    const s = state();
+    s.slow ??= { connection: new Map(), scimConfig: new Map(), directory: new Map(), scimTokens: new Map() };
+    return s.slow;
+}
+
+/** True when a listing of `kind` took REUSE_MS or more within the last minute: it would be too old to answer anything. */
+function listsTooSlowly(kind: LiveKind, api: Auth0Api): boolean {
+    const at = slowListings()[kind].get(api);
+    return at !== undefined && Date.now() - at < TOTAL_TTL_MS;
+}
+
 /**
  * True when listing is cheaper than `distinct` single GETs. Every SCIM or directory configuration
  * belongs to a connection, so the connection count bounds the pages of all three listings.
@@ -252,13 +271,22 @@ async function answer<K extends LiveKind>(kind: K, batch: Batch<LiveValues[K]>):
     const spec: KindSpec<LiveValues[K]> = SPECS[kind];
     const ids = [...batch.waiters.keys()];
     const s = state();
-    const asked = Date.now();
     let listed: ReadonlyMap<string, Exclude<LiveValues[K], undefined>> | undefined;
     const seen = streamSeen(kind, batch.api, batch.openedAt, ids.length);
-    if (spec.list !== undefined && ((await listingIsCheaper(batch.api, ids.length)) || (await streamShouldList(batch.api, seen)))) {
+    if (
+        spec.list !== undefined &&
+        !listsTooSlowly(kind, batch.api) &&
+        ((await listingIsCheaper(batch.api, ids.length)) || (await streamShouldList(batch.api, seen)))
+    ) {
+        const asked = Date.now();
         // A failed listing is not the resources' failure: their own GETs answer them instead.
         listed = await spec.list(batch.api).catch(() => undefined);
-        // Its age counts from before it was asked for: no page of it is older than that.
+        // Its age counts from before it was asked for (no page of it is older than that), also for
+        // the batch that asked: one that took REUSE_MS to page answers no one, and is not asked again soon.
+        if (listed !== undefined && Date.now() - asked >= REUSE_MS) {
+            listed = undefined;
+            slowListings()[kind].set(batch.api, Date.now());
+        }
         if (listed !== undefined) s.kept[kind].set(batch.api, { at: asked, values: new Map(listed) });
     }
     s.stats[listed === undefined ? "single" : "listed"][kind] += 1;
