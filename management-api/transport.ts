@@ -71,10 +71,14 @@ interface WireRequest {
 /** One HTTP exchange on the wire; a redirect comes back as the 3xx answer, never followed. */
 type Send = (url: URL, req: WireRequest) => Promise<Response>;
 
-/** The fetch to use: the platform's, or one that also trusts the given CA. */
+/**
+ * The fetch to use, with our own connection pool: certificates are always verified
+ * (`rejectUnauthorized: true` wins over NODE_TLS_REJECT_UNAUTHORIZED=0, which would otherwise hand
+ * the client secret to anyone in the middle). Trust is the platform's (NODE_EXTRA_CA_CERTS
+ * included), or only the given CA when one is configured.
+ */
 function fetchFor(caCertificate: string | undefined): Send {
-    if (caCertificate === undefined) return (url, req) => fetch(url, { ...req, redirect: "manual" });
-    const dispatcher = new Agent({ connect: { ca: caCertificate } });
+    const dispatcher = new Agent({ connect: { rejectUnauthorized: true, ...(caCertificate !== undefined ? { ca: caCertificate } : {}) } });
     return (url, req) => undiciFetch(url, { ...req, headers: Object.fromEntries(req.headers), redirect: "manual", dispatcher });
 }
 
