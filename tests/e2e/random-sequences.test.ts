@@ -4,20 +4,31 @@
  * faults (503 before or after processing on writes, slow answers, dropped connections); then, faults
  * off, one clean `up` must converge, a preview must write nothing, every option we do not own must
  * hold what the test set, the live SCIM tokens must be the declared ones plus those there before,
- * and `destroy` must put back what it owns. Seeds E2E_SEQ_SEED (default 1) onwards, E2E_SEQ_RUNS of
- * them (default 20), on E2E_SEQ_LANES stacks at once (default 2, each with its own emulator).
- * A failing seed prints its sequence as JSON; `E2E_SEQ_SEED=<seed> E2E_SEQ_RUNS=1` reruns it.
+ * and `destroy` must put back what it owns. `npm test` runs the fixed seeds CI_SEEDS; the long hunt
+ * runs E2E_SEQ_RUNS seeds from E2E_SEQ_SEED (default 1) onwards. E2E_SEQ_LANES stacks run at once
+ * (default 2, each with its own emulator). The emulator's faults depend only on the seed and the
+ * request, never on timing, so a seed means the same faults on any machine. A failing seed prints
+ * its sequence as JSON; `E2E_SEQ_SEED=<seed> E2E_SEQ_RUNS=1` reruns it.
  */
 import * as assert from "node:assert/strict";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import type { JsonValue } from "../../emulator/types";
+import * as cli from "../helpers/cli";
 import { configJson, requireEngine, type TestStack } from "../helpers/pulumi";
 import { rootProgramStack } from "../helpers/root-stack";
 import { writes } from "../helpers/api";
 import { FAULTY_TIMEOUT_MS, sequenceOf, TARGETS, type Sequence, type Target } from "./sequence-gen";
 
-const RUNS = Number(process.env.E2E_SEQ_RUNS ?? 20);
-const FIRST_SEED = Number(process.env.E2E_SEQ_SEED ?? 1);
+/**
+ * The seeds `npm test` runs, chosen for what they cover between them: every fault kind, selected
+ * groups, two tokens and their rotation, restore on destroy, connections declared by id, sequences of
+ * three ups, and seed 15, whose failed up once printed no cause (issue 27).
+ */
+const CI_SEEDS = [4, 6, 15, 16, 24, 26, 30, 32];
+const SEEDS: readonly number[] =
+    process.env.E2E_SEQ_RUNS === undefined && process.env.E2E_SEQ_SEED === undefined
+        ? CI_SEEDS
+        : Array.from({ length: Number(process.env.E2E_SEQ_RUNS ?? 20) }, (_, i) => Number(process.env.E2E_SEQ_SEED ?? 1) + i);
 const LANES = Math.max(1, Number(process.env.E2E_SEQ_LANES ?? 2));
 const MODE_KEY = "set_user_root_attributes";
 const TIMEOUT_KEY = "auth0-connection-sync:requestTimeoutMs";
@@ -40,6 +51,8 @@ interface Outcome {
     readonly seq: Sequence;
     /** Error lines of each failed faulty up. */
     readonly errors: string[][];
+    /** Everything a failed faulty up printed, when it printed no error line: the evidence to read. */
+    readonly silent: string[];
     faultsFired: number;
     readonly ms: number;
     failure?: string;
@@ -103,7 +116,7 @@ function checkForeign(lane: Lane): void {
 async function checkConverged(lane: Lane, seq: Sequence, tokensBefore: Record<string, string[]>): Promise<void> {
     const { emu, t } = lane;
     const last = seq.steps.at(-1)!.connections;
-    const outputs = (await timed("outputs", () => t.stack.outputs())).connections?.value as Record<
+    const outputs = (await timed("outputs", () => cli.outputs(t))).connections as Record<
         string,
         { scimTokens?: Record<string, { id: string }> }
     >;
@@ -159,7 +172,7 @@ async function checkConverged(lane: Lane, seq: Sequence, tokensBefore: Record<st
 async function runSequence(lane: Lane, seq: Sequence): Promise<Outcome> {
     const { emu, t } = lane;
     const started = Date.now();
-    const outcome: Outcome = { seq, errors: [], faultsFired: 0, ms: 0 };
+    const outcome: Outcome = { seq, errors: [], silent: [], faultsFired: 0, ms: 0 };
     const modesBefore = Object.fromEntries(TARGETS.map((x) => [x.id, literal(emu.state.connections[x.id].options ?? {})]));
     const tokensBefore = tokenIds(emu);
     let phase = "faulty ups";
@@ -174,9 +187,11 @@ async function runSequence(lane: Lane, seq: Sequence): Promise<Outcome> {
             emu.clearJournal();
             emu.setFaults([...step.faults], step.faultSeed);
             try {
-                await timed("faulty up", () => t.stack.up({ color: "never" }));
+                await timed("faulty up", () => cli.up(t));
             } catch (err) {
-                outcome.errors.push(errorLines(err));
+                const lines = errorLines(err);
+                outcome.errors.push(lines);
+                if (lines.length === 0) outcome.silent.push(err instanceof Error ? err.message : String(err));
             } finally {
                 emu.setFaults([]);
                 outcome.faultsFired += emu.journal.filter((e) => e.fault !== undefined).length;
@@ -184,11 +199,11 @@ async function runSequence(lane: Lane, seq: Sequence): Promise<Outcome> {
         }
         phase = "clean up";
         await timed("config", () => t.stack.removeConfig(TIMEOUT_KEY));
-        await timed("clean up", () => t.stack.up({ color: "never" }));
+        await timed("clean up", () => cli.up(t));
         phase = "preview after the clean up";
         emu.clearJournal();
-        const pre = await timed("preview", () => t.stack.preview({ color: "never" }));
-        assert.deepEqual(Object.keys(pre.changeSummary), ["same"], "the preview after a clean up has nothing to do");
+        const pre = await timed("preview", () => cli.preview(t));
+        assert.deepEqual(Object.keys(pre.changes), ["same"], "the preview after a clean up has nothing to do");
         assert.deepEqual(
             writes(emu.journal).map((e) => `${e.method} ${e.path}`),
             [],
@@ -197,7 +212,7 @@ async function runSequence(lane: Lane, seq: Sequence): Promise<Outcome> {
         phase = "state after the clean up";
         await checkConverged(lane, seq, tokensBefore);
         phase = "destroy";
-        await timed("destroy", () => t.stack.destroy({ color: "never" }));
+        await timed("destroy", () => cli.destroy(t));
         assert.deepEqual(tokenIds(emu), tokensBefore, "destroy leaves the tokens that were there before");
         checkForeign(lane);
         const restored: string[] = [];
@@ -212,12 +227,12 @@ async function runSequence(lane: Lane, seq: Sequence): Promise<Outcome> {
         if (restored.length > 0) outcome.restoreFailure = restored.join("; ");
     } catch (err) {
         const journal = emu.journal.map((e) => `${e.method} ${e.path} ${e.status}${e.fault ? ` (${e.fault})` : ""}`).join("\n        ");
-        const cli = errorLines(err);
-        const why = cli.length > 0 ? cli.join("\n") : err instanceof Error ? err.message : String(err);
+        const lines = errorLines(err);
+        const why = lines.length > 0 ? lines.join("\n") : err instanceof Error ? err.message : String(err);
         outcome.failure = `${phase}: ${why}\n      journal since the last faulty up:\n        ${journal}`;
         emu.setFaults([]);
         await t.stack.removeConfig(TIMEOUT_KEY).catch(() => undefined);
-        await t.stack.destroy({ color: "never" }).catch((e: unknown) => (outcome.failure += `\n(and destroy failed: ${String(e)})`));
+        await cli.destroy(t).catch((e: unknown) => (outcome.failure += `\n(and destroy failed: ${String(e)})`));
     }
     if (outcome.failure !== undefined || outcome.restoreFailure !== undefined) {
         console.log(`\n      seed ${seq.seed} failed; E2E_SEQ_SEED=${seq.seed} E2E_SEQ_RUNS=1 reruns it:\n${JSON.stringify(seq)}\n`);
@@ -251,7 +266,7 @@ describe("Random sequences through the real engine", function () {
     before(async function () {
         const bin = requireEngine(this);
         for (let i = 0; i < LANES; i++) lanes.push(await openLane(bin, i));
-        const queue = Array.from({ length: RUNS }, (_, i) => FIRST_SEED + i);
+        const queue = [...SEEDS];
         await Promise.all(
             lanes.map(async (lane) => {
                 for (let seed = queue.shift(); seed !== undefined; seed = queue.shift())
@@ -280,7 +295,7 @@ describe("Random sequences through the real engine", function () {
     });
 
     it("converges every sequence with one clean up, then writes nothing, keeps every option it does not own and the declared tokens", () => {
-        assert.equal(outcomes.length, RUNS);
+        assert.equal(outcomes.length, SEEDS.length);
         const failed = outcomes.filter((o) => o.failure !== undefined).map((o) => `seed ${o.seq.seed}: ${o.failure}`);
         assert.deepEqual(failed, []);
     });
@@ -288,7 +303,8 @@ describe("Random sequences through the real engine", function () {
     it("names the cause in every error of a faulty up", () => {
         const errors = outcomes.flatMap((o) => o.errors.map((lines) => ({ seed: o.seq.seed, lines })));
         const bad = errors.filter((e) => e.lines.length === 0 || e.lines.some((l) => CRASH.test(l)) || !e.lines.some((l) => CAUSE.test(l)));
-        assert.deepEqual(bad, []);
+        const silent = outcomes.flatMap((o) => o.silent.map((text) => `seed ${o.seq.seed}:\n${text}`));
+        assert.deepEqual(bad, [], silent.length > 0 ? `${JSON.stringify(bad)}\n${silent.join("\n\n")}` : undefined);
     });
 
     it("never asks for a third active SCIM token (the replacement order fits the limit of two)", () => {
