@@ -145,6 +145,9 @@ export class ConnectionSync extends pulumi.ComponentResource {
                         aliases: resourceName === positional ? [] : [{ name: positional }],
                     },
                 );
+                this.tokens[tokenName].lifetimeWarning.apply((w) => {
+                    if (w) pulumi.log.warn(w, this);
+                });
             }
         }
         if (args.directoryProvisioning !== undefined) {

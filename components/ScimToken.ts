@@ -24,6 +24,8 @@ export class ScimToken extends pulumi.dynamic.Resource {
     public readonly createdAt!: pulumi.Output<string>;
     /** When it expires, if it does. */
     public readonly validUntil!: pulumi.Output<string | undefined>;
+    /** Set when the server granted a lifetime within the rotation window: the token is kept until it expires. */
+    public readonly lifetimeWarning!: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: ScimTokenArgs, opts?: pulumi.CustomResourceOptions) {
         super(
@@ -36,6 +38,7 @@ export class ScimToken extends pulumi.dynamic.Resource {
                 token: undefined,
                 createdAt: undefined,
                 validUntil: undefined,
+                lifetimeWarning: undefined,
             },
             { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "token"] },
             "auth0-connection-sync",

@@ -10,6 +10,7 @@ import { liveScimTokens } from "./live-reads";
 import { handOff, oneAtATime, providerState, takeHandOff } from "./process";
 import { durationSeconds, MAX_ACTIVE_SCIM_TOKENS, scimTokenRules, scimTokenSchema, type ScimTokenInputs } from "./schemas";
 import { defineProvider } from "./skeleton";
+import { cappedLifetimeWarning, expiryOf, isActive, rotationDue } from "./token-facts";
 
 export type { ScimTokenInputs } from "./schemas";
 
@@ -20,6 +21,8 @@ export interface ScimTokenOutputs extends ScimTokenInputs {
     readonly token: string;
     readonly createdAt: string;
     readonly validUntil?: string;
+    /** Set when the server granted a lifetime so short that the token is within its rotation window at once. */
+    readonly lifetimeWarning?: string;
 }
 
 /** How long to look for a token that an unanswered POST may still create. */
@@ -104,14 +107,10 @@ function slot(api: Auth0Api, connectionId: string, tokenId: string): string {
     return `${api.host}|${connectionId}|${tokenId}`;
 }
 
-/** True for a token the API still accepts: listed and not past its `valid_until`. */
-export function isActive(token: ScimTokenInfo, now: number): boolean {
-    return token.valid_until === undefined || Date.parse(token.valid_until) > now;
-}
-
 /**
  * Why the issued token must be replaced, if at all: new scopes or lifetime, revoked in the
- * dashboard, expired, or within `rotateBeforeExpiry` of its expiry.
+ * dashboard, expired, or within `rotateBeforeExpiry` of its expiry (unless the server grants no
+ * more than that window, see `rotationDue`).
  */
 export function replacementReasons(olds: ScimTokenOutputs, news: ScimTokenInputs, live: readonly ScimTokenInfo[], now: number): string[] {
     const replaces: string[] = [];
@@ -121,12 +120,7 @@ export function replacementReasons(olds: ScimTokenOutputs, news: ScimTokenInputs
     const mine = live.find((t) => t.token_id === olds.tokenId);
     // Revoked in the dashboard, or expired: the IdP holds a dead token, so issue a new one.
     if (mine === undefined || !isActive(mine, now)) return ["tokenId"];
-    const expiresAt = mine.valid_until === undefined ? undefined : Date.parse(mine.valid_until);
-    if (
-        news.rotateBeforeExpiry !== undefined &&
-        expiresAt !== undefined &&
-        expiresAt - now < durationSeconds(news.rotateBeforeExpiry) * 1000
-    ) {
+    if (news.rotateBeforeExpiry !== undefined && rotationDue(mine, durationSeconds(news.rotateBeforeExpiry) * 1000, now)) {
         return ["validUntil"];
     }
     return [];
@@ -158,12 +152,16 @@ export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchem
             const created = await oneAtATime(providerState().tokenCreations, `${api.host}|${inputs.connectionId}`, () =>
                 issue(api, inputs),
             );
+            const window = inputs.rotateBeforeExpiry === undefined ? 0 : durationSeconds(inputs.rotateBeforeExpiry) * 1000;
+            const warning = cappedLifetimeWarning(created, inputs.tokenLifetime, inputs.rotateBeforeExpiry, window);
             const outs: ScimTokenOutputs = {
                 ...inputs,
                 tokenId: created.token_id,
                 token: created.token,
                 createdAt: created.created_at,
-                ...(created.valid_until ? { validUntil: created.valid_until } : {}),
+                // Only an expiry we can read is recorded.
+                ...(expiryOf(created).kind === "at" ? { validUntil: created.valid_until } : {}),
+                ...(warning !== undefined ? { lifetimeWarning: warning } : {}),
             };
             return { id: created.token_id, outs };
         },

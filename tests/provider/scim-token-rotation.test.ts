@@ -20,11 +20,13 @@ describe("ScimToken rotation and the two-token limit", () => {
         emu.clearJournal();
     });
 
-    /** Issues a token and moves its expiry to `inMs` from now, as time passing would. */
+    /** Issues a token and moves its expiry to `inMs` from now, as time passing would (its creation moves back as much). */
     async function issuedExpiringIn(inMs: number, extra: Partial<ScimTokenInputs> = {}): Promise<ScimTokenOutputs> {
         const { outs } = await p.create(inputs(extra));
         const live = emu.state.scimTokens[CONN].find((t) => t.token_id === outs.tokenId)!;
+        const lifetimeMs = Date.parse(live.valid_until!) - Date.parse(live.created_at);
         live.valid_until = new Date(Date.now() + inMs).toISOString();
+        live.created_at = new Date(Date.now() + inMs - lifetimeMs).toISOString();
         emu.clearJournal();
         return outs;
     }
