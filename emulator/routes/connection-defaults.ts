@@ -153,7 +153,8 @@ export function rewriteOnPatch(strategy: string, previous: JsonObject, options: 
         readd(options, previous, ["email", "profile", "scope", "map_user_id_to_id"], googleDefaults());
         fill(options, { api_enable_users: true });
     }
-    if (strategy === "okta") readd(options, previous, OKTA_READDED, oktaCreateDefaults(false));
+    // Only what the connection had: re-adding is not creating (nothing recorded says otherwise).
+    if (strategy === "okta") readd(options, previous, OKTA_READDED, {});
     if (strategy === "waad") fill(options, { waad_common_endpoint: false });
     if (strategy === "auth0") fill(options, databaseDefaults());
     if (strategy === "samlp") rewriteSaml(options);

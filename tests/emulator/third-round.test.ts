@@ -67,7 +67,13 @@ describe("Emulator: recorded behaviour, third round", () => {
         const created = await create(emulator, {
             name: "okta-patched",
             strategy: "okta",
-            options: { domain: "org.okta.com", client_id: "c", scope: "openid", connection_settings: { pkce: "disabled" } },
+            options: {
+                domain: "org.okta.com",
+                client_id: "c",
+                scope: "openid",
+                connection_settings: { pkce: "disabled" },
+                attribute_map: { mapping_mode: "basic_profile", userinfo_scope: "openid email" },
+            },
         });
         const before = created.options as Json;
         const sent = { domain: "org.okta.com", client_id: "c2", authorization_endpoint: "https://org.okta.com/oauth2/v2/authorize" };
@@ -76,7 +82,7 @@ describe("Emulator: recorded behaviour, third round", () => {
             ...sent,
             oidc_metadata: before.oidc_metadata,
             schema_version: "oidc-V4",
-            attribute_map: { mapping_mode: "basic_profile" },
+            attribute_map: { mapping_mode: "basic_profile", userinfo_scope: "openid email" },
             connection_settings: { pkce: "disabled" },
             // The same recording's PATCH also got `type` back (not in the facts page's list).
             type: "back_channel",
