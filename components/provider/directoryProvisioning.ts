@@ -76,11 +76,17 @@ function adoptable(inputs: DirectoryProvisioningInputs): AdoptableConfig<Directo
 
 /**
  * Create-or-adopt, with the declared groups: checked before the first write, written with one PUT
- * when the configuration is new, brought to the declared set when it was adopted.
+ * when the configuration is new, brought to the declared set when it was adopted. `created` hears
+ * of a configuration our POST made, before anything else is written.
  */
-async function createWithGroups(api: Auth0Api, inputs: DirectoryProvisioningInputs): Promise<{ result: Applied; adopted: boolean }> {
+async function createWithGroups(
+    api: Auth0Api,
+    inputs: DirectoryProvisioningInputs,
+    created: (applied: Applied) => void = () => {},
+): Promise<{ result: Applied; adopted: boolean }> {
     if (inputs.groups !== undefined) await requireGroupsEnabled(api, inputs.connectionId);
     const done = await createOrAdopt(api, adoptable(inputs), inputs.connectionId, inputs.adoptExisting);
+    if (!done.adopted) created(done.result);
     if (!done.adopted && inputs.groups !== undefined) await writeGroups(api, inputs.connectionId, inputs.groups);
     return done;
 }
@@ -143,9 +149,13 @@ export const directoryProvisioningProvider = defineProvider<ReturnType<typeof di
             return { changes: news.groups !== undefined && !sameGroupIds(await liveGroups(api, news.connectionId), news.groups) };
         },
 
-        async create(inputs) {
+        async create(inputs, progress) {
             const api = getApi();
-            const { result, adopted } = await createWithGroups(api, inputs);
+            // Ours from the POST on: should the groups or the synchronization fail, the engine keeps it
+            // (created, not initialized) and the next run updates it, never adopts it as someone else's.
+            const { result, adopted } = await createWithGroups(api, inputs, (applied) =>
+                progress.wrote(inputs.connectionId, outputs(inputs, applied, false)),
+            );
             const warning = await maybeSynchronize(api, inputs, result);
             return { id: inputs.connectionId, outs: outputs(inputs, result, adopted, warning) };
         },

@@ -23,10 +23,12 @@ import {
 import { requireOptions } from "./live";
 import { liveConnection } from "./live-reads";
 import { handOff, providerState, takeHandOff } from "./process";
-import { PROVIDER_KEY, profileSyncSchema, type ProfileSyncInputs } from "./schemas";
-import { defineProvider } from "./skeleton";
+import { profileSyncSchema, type ProfileSyncInputs } from "./schemas";
+import { type CreateProgress, defineProvider } from "./skeleton";
 
 export type { ProfileSyncInputs } from "./schemas";
+/** Kept for callers that know a failed create by this name: every kind's is now the skeleton's. */
+export { ResourceInitError as ProfileSyncInitError } from "./skeleton";
 
 /** State of the ProfileSync dynamic resource. */
 export interface ProfileSyncOutputs extends ProfileSyncInputs {
@@ -55,64 +57,47 @@ function refusePasswordless(conn: Connection): void {
     }
 }
 
-/** What `apply` saw before it failed: the first read, and whether it meant to write. */
-interface Seen {
-    first?: { readonly conn: Connection; readonly before: LiteralValue };
-    wrote: boolean;
-}
-
-/** Brings the live key to `mode`, writing only when the live value does not already declare it. */
-async function apply(
-    inputs: ProfileSyncInputs,
-    seen: Seen = { wrote: false },
-): Promise<{ conn: Connection; before: LiteralValue; live: ProfileSyncMode }> {
-    const { before: conn, after } = await getApi().readModifyWriteOptions(inputs.connectionId, (c) => {
-        refusePasswordless(c);
-        const options = requireOptions(c);
-        // The first read only: after a failed PATCH that was carried out anyway, a later read shows our own value.
-        seen.first ??= { conn: c, before: literalValue(options) };
-        const body = modeSatisfied(options, inputs.mode) ? undefined : optionsForMode(options, c.strategy, inputs.mode);
-        if (body !== undefined) seen.wrote = true;
-        return body;
-    });
-    const live = after === undefined ? effectiveMode(conn.options ?? {}) : after.options ? effectiveMode(after.options) : inputs.mode;
-    return { conn, before: seen.first?.before ?? { present: false }, live };
+/** The first read of a create: the connection, and our key's literal value before any write of ours. */
+interface FirstRead {
+    readonly conn: Connection;
+    readonly before: LiteralValue;
 }
 
 /**
- * A create that failed after it may have written: the engine keeps the resource, with these
- * properties, as created but not initialized (the dynamic provider's `id`/`properties`/`reasons`
- * error), and the next `up` updates it instead of creating it again. So the value found before our
- * first write survives a PATCH that timed out and landed anyway, and `restore` still puts it back.
+ * Brings the live key to `mode`, writing only when the live value does not already declare it.
+ * `beforeWrite` hears of each write about to be sent, with the first read (a PATCH that times out
+ * may still land, and a retry reads our own value again).
  */
-export class ProfileSyncInitError extends Error {
-    constructor(
-        message: string,
-        readonly id: string,
-        readonly properties: Record<string, unknown>,
-        readonly reasons: readonly string[],
-        options?: { cause?: unknown },
-    ) {
-        super(message, options);
-        this.name = "ProfileSyncInitError";
-    }
+async function apply(
+    inputs: ProfileSyncInputs,
+    beforeWrite: (first: FirstRead) => void = () => {},
+): Promise<{ conn: Connection; before: LiteralValue; live: ProfileSyncMode }> {
+    let first: FirstRead | undefined;
+    const { before: conn, after } = await getApi().readModifyWriteOptions(inputs.connectionId, (c) => {
+        refusePasswordless(c);
+        const options = requireOptions(c);
+        first ??= { conn: c, before: literalValue(options) };
+        const body = modeSatisfied(options, inputs.mode) ? undefined : optionsForMode(options, c.strategy, inputs.mode);
+        if (body !== undefined) beforeWrite(first);
+        return body;
+    });
+    const live = after === undefined ? effectiveMode(conn.options ?? {}) : after.options ? effectiveMode(after.options) : inputs.mode;
+    return { conn, before: first?.before ?? { present: false }, live };
 }
 
-async function create(inputs: ProfileSyncInputs): Promise<{ id: string; outs: ProfileSyncOutputs }> {
-    const seen: Seen = { wrote: false };
-    try {
-        const { conn, before, live } = await apply(inputs, seen);
-        return { id: conn.id, outs: outputs(inputs, conn, live, before) };
-    } catch (err) {
-        if (seen.first === undefined || !seen.wrote) throw err;
-        const { conn, before } = seen.first;
-        const message = err instanceof Error ? err.message : String(err);
-        // The engine stores these as the resource's state: the loader must ride along, as on success.
-        const state = outputs(inputs, conn, effectiveMode(conn.options ?? {}), before);
-        const loader: unknown = Reflect.get(inputs, PROVIDER_KEY);
-        const properties = loader === undefined ? { ...state } : { ...state, [PROVIDER_KEY]: loader };
-        throw new ProfileSyncInitError(message, conn.id, properties, [message], { cause: err });
-    }
+/**
+ * A create that fails after it may have written is reported by the skeleton as created but not
+ * initialized, with the value found first: so it survives a PATCH that timed out and landed
+ * anyway, and `restore` still puts it back.
+ */
+async function create(
+    inputs: ProfileSyncInputs,
+    progress: CreateProgress<ProfileSyncOutputs>,
+): Promise<{ id: string; outs: ProfileSyncOutputs }> {
+    const { conn, before, live } = await apply(inputs, (first) =>
+        progress.wrote(first.conn.id, outputs(inputs, first.conn, effectiveMode(first.conn.options ?? {}), first.before)),
+    );
+    return { id: conn.id, outs: outputs(inputs, conn, live, before) };
 }
 
 function outputs(inputs: ProfileSyncInputs, conn: Connection, live: ProfileSyncMode, previous: LiteralValue): ProfileSyncOutputs {

@@ -167,6 +167,14 @@ export const MAX_ACTIVE_SCIM_TOKENS = 2;
 /** A token name: it names the token's resource, so it must be stable and simple. */
 export const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 
+/**
+ * A group email, at least as strict as the API's check (JSON schema `format: email`): a local part
+ * of dot-separated atoms (no leading, trailing or double dot), then two or more domain labels of
+ * letters, digits and inner hyphens, at most 63 each, with no empty label and no trailing dot.
+ */
+const GROUP_EMAIL =
+    /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
+
 /** `DirectoryProvisioning`: `/connections/{id}/directory-provisioning` (Google Workspace). */
 export function directoryProvisioningSchema() {
     return z.strictObject({
@@ -190,7 +198,7 @@ export function directoryProvisioningSchema() {
                     // The API refuses a malformed email (400) after the configuration exists: check it before any write.
                     email: z
                         .string({ error: "must be a string (the group's email address)" })
-                        .regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, {
+                        .regex(GROUP_EMAIL, {
                             error: (iss) => `must be an email address (got ${JSON.stringify(iss.input)})`,
                         })
                         .optional(),

@@ -3,7 +3,9 @@
  * process memory; `check()` is the kind's schema; `diff()` answers "changes" for any preview-time
  * unknown before anything is read, and "replace" when the connection changes; `read()` and
  * `delete()` treat "already gone" (404) as an answer, not a failure; after any write, a kept
- * listing no longer answers for that connection.
+ * listing no longer answers for that connection; and a create that fails after it wrote leaves the
+ * engine holding what it wrote (created but not initialized), so the next `up` updates it instead
+ * of creating, or adopting, our own object as if it were someone else's.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { unlessGone } from "../../management-api/errors";
@@ -13,11 +15,47 @@ import { type Failure, PROVIDER_KEY } from "./schemas";
 import { forgetListed } from "./live-reads";
 import { checkWith, containsUnknown } from "./validation";
 
+/** What a create tells the skeleton as it goes. */
+export interface CreateProgress<O> {
+    /**
+     * Called before (or right after) a write that may leave something behind, with the id and the
+     * state the engine must hold should the create fail from then on. The last call counts.
+     */
+    wrote(id: string, outs: O): void;
+}
+
+/**
+ * A create that failed after it may have written: the dynamic provider's `id`/`properties`/`reasons`
+ * error, which the engine records as a resource created but not initialized, with these properties
+ * as its state; the next `up` updates it.
+ */
+export class ResourceInitError extends Error {
+    constructor(
+        message: string,
+        readonly id: string,
+        readonly properties: Record<string, unknown>,
+        readonly reasons: readonly string[],
+        options?: { cause?: unknown },
+    ) {
+        super(message, options);
+        this.name = "ResourceInitError";
+    }
+}
+
+/** The init error for a create that failed with `err` after recording `outs`; the loader rides along, as on success. */
+function initError(err: unknown, id: string, outs: object, inputs: object): ResourceInitError {
+    const message = err instanceof Error ? err.message : String(err);
+    const loader: unknown = Reflect.get(inputs, PROVIDER_KEY);
+    const properties = loader === undefined ? { ...outs } : { ...outs, [PROVIDER_KEY]: loader };
+    return new ResourceInitError(message, id, properties, [message], { cause: err });
+}
+
 /** The kind-specific half of a provider; the skeleton adds the rest. */
 export interface ProviderParts<I, O extends I> {
     /** Compares live with desired; called only with known inputs on an unchanged connection. */
     diff(id: string, olds: O, news: I): Promise<pulumi.dynamic.DiffResult>;
-    create(inputs: I): Promise<{ readonly id: string; readonly outs: O }>;
+    /** Creates; tells `progress` what it wrote, so a later failure still leaves the engine holding it. */
+    create(inputs: I, progress: CreateProgress<O>): Promise<{ readonly id: string; readonly outs: O }>;
     update(id: string, olds: O, news: I): Promise<{ readonly outs: O }>;
     /** The live state and the inputs that would declare it; undefined or a 404 means gone. */
     read(id: string, props: O | undefined): Promise<{ readonly id: string; readonly props: O; readonly inputs: I } | undefined>;
@@ -66,7 +104,16 @@ export function defineProvider<S extends z.ZodObject<{ connectionId: z.ZodString
             return parts.diff(id, olds, news);
         },
 
-        create: (inputs: I) => afterWriting(inputs.connectionId, parts.create(inputs)),
+        async create(inputs: I) {
+            let written: { readonly id: string; readonly outs: O } | undefined;
+            const progress: CreateProgress<O> = { wrote: (id, outs) => (written = { id, outs }) };
+            try {
+                return await afterWriting(inputs.connectionId, parts.create(inputs, progress));
+            } catch (err) {
+                if (written === undefined) throw err;
+                throw initError(err, written.id, written.outs, inputs);
+            }
+        },
 
         update: (id: string, olds: O, news: I) => afterWriting(news.connectionId, parts.update(id, olds, news)),
 
