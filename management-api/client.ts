@@ -14,6 +14,7 @@ import { resolveCredentials, type ResolvedCredentials } from "./settings";
 import { reserve } from "./bucket-queue";
 import { createTransport, type TransportOptions, unsafeOptionsOf } from "./transport";
 import { Auth0NoResponseError } from "./errors";
+import { settledFetch } from "./settled-fetch";
 import { allPages } from "./paging";
 import {
     LISTING_PAGE_SIZE,
@@ -44,7 +45,7 @@ export function createApi(
         maxRateLimitWaitMs: creds.maxRateLimitWaitMs,
         ...transport,
     });
-    const common = { domain: creds.host, fetch: fetchFn, maxRetries: 0, timeoutInSeconds: 3600 };
+    const common = { domain: creds.host, fetch: settledFetch(fetchFn), maxRetries: 0, timeoutInSeconds: 3600 };
     const sdk =
         creds.kind === "token"
             ? new ManagementClient({ ...common, token: creds.token })

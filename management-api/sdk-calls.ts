@@ -5,6 +5,7 @@
 import { Auth0ApiError, Auth0NoResponseError, isAuth0ApiError, isNoResponse, isUnsupportedStrategy } from "./errors";
 import { unexpectedAnswer } from "./answers";
 import { redact } from "./redact";
+import { transportFailure } from "./settled-fetch";
 
 interface SdkErrorShape {
     statusCode?: number;
@@ -18,6 +19,8 @@ export function toApiError(err: unknown, method: string, path: string): Auth0Api
     if (isAuth0ApiError(err) || err instanceof Auth0NoResponseError) {
         return err;
     }
+    const failure = transportFailure(err);
+    if (failure !== undefined) return toApiError(failure, method, path);
     const e = (typeof err === "object" && err !== null ? err : {}) as SdkErrorShape;
     if (isAuth0ApiError(e.cause) || e.cause instanceof Auth0NoResponseError) {
         return e.cause;
