@@ -168,6 +168,15 @@ function filesJoinedToDirname(text: string, dir: string): string[] {
         .filter((f) => existsSync(f) && statSync(f).isFile());
 }
 
+/** tsconfig.json's `outDir`, absolute; undefined without one. */
+function buildOutput(root: string): string | undefined {
+    const file = path.join(root, "tsconfig.json");
+    if (!existsSync(file)) return undefined;
+    const outDir = (ts.readConfigFile(file, ts.sys.readFile).config as { compilerOptions?: { outDir?: unknown } } | undefined)
+        ?.compilerOptions?.outDir;
+    return typeof outDir === "string" ? path.resolve(root, outDir) : undefined;
+}
+
 function filesUnder(dir: string): string[] {
     if (!existsSync(dir)) return [];
     return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -186,7 +195,10 @@ export function loadedFiles(root: string = ROOT): string[] {
     const entries = [main, path.join(root, "provider.js")].filter((f) => existsSync(f));
     const stacks = typeof project.stackConfigDir === "string" ? filesUnder(path.join(root, project.stackConfigDir)) : [];
     const npm = ["package.json", "package-lock.json"].map((f) => path.join(root, f)).filter((f) => existsSync(f));
-    const all = [path.join(root, "Pulumi.yaml"), ...importClosure(entries, root), ...stacks, ...npm];
+    // Build output (tsconfig's outDir, e.g. the bin/ provider.js falls back to) is no source a change can touch.
+    const out = buildOutput(root);
+    const sources = [...importClosure(entries, root)].filter((f) => out === undefined || !f.startsWith(out + path.sep));
+    const all = [path.join(root, "Pulumi.yaml"), ...sources, ...stacks, ...npm];
     return [...new Set(all.map((f) => path.relative(root, f).split(path.sep).join("/")))].sort();
 }
 

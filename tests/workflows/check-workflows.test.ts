@@ -131,7 +131,14 @@ describe("Workflow check: the path filter covers what the program loads", () => 
             writeFileSync(path.join(root, "main.ts"), 'import { a } from "./lib/a";\nexport = a;\n');
             writeFileSync(path.join(root, "lib", "a.ts"), 'export const a = require("./b");\n');
             writeFileSync(path.join(root, "lib", "b.ts"), "export {};\n");
-            writeFileSync(path.join(root, "provider.js"), 'require(path.join(__dirname, "src", "entry.ts"));\n');
+            writeFileSync(
+                path.join(root, "provider.js"),
+                'require(path.join(__dirname, "src", "entry.ts"));\nrequire(path.join(__dirname, "out", "entry.js"));\n',
+            );
+            // Build output (tsconfig's outDir) is not source: no pull request changes it.
+            writeFileSync(path.join(root, "tsconfig.json"), '{ "compilerOptions": { "outDir": "out" } }\n');
+            mkdirSync(path.join(root, "out"));
+            writeFileSync(path.join(root, "out", "entry.js"), "\n");
             writeFileSync(path.join(root, "src", "entry.ts"), "export {};\n");
             writeFileSync(path.join(root, "tools", "unused.ts"), "export {};\n");
             assert.deepEqual(loadedFiles(root), ["Pulumi.yaml", "lib/a.ts", "lib/b.ts", "main.ts", "provider.js", "src/entry.ts"]);
