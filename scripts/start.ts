@@ -14,13 +14,15 @@ import { toolchainBin } from "./toolchain";
 let interrupted = false;
 
 /**
- * Drops inherited PULUMI_* settings (a user's passphrase or passphrase file, backend, stack...):
+ * Drops inherited PULUMI_* settings (a user's passphrase or passphrase file, backend, stack...)
+ * and the user's AUTH0_* credentials (the program refuses a tenant other than the emulator's):
  * the local stack runs on exactly the environment the run sets.
  */
 function forgetUserPulumiEnv(): void {
     for (const key of Object.keys(process.env)) {
         if (key.startsWith("PULUMI_")) delete process.env[key];
     }
+    for (const key of ["AUTH0_DOMAIN", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET", "AUTH0_API_TOKEN"]) delete process.env[key];
 }
 
 async function main(): Promise<void> {
