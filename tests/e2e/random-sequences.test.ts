@@ -14,6 +14,7 @@ import * as assert from "node:assert/strict";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import type { JsonValue } from "../../emulator/types";
 import * as cli from "../helpers/cli";
+import { errorLines } from "../helpers/cli";
 import { configJson, requireEngine, type TestStack } from "../helpers/pulumi";
 import { rootProgramStack } from "../helpers/root-stack";
 import { writes } from "../helpers/api";
@@ -87,16 +88,6 @@ async function timed<T>(kind: string, run: () => Promise<T>): Promise<T> {
     } finally {
         timings.set(kind, [...(timings.get(kind) ?? []), Date.now() - start]);
     }
-}
-
-/** The error lines of a failed CLI run, without the engine's own summaries. */
-function errorLines(err: unknown): string[] {
-    const text = err instanceof Error ? err.message : String(err);
-    const lines = text
-        .split("\n")
-        .filter((l) => /error:/.test(l))
-        .map((l) => l.slice(l.indexOf("error:")).trim());
-    return [...new Set(lines)].filter((l) => !/^error: (update failed|preview failed|\d+ errors? occurred)/.test(l));
 }
 
 /** The token ids each SCIM target holds now. */

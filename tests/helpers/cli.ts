@@ -48,7 +48,8 @@ function run(t: TestStack, args: readonly string[]): Promise<{ code: number; std
         execFile(
             path.join(t.bin, "pulumi"),
             [...args, "--stack", t.stack.name, "--non-interactive", "--color", "never"],
-            { cwd: t.workDir, env: { ...process.env, ...t.env }, maxBuffer: 64 * 1024 * 1024 },
+            // PULUMI_DEBUG_COMMANDS unhides `--event-log`, as the Automation API does.
+            { cwd: t.workDir, env: { ...process.env, ...t.env, PULUMI_DEBUG_COMMANDS: "true" }, maxBuffer: 64 * 1024 * 1024 },
             (err, stdout, stderr) => {
                 if (err !== null && typeof err.code !== "number") reject(err);
                 else resolve({ code: err === null ? 0 : Number(err.code), stdout, stderr });
@@ -103,4 +104,29 @@ export async function outputs(t: TestStack): Promise<Record<string, unknown>> {
     const { code, stdout, stderr } = await run(t, ["stack", "output", "--json", "--show-secrets"]);
     if (code !== 0) throw new CliError("stack output", code, stdout, stderr);
     return JSON.parse(stdout) as Record<string, unknown>;
+}
+
+/**
+ * The error lines of a failed CLI run (a CliError or an Automation API error), without the engine's
+ * own summaries. A resource's errors can come as `error: N error(s) occurred:` followed by one
+ * `* <cause>` line each (how the engine prints a create that failed after it wrote: created but not
+ * initialized); those causes count as error lines of their own.
+ */
+export function errorLines(err: unknown): string[] {
+    const text = err instanceof Error ? err.message : String(err);
+    const lines: string[] = [];
+    let inList = false;
+    for (const line of text.split("\n")) {
+        const at = line.indexOf("error:");
+        if (at >= 0) {
+            const message = line.slice(at).trim();
+            inList = /^error: \d+ errors? occurred:?$/.test(message);
+            if (!inList) lines.push(message);
+        } else if (inList && /^\s*\* \S/.test(line)) {
+            lines.push(`error: ${line.trim().slice(2)}`);
+        } else {
+            inList = false;
+        }
+    }
+    return [...new Set(lines)].filter((l) => !/^error: (update failed|preview failed)$/.test(l));
 }
