@@ -88,9 +88,9 @@ function progressLine(event: EngineEvent): string | undefined {
         return `${diag.severity}${on}: ${diag.message.trimEnd()}\n`;
     }
     const meta = event.resOutputsEvent?.metadata;
-    // Our settings are dynamic resources; their names say which setting of which connection.
-    if (meta === undefined || meta.op === "same" || meta.type !== "pulumi-nodejs:dynamic:Resource") return undefined;
-    return `  ${meta.op.padEnd(7)} ${meta.urn.split("::").pop()}\n`;
+    // Our settings are dynamic resources, typed `pulumi-nodejs:dynamic/auth0-connection-sync:<Kind>`.
+    if (meta === undefined || meta.op === "same" || !meta.type.startsWith("pulumi-nodejs:dynamic/")) return undefined;
+    return `  ${meta.op.padEnd(7)} ${meta.type.split(":").pop()} ${meta.urn.split("::").pop()}\n`;
 }
 
 async function localStack(opts: LocalRunOptions, runDir: string): Promise<{ stack: Stack; stackFile: string }> {
