@@ -25,7 +25,7 @@ export function pacerFor(host: string): PacerState {
  * Waits for `count` tokens in strict arrival order. Without the queue, single requests would take
  * every token as it refills and a GET+PATCH pair, which needs two at once, could starve.
  */
-async function acquire(host: string, count: number, aheadOfQueue = false): Promise<number> {
+async function acquire(host: string, count: number, aheadOfQueue = false): Promise<{ granted: number; waited: boolean }> {
     const state = pacerFor(host);
     const queues = processState().queues;
     const ahead = aheadOfQueue ? Promise.resolve() : (queues.get(host) ?? Promise.resolve());
@@ -38,33 +38,40 @@ async function acquire(host: string, count: number, aheadOfQueue = false): Promi
         );
     await ahead;
     try {
+        let waited = false;
         for (let wait = planReserve(state, Date.now(), count); wait > 0; wait = planReserve(state, Date.now(), count)) {
+            waited = true;
             await sleep(wait);
         }
         // Read right after the synchronous grant: nothing can run in between.
-        return state.lastGranted;
+        return { granted: state.lastGranted, waited };
     } finally {
         done();
     }
 }
 
-/** Waits for one token in turn and takes it. */
-export async function paced(host: string): Promise<void> {
-    await acquire(host, 1);
+/** Waits for one token in turn and takes it; true when it had to wait for the bucket. */
+export async function paced(host: string): Promise<boolean> {
+    const { waited } = await acquire(host, 1);
     sendReserved(pacerFor(host));
+    return waited;
 }
 
 /**
  * Paces the rest of a reservation the bucket could not back (made before the bucket size was
  * known, or the server reported fewer tokens than estimated) ahead of the queue: its GET has
  * been answered, and every ms it waits is a ms in which a dashboard edit can be overwritten.
+ * True when it had to wait.
  */
-export async function pacedAheadOfQueue(host: string): Promise<void> {
+export async function pacedAheadOfQueue(host: string): Promise<boolean> {
     const state = pacerFor(host);
+    let waited = false;
     for (let wait = planReserve(state, Date.now(), 1); wait > 0; wait = planReserve(state, Date.now(), 1)) {
+        waited = true;
         await sleep(wait);
     }
     sendReserved(state);
+    return waited;
 }
 
 /** Header carrying a reservation id: the request spends it instead of queueing; never sent. */
@@ -87,7 +94,7 @@ export interface Reservation {
  * read-modify-write that already waited its turn and must read again.
  */
 export async function reserve(host: string, count: number, aheadOfQueue = false): Promise<Reservation> {
-    const granted = await acquire(host, count, aheadOfQueue);
+    const { granted } = await acquire(host, count, aheadOfQueue);
     const { reservations } = processState();
     const id = `${host}#${Math.random().toString(36).slice(2)}`;
     reservations.set(id, granted);

@@ -33,6 +33,8 @@ export interface RequestStats {
     retries: number;
     rateLimited: number;
     failures: number;
+    /** Writes that waited for the rate-limit bucket before going out: each widens a read-modify-write's window. */
+    writesWaited: number;
     byStatus: Record<string, number>;
 }
 
@@ -54,7 +56,7 @@ const KEY = "__auth0ConnectionSyncClientState";
 
 /** Fresh, zeroed request counters. */
 export function emptyStats(): RequestStats {
-    return { requests: 0, tokenRequests: 0, reads: 0, writes: 0, retries: 0, rateLimited: 0, failures: 0, byStatus: {} };
+    return { requests: 0, tokenRequests: 0, reads: 0, writes: 0, retries: 0, rateLimited: 0, failures: 0, writesWaited: 0, byStatus: {} };
 }
 
 /** The shared state of this process, created on first use. */

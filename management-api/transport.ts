@@ -175,7 +175,10 @@ export function createTransport(options: TransportOptions): typeof fetch {
         for (;;) {
             if (isApi) {
                 // A reservation covers the first attempt only; retries queue like everyone else.
-                if (!spend(url.host, prepaid)) await (prepaid !== null ? pacedAheadOfQueue(url.host) : paced(url.host));
+                if (!spend(url.host, prepaid)) {
+                    const waited = await (prepaid !== null ? pacedAheadOfQueue(url.host) : paced(url.host));
+                    if (waited && method !== "GET") stats.writesWaited += 1;
+                }
                 prepaid = null;
                 stats.requests += 1;
                 stats[method === "GET" ? "reads" : "writes"] += 1;
