@@ -143,19 +143,20 @@ export function rewriteOnCreate(strategy: string, options: JsonObject): JsonObje
 
 /**
  * The server's additions to the options of a PATCH, after the wholesale replace (all recorded):
- * google-apps keeps `email`, `profile`, `scope` and `map_user_id_to_id` from before (or the create
- * defaults) and gains `api_enable_users`; okta keeps its discovery document, schema version,
- * attribute map, connection settings and type; waad gets `waad_common_endpoint: false` back.
+ * google-apps keeps `email`, `profile` and `scope` from before (or the create defaults) and
+ * `map_user_id_to_id`, and gains `api_enable_users`; okta keeps its discovery document, schema
+ * version, attribute map, connection settings and type; waad keeps `waad_common_endpoint`.
  * Endpoints are never rewritten on PATCH.
  */
 export function rewriteOnPatch(strategy: string, previous: JsonObject, options: JsonObject): JsonObject {
     if (strategy === "google-apps") {
-        readd(options, previous, ["email", "profile", "scope", "map_user_id_to_id"], googleDefaults());
+        readd(options, previous, ["email", "profile", "scope"], googleDefaults());
+        readd(options, previous, ["map_user_id_to_id"], {});
         fill(options, { api_enable_users: true });
     }
     // Only what the connection had: re-adding is not creating (nothing recorded says otherwise).
     if (strategy === "okta") readd(options, previous, OKTA_READDED, {});
-    if (strategy === "waad") fill(options, { waad_common_endpoint: false });
+    if (strategy === "waad") readd(options, previous, ["waad_common_endpoint"], {});
     if (strategy === "auth0") fill(options, databaseDefaults());
     if (strategy === "samlp") rewriteSaml(options);
     return options;
