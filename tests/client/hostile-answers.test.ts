@@ -85,14 +85,12 @@ describe("Hostile answers", () => {
     it("backs off with jitter after a 429 without headers, instead of a retry storm", async function () {
         this.timeout(20_000);
         const api = await clientBehind((s, n) => (s.path === CONN_PATH && n <= 3 ? answer(429, '{"statusCode":429}') : undefined));
-        const t0 = Date.now();
         await api.getConnection(SAMPLE.okta);
         const asked = proxy!.seen.filter((s) => s.path === CONN_PATH);
         assert.equal(asked.length, 4);
         const gaps = asked.slice(1).map((s, i) => s.at - asked[i].at);
         // 1 s, 2 s, 4 s doubling, each with jitter in [50%, 100%].
         for (const [i, g] of gaps.entries()) assert.ok(g >= 500 * 2 ** i - 50, `gap ${i} was ${g} ms`);
-        assert.ok(Date.now() - t0 < 15_000);
     });
 
     for (const [what, headers] of [
@@ -104,13 +102,13 @@ describe("Hostile answers", () => {
     ] as const) {
         it(`fails at once, saying what the server asked for, after a 429 with ${what}`, async () => {
             const api = await clientBehind((s) => (s.path === CONN_PATH ? answer(429, '{"statusCode":429}', headers) : undefined));
-            const t0 = Date.now();
+            // Waiting even the 60 s cap would meet the test's timeout: only a hang reaches it.
             const message = await failure(api.getConnection(SAMPLE.okta));
             assert.match(
                 message,
                 /rate limited, and the server asked us to wait 86\d{3} s .*more than the 60 s we wait at most \(auth0-connection-sync:maxRateLimitWaitMs\)/,
             );
-            assert.ok(Date.now() - t0 < 3000);
+            assert.equal(proxy!.seen.filter((s) => s.path === CONN_PATH).length, 1, "asked once, not again after any wait");
         });
     }
 
