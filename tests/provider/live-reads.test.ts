@@ -119,6 +119,16 @@ async function later<T>(ms: number, fn: () => Promise<T>): Promise<T> {
     }
 }
 
+/** The first entry from now on that matches, once it has arrived (checked after each turn of the event loop). */
+async function arrival(emu: RunningEmulator, match: (e: JournalEntry) => boolean): Promise<JournalEntry> {
+    const from = emu.journal.length;
+    for (;;) {
+        const entry = emu.journal.slice(from).find(match);
+        if (entry !== undefined) return entry;
+        await new Promise((r) => setImmediate(r));
+    }
+}
+
 /** Profile sync diffs of these connections, all asked at once as the engine may. */
 function diffProfileSyncs(ids: readonly string[]): Promise<boolean[]> {
     return Promise.all(ids.map(async (id) => (await ps.diff(id, psOuts(id), psOuts(id))).changes === true));
@@ -257,13 +267,15 @@ describe("Live reads in batches", () => {
         });
 
         it("never answers for a connection written while the listing was being fetched", async () => {
-            // The listing's pages answer slowly; the write lands meanwhile; the listing arrives after it.
-            emu.setFaults([{ method: "GET", path: "^/api/v2/connections$", kind: "slow", delayMs: 400 }]);
+            // The write starts once the listing was asked for; the listing's later pages come after it.
+            const asked = arrival(emu, (e) => e.method === "GET" && e.path === "/api/v2/connections");
             const listing = diffProfileSyncs(ids);
-            await new Promise((r) => setTimeout(r, 150));
-            emu.setFaults([]);
+            await asked;
             await ps.update(ids[9], psOuts(ids[9]), { ...psOuts(ids[9]), mode: "never_on_login" });
             await listing;
+            const order = emu.journal.map((e) => `${e.method} ${e.path === "/api/v2/connections" ? "listing" : e.path}`);
+            const patch = order.indexOf(`PATCH /api/v2/connections/${ids[9]}`);
+            assert.ok(order.indexOf("GET listing") < patch && patch < order.lastIndexOf("GET listing"), `written mid-listing: ${order}`);
             emu.clearJournal();
             assert.deepEqual(await diffProfileSyncs([ids[9]]), [true], "read again: never_on_login != on_first_login");
             assert.deepEqual(requests(emu.journal), ["GET /api/v2/connections/:id"]);
