@@ -5,7 +5,9 @@
  * reverse order), `preview` (check and diff only), `refresh` (read back every resource, dropping
  * the gone ones) and `destroy`. Like the engine, a failed step keeps the previous state, a failed
  * delete keeps the resource, and replacement creates the new resource before deleting the old one
- * unless the provider asks for delete-before-replace.
+ * unless the provider asks for delete-before-replace. A create that fails with an init error (an
+ * `id` and `properties`) leaves the resource in state, created but not initialized, and the next
+ * `up` updates it even when its diff finds no change, as the engine does.
  */
 import type * as pulumi from "@pulumi/pulumi";
 
@@ -27,6 +29,17 @@ export interface StateEntry {
     readonly level: number;
     readonly conn: string;
     readonly provider: pulumi.dynamic.ResourceProvider;
+    /** Created but not initialized: the next `up` updates it whatever its diff says. */
+    readonly initError?: boolean;
+}
+
+/** The id and properties of a dynamic provider's init error, or undefined for any other failure. */
+function initErrorOf(err: unknown): { id: string; properties: Record<string, unknown> } | undefined {
+    if (typeof err !== "object" || err === null) return undefined;
+    const id: unknown = Reflect.get(err, "id");
+    const properties: unknown = Reflect.get(err, "properties");
+    if (typeof id !== "string" || id === "" || typeof properties !== "object" || properties === null) return undefined;
+    return { id, properties: { ...properties } };
 }
 
 /** What happened to one resource in one command. */
@@ -81,9 +94,18 @@ export class Engine {
             conn: d.conn,
             provider: d.provider,
         });
+        const create = async (): Promise<StateEntry> => {
+            try {
+                const r = await d.provider.create(inputs);
+                return entry(r.id, r.outs);
+            } catch (err) {
+                const init = initErrorOf(err);
+                if (init !== undefined) this.state.set(d.name, { ...entry(init.id, init.properties), initError: true });
+                throw err;
+            }
+        };
         if (current === undefined) {
-            const r = await d.provider.create(inputs);
-            this.state.set(d.name, entry(r.id, r.outs));
+            this.state.set(d.name, await create());
             return "create";
         }
         const diff = await d.provider.diff!(current.id, current.outs, inputs);
@@ -91,16 +113,19 @@ export class Engine {
             if (diff.deleteBeforeReplace) {
                 await d.provider.delete!(current.id, current.outs);
                 this.state.delete(d.name);
-                const r = await d.provider.create(inputs);
-                this.state.set(d.name, entry(r.id, r.outs));
+                this.state.set(d.name, await create());
             } else {
-                const r = await d.provider.create(inputs);
+                const created = await create().catch((err: unknown) => {
+                    // A replacement created but not initialized: the old resource is still owed its delete.
+                    if (this.state.get(d.name)?.initError === true) this.pendingDeletes.push({ ...current, name: d.name });
+                    throw err;
+                });
                 this.pendingDeletes.push({ ...current, name: d.name });
-                this.state.set(d.name, entry(r.id, r.outs));
+                this.state.set(d.name, created);
             }
             return "replace";
         }
-        if (!diff.changes) return "same";
+        if (!diff.changes && current.initError !== true) return "same";
         const r = await d.provider.update!(current.id, current.outs, inputs);
         this.state.set(d.name, entry(current.id, r.outs ?? current.outs));
         return "update";

@@ -7,7 +7,7 @@ import type { EmulatorState, JournalEntry, JsonValue } from "../../emulator";
 import type { CommandResult, Engine } from "./engine";
 import { type Applied, type Model, names } from "./model";
 import { canonical, getOwn, mappingKey, MODE_KEY, othersOf, type OwnedValues, ownedOf, setOwn, tokensOf, topLevelOf } from "./tenant";
-import { CONN_KEYS, CONNECTIONS, DIRECTORY_POOL, SCIM_CONNS, SCIM_POOL, type ConnKey, type ScimConn } from "./steps";
+import { CONN_KEYS, CONNECTIONS, DIRECTORY_POOL, GROUP_POOL, SCIM_CONNS, SCIM_POOL, type ConnKey, type ScimConn } from "./steps";
 
 /** The properties, by id. */
 export const PROPERTIES = {
@@ -267,6 +267,15 @@ export function checkRun(model: Model, state: EmulatorState, ctx: RunContext): V
             };
             const t = target(ctx, names.directory(), want, before.directory, (a) => afterDelete(a, live.directory, before.directory));
             checkOwned(ctx, names.directory(), "google directory provisioning", live.directory, before.directory, t, out);
+            const selected = g?.groups === "selected" ? g.selected : undefined;
+            const outcome = ctx.result.outcomes.get(names.directory());
+            if (ctx.cmd === "up" && selected && outcome?.ok === true && outcome.op !== "skip") {
+                const liveIds = (state.synchronizedGroups[CONNECTIONS.google] ?? []).map((x) => x.id).sort();
+                const wantIds = selected.map((i) => GROUP_POOL[i].id).sort();
+                if (canonical(liveIds) !== canonical(wantIds)) {
+                    out.push({ property: "P6", message: `google selected groups: live ${short(liveIds)}, declared ${short(wantIds)}` });
+                }
+            }
         }
     }
     return out;
@@ -281,6 +290,16 @@ export function syncModel(model: Model, state: EmulatorState, ctx: RunContext): 
     }
     const onDelete = new Map(model.resources().map((d) => [d.name, String(d.inputs.onDelete ?? "")]));
     for (const [name, o] of ctx.result.outcomes) {
+        if (!o.ok && ctx.cmd === "up" && !ctx.inStateBefore.has(name) && ctx.engine.state.get(name)?.initError === true) {
+            // Created but not initialized: the engine holds it, as ours, with the value found before this command.
+            const ps = CONN_KEYS.find((c) => names.profile(c) === name);
+            model.applied.set(name, {
+                onDelete: onDelete.get(name) ?? "",
+                ...(ps !== undefined ? { previous: ctx.before[ps].mode } : {}),
+                ...(configBefore(ctx, name) !== undefined ? { adopted: false } : {}),
+            });
+            continue;
+        }
         if (!o.ok || name.endsWith("#replaced")) continue;
         if (o.op === "delete" || o.op === "gone") model.applied.delete(name);
         if (ctx.cmd === "up" && ["create", "update", "replace", "same"].includes(o.op)) {
@@ -294,7 +313,11 @@ export function syncModel(model: Model, state: EmulatorState, ctx: RunContext): 
                 prior === undefined
                     ? undefined
                     : o.op === "create"
-                      ? prior !== "absent" || (ambiguousPost(ctx, name) ? "unknown" : false)
+                      ? prior !== "absent"
+                          ? !model.createdByUs.has(name)
+                          : ambiguousPost(ctx, name)
+                            ? "unknown"
+                            : false
                       : prior === "absent"
                         ? false
                         : was?.adopted;
@@ -306,6 +329,32 @@ export function syncModel(model: Model, state: EmulatorState, ctx: RunContext): 
         }
     }
     for (const name of [...model.applied.keys()]) if (!ctx.engine.state.has(name)) model.applied.delete(name);
+    trackCreated(model, state, ctx);
+}
+
+/** Updates which configurations our own POST created (a clean 2xx answer): ours until they are gone or the engine lets them go. */
+function trackCreated(model: Model, state: EmulatorState, ctx: RunContext): void {
+    const configs = [
+        ...SCIM_CONNS.map(
+            (c) => [names.scim(c), ownedOf(state, c).scim, `/api/v2/connections/${CONNECTIONS[c]}/scim-configuration`] as const,
+        ),
+        [
+            names.directory(),
+            ownedOf(state, "google").directory,
+            `/api/v2/connections/${CONNECTIONS.google}/directory-provisioning`,
+        ] as const,
+    ];
+    for (const [name, live, path] of configs) {
+        // Gone, or let go by the engine (a destroy that retains it): a later create cannot know it is ours.
+        if (live === "absent" || (ctx.inStateBefore.has(name) && !ctx.engine.state.has(name))) model.createdByUs.delete(name);
+        else if (
+            ctx.cmd === "up" &&
+            !ambiguousPost(ctx, name) &&
+            ctx.journal.some((e) => e.method === "POST" && e.path === path && e.status >= 200 && e.status < 300)
+        ) {
+            model.createdByUs.add(name);
+        }
+    }
 }
 
 /** True when the command's POST creating this configuration met a fault or had no clean answer. */
@@ -315,7 +364,9 @@ function ambiguousPost(ctx: RunContext, name: string): boolean {
         c === undefined
             ? `/api/v2/connections/${CONNECTIONS.google}/directory-provisioning`
             : `/api/v2/connections/${CONNECTIONS[c]}/scim-configuration`;
-    return ctx.journal.some((e) => e.method === "POST" && e.path === path && (e.fault !== undefined || e.status >= 500));
+    const posts = ctx.journal.filter((e) => e.method === "POST" && e.path === path);
+    // Sent twice: the client did not take the first answer (a timeout on a busy machine counts, fault or not).
+    return posts.length > 1 || posts.some((e) => e.fault !== undefined || e.status >= 500);
 }
 
 /** For a SCIM or directory resource: what was there before the command; undefined for other resources. */

@@ -17,6 +17,7 @@ import {
     CONN_KEYS,
     CONNECTIONS,
     DIRECTORY_POOL,
+    GROUP_POOL,
     MODES,
     ODD_KEYS,
     SCIM_CONNS,
@@ -30,7 +31,7 @@ import {
 } from "./steps";
 
 /** Keys a dashboard edit leaves alone: ours (edited by "owned" steps) and ones the dashboard refuses to turn off. */
-export const PROTECTED_KEYS = [MODE_KEY, "api_enable_users", "ext_groups", "metadataXml"];
+export const PROTECTED_KEYS = [MODE_KEY, "api_enable_users", "ext_groups", "metadataXml", "api_enable_groups"];
 
 type ScimStep = Extract<Step, { t: "scim" }>;
 type DirectoryStep = Extract<Step, { t: "directory" }>;
@@ -80,6 +81,8 @@ export class Model {
     /** Tokens that someone else issued: never ours to revoke. */
     readonly foreign = {} as Record<ScimConn, Set<string>>;
     readonly applied = new Map<string, Applied>();
+    /** SCIM and directory configurations live now that our own POST created, with a clean answer: ours, whatever failed after. */
+    readonly createdByUs = new Set<string>();
 
     constructor(state: EmulatorState) {
         for (const c of CONN_KEYS) {
@@ -130,6 +133,7 @@ export class Model {
                 ...(g.mapping ? { mapping: g.mapping.map((i) => ({ ...DIRECTORY_POOL[i] })) } : {}),
                 synchronizeAutomatically: g.auto,
                 synchronizeGroups: g.groups,
+                ...(g.groups === "selected" && g.selected ? { groups: g.selected.map((i) => ({ ...GROUP_POOL[i] })) } : {}),
                 ...(g.onDelete ? { onDelete: g.onDelete } : {}),
                 synchronizeOnChange: g.syncOnChange,
             };

@@ -55,4 +55,27 @@ export const FOUND_BUGS: readonly FoundBug[] = [
             { t: "run", cmd: "up", faults: NONE },
         ],
     },
+    {
+        id: "create-fails-after-post",
+        title: "a directory provisioning create whose groups write failed after the POST left our configuration to be adopted as someone else's",
+        property: "P6",
+        why:
+            "Issue 21, class 1 (found by review; the model now produces it): the POST succeeded, the groups PUT was refused, and the " +
+            "engine recorded nothing, so the next up adopted our own configuration and destroy retained it. Fixed: the shared " +
+            "skeleton reports a create that failed after a write as created but not initialized, with what it wrote; the next up " +
+            "updates it and destroy deletes it.",
+        steps: [
+            {
+                t: "directory",
+                config: { mapping: null, auto: true, groups: "selected", onDelete: null, syncOnChange: false, selected: [0, 1] },
+            },
+            {
+                t: "run",
+                cmd: "up",
+                faults: { kind: "5xx", p: 1, times: 5, seed: 3, method: "PUT", path: "/synchronized-groups$" },
+            },
+            { t: "run", cmd: "up", faults: NONE },
+            { t: "run", cmd: "destroy", faults: NONE },
+        ],
+    },
 ];

@@ -58,6 +58,14 @@ export const DIRECTORY_POOL: ReadonlyArray<{ auth0: string; idp: string }> = [
     { auth0: "picture", idp: "thumbnailPhotoUrl" },
 ];
 
+/** Google Workspace groups to select (`synchronizeGroups: selected`): ids, with and without names and emails. */
+export const GROUP_POOL: ReadonlyArray<{ id: string; name?: string; email?: string }> = [
+    { id: "02grp0engineering", name: "Engineering", email: "engineering@example.com" },
+    { id: "02grp1ops" },
+    { id: "02grp2sales", email: "sales@eu.example.com" },
+    { id: "02grp3people", name: "People ✓" },
+];
+
 /** SCIM user id attributes to declare. */
 export const USER_ID_ATTRIBUTES = ["externalId", "userName", "emails[primary eq true].value", "urn:x:employeeNumber"];
 
@@ -136,6 +144,8 @@ export type Step =
               readonly groups: "all" | "off" | "selected";
               readonly onDelete: "delete" | "retain" | null;
               readonly syncOnChange: boolean;
+              /** With `groups: selected`: the selected groups, by index into GROUP_POOL (absent: not managed). */
+              readonly selected?: number[] | null;
           };
       }
     | {
@@ -197,6 +207,7 @@ const directoryStep = fc.record({
             groups: fc.constantFrom("all" as const, "off" as const, "selected" as const),
             onDelete: fc.constantFrom(null, "delete" as const, "retain" as const),
             syncOnChange: fc.boolean(),
+            selected: fc.option(indices(GROUP_POOL.length), { freq: 2 }),
         }),
         { freq: 6 },
     ),
