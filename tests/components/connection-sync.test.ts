@@ -42,9 +42,31 @@ pulumi.runtime.setMocks(
 );
 
 const origWarn = pulumi.log.warn;
+const warningWaiters: Array<() => void> = [];
 (pulumi.log as { warn: typeof pulumi.log.warn }).warn = async (msg: string) => {
     warnings.push(msg);
+    for (const wake of warningWaiters.splice(0)) wake();
 };
+
+/** Resolves once a warning has been logged (the component warns from inside an apply). */
+function aWarning(): Promise<void> {
+    return warnings.length > 0 ? Promise.resolve() : new Promise((resolve) => warningWaiters.push(resolve));
+}
+
+/** How a child was declared: its parent and what it must wait for, as the transformation saw its options. */
+interface Wiring {
+    parent: pulumi.Resource | undefined;
+    dependsOn: unknown[];
+}
+
+/** Records the options of every resource the component declares (transformations reach its children too). */
+function recordWiring(into: Map<string, Wiring>): pulumi.ResourceTransformation {
+    return ({ name, opts }) => {
+        const deps = opts.dependsOn;
+        into.set(name, { parent: opts.parent, dependsOn: Array.isArray(deps) ? deps : deps === undefined ? [] : [deps] });
+        return undefined;
+    };
+}
 
 function value<T>(o: pulumi.Output<T>): Promise<T> {
     return new Promise((resolve) => o.apply((v) => resolve(v)));
@@ -123,7 +145,7 @@ describe("ConnectionSync", () => {
             scim: { tokens: [{ scopes: ["get:users"] }, { scopes: ["post:users"] }] },
         });
         assert.deepEqual(await value(c.scimTokenIds), ["tok_l-scim-token-0", "tok_l-scim-token-1"]);
-        await new Promise((r) => setTimeout(r, 10));
+        await aWarning();
         assert.equal(warnings.length, 1);
         assert.match(warnings[0], /scim\.tokens is a list, so tokens are named by position/);
         assert.match(warnings[0], /Give them names instead/);
@@ -135,6 +157,40 @@ describe("ConnectionSync", () => {
         for (const urn of urns) assert.match(urn, /auth0-connection-sync:index:ConnectionSync\$pulumi-nodejs:dynamic/);
     });
 
+    it("makes SCIM and directory provisioning wait for profile sync, and the tokens for SCIM", async () => {
+        const wiring = new Map<string, Wiring>();
+        const c = new mod.ConnectionSync(
+            "d",
+            {
+                connection: "con_0123456789abcdef",
+                profileSync: "never_on_login",
+                scim: { tokens: { idp: { scopes: ["get:users"] } } },
+                directoryProvisioning: {},
+            },
+            { transformations: [recordWiring(wiring)] },
+        );
+        await value(c.scimTokenIds);
+        assert.deepEqual([...wiring.keys()].sort(), ["d", "d-directory-provisioning", "d-profile-sync", "d-scim", "d-scim-token-idp"]);
+        const waitsFor = (name: string) => wiring.get(name)?.dependsOn;
+        assert.deepEqual(waitsFor("d-profile-sync"), []);
+        assert.deepEqual(waitsFor("d-scim"), [c.profileSync], "SCIM waits for profile sync");
+        assert.deepEqual(waitsFor("d-directory-provisioning"), [c.profileSync], "directory provisioning waits for profile sync");
+        assert.deepEqual(waitsFor("d-scim-token-idp"), [c.scimConfiguration], "a token waits for SCIM");
+        for (const [name, w] of wiring) if (name !== "d") assert.equal(w.parent, c, `${name} is parented to the component`);
+    });
+
+    it("makes SCIM and directory provisioning wait for nothing when no profile sync is declared", async () => {
+        const wiring = new Map<string, Wiring>();
+        const c = new mod.ConnectionSync(
+            "e",
+            { connection: "con_0123456789abcdef", scim: {}, directoryProvisioning: {} },
+            { transformations: [recordWiring(wiring)] },
+        );
+        await value(c.lastSynchronizationStatus);
+        assert.deepEqual(wiring.get("e-scim")?.dependsOn, []);
+        assert.deepEqual(wiring.get("e-directory-provisioning")?.dependsOn, []);
+    });
+
     it("warns when SCIM or directory provisioning meets on_each_login", async () => {
         const c = new mod.ConnectionSync("w", {
             connection: "con_0123456789abcdef",
@@ -142,7 +198,8 @@ describe("ConnectionSync", () => {
             directoryProvisioning: {},
         });
         await value(c.connectionId);
-        await new Promise((r) => setTimeout(r, 10));
+        await aWarning();
+        await value(c.lastSynchronizationStatus);
         // Written out here, not taken from the product's constant, so a changed warning fails this test.
         assert.equal(warnings.length, 1);
         assert.match(warnings[0], /profile sync is on_each_login while SCIM or directory provisioning is declared/);
