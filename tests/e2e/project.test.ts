@@ -1,7 +1,8 @@
 import * as assert from "node:assert/strict";
 import { startEmulator, type RunningEmulator } from "../../emulator";
+import * as cli from "../helpers/cli";
 import { requireEngine, runPulumi, type TestStack } from "../helpers/pulumi";
-import { collector, rootProgramStack, setConnections } from "../helpers/root-stack";
+import { rootProgramStack, setConnections } from "../helpers/root-stack";
 import { SAMPLE, writes } from "../helpers/api";
 
 const BAD = {
@@ -16,39 +17,37 @@ const BAD_LINES = [
     /connections\.google-workspace\.directoryProvisioning\.synchronizeGroups: must be one of all, off, selected/g,
 ];
 
-/** The error text of a rejected Automation API call (it carries the CLI's stdout and stderr). */
-function errorText(err: unknown): string {
-    return err instanceof Error ? err.message : String(err);
-}
+const DECLARED = { "okta-workforce": { profileSync: "on_first_login" } };
 
 describe("The project directory under pulumi up", function () {
     this.timeout(300_000);
     let bin: string;
     let emu: RunningEmulator;
     let t: TestStack;
+    /** The same stack without the language host's type check: `up` below already proved the program type-checks. */
+    let untyped: TestStack;
+    let firstUp: { changes: cli.Changes; writes: string[] };
 
     before(async function () {
         bin = requireEngine(this);
         emu = await startEmulator({ tls: true });
         delete emu.state.connections[SAMPLE.okta].options!.set_user_root_attributes;
         // Type-checked by the language host, as `pulumi up` does for users.
-        t = await rootProgramStack(bin, emu, "project", { "okta-workforce": { profileSync: "on_first_login" } }, { typeCheck: true });
+        t = await rootProgramStack(bin, emu, "project", DECLARED, { typeCheck: true });
+        untyped = { ...t, env: { ...t.env, PULUMI_NODEJS_TRANSPILE_ONLY: "true" } };
+        const up = await cli.up(t);
+        firstUp = { changes: up.changes, writes: writes(emu.journal).map((e) => `${e.method} ${e.path}`) };
     });
     after(async () => {
         t?.cleanup();
         await emu?.close();
     });
 
-    it("up of the directory writes the setting and exports exactly connections", async () => {
-        const up = await t.stack.up({ color: "never" });
-        assert.equal(up.summary.result, "succeeded");
-        assert.deepEqual(Object.keys(up.outputs), ["connections"]);
-        assert.deepEqual(
-            writes(emu.journal).map((e) => `${e.method} ${e.path}`),
-            [`PATCH /api/v2/connections/${SAMPLE.okta}`],
-        );
+    it("up of the directory, type-checked, writes the setting and exports exactly connections", async () => {
+        assert.deepEqual(firstUp.changes, { create: 3 });
+        assert.deepEqual(firstUp.writes, [`PATCH /api/v2/connections/${SAMPLE.okta}`]);
         assert.equal(emu.state.connections[SAMPLE.okta].options!.set_user_root_attributes, "on_first_login");
-        // The same through the CLI, as a user would read them.
+        // The outputs through the CLI, as a user would read them.
         const out = await runPulumi(bin, ["stack", "output", "--json", "--stack", "project"], { cwd: t.workDir, env: t.env });
         assert.equal(out.code, 0, out.stderr);
         const outputs = JSON.parse(out.stdout) as { connections: Record<string, { id: string; manages: string[] }> };
@@ -59,27 +58,29 @@ describe("The project directory under pulumi up", function () {
 
     it("a preview after it has nothing to do", async () => {
         emu.clearJournal();
-        const pre = await t.stack.preview({ color: "never" });
-        assert.deepEqual(Object.keys(pre.changeSummary), ["same"]);
+        const pre = await cli.preview(untyped);
+        assert.deepEqual(Object.keys(pre.changes), ["same"]);
         assert.deepEqual(writes(emu.journal), []);
     });
 
     it("a bad config prints its error list once, and no warning", async () => {
         await setConnections(t, BAD);
-        emu.clearJournal();
-        const out = collector();
-        const err = await t.stack.preview({ onOutput: out.onOutput, color: "never" }).then(
-            () => undefined,
-            (e: unknown) => e,
-        );
-        assert.ok(err !== undefined, "the preview failed");
-        // The error carries the CLI's stderr; stdout is what onOutput saw.
-        const text = `${out.text()}\n${errorText(err)}`;
-        for (const line of BAD_LINES) {
-            assert.equal(out.text().match(line)?.length ?? 0, 1, `${line} once in:\n${out.text()}`);
+        try {
+            emu.clearJournal();
+            const err = await cli.preview(untyped).then(
+                () => undefined,
+                (e: unknown) => e,
+            );
+            assert.ok(err instanceof cli.CliError, "the preview failed");
+            for (const line of BAD_LINES) {
+                assert.equal(err.stdout.match(line)?.length ?? 0, 1, `${line} once in:\n${err.stdout}`);
+            }
+            const text = `${err.stdout}\n${err.stderr}`;
+            assert.doesNotMatch(text, /PromiseRejectionHandledWarning|UnhandledPromiseRejection|DeprecationWarning|\bWarning:/);
+            assert.doesNotMatch(text, /^\s*warning:/im);
+            assert.deepEqual(writes(emu.journal), []);
+        } finally {
+            await setConnections(t, DECLARED);
         }
-        assert.doesNotMatch(text, /PromiseRejectionHandledWarning|UnhandledPromiseRejection|DeprecationWarning|\bWarning:/);
-        assert.doesNotMatch(text, /^\s*warning:/im);
-        assert.deepEqual(writes(emu.journal), []);
     });
 });
