@@ -55,6 +55,7 @@ describe("Read-modify-write window", function () {
     // A PATCH that waited for the bucket after its GET would leave a dashboard edit made meanwhile
     // to be overwritten: counted by the client, not guessed from the clock.
     it("never makes a PATCH wait for the bucket after its GET on a rested 2-token bucket, among other requests, with no 429", async () => {
+        emu.setRateLimit({ rate: RATE, burst: 2 }); // a full bucket, whatever ran before
         useEmulator(emu);
         assert.equal((await run("never_on_login")).length, 5);
         assert.equal(getRequestStats().writesWaited, 0, "a PATCH waited for the bucket after its GET");
