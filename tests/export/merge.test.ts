@@ -3,12 +3,12 @@ import type { RunningEmulator } from "../../emulator";
 import { SAMPLE, startForProvider, tokenWithScopes } from "../helpers/api";
 import { blockOf, exportFails, exportFrom, stackFile, useEmulatorEnv } from "./helpers";
 
-/** A stack file as a team keeps it: comments, other keys, and settings the export cannot read back. */
-const STACK = `# team notes
+/** A stack file as a team keeps it: comments, other keys, and settings the export cannot read back; its tenant is `domain`. */
+const stackText = (domain: string): string => `# team notes
 encryptionsalt: v1:abc
 config:
   # our tenant
-  auth0:domain: dev.example.com
+  auth0:domain: ${domain}
   auth0-connection-sync:connections:
     # hand-written: the Okta workforce
     okta-workforce:
@@ -36,10 +36,13 @@ config:
 
 describe("Merge", () => {
     let emu: RunningEmulator;
+    /** The stack file of the suite's tenant: the export refuses a file that names another one than AUTH0_DOMAIN. */
+    let teamStack: string;
     const env = { ...process.env };
 
     before(async () => {
         emu = await startForProvider();
+        teamStack = stackText(emu.url);
     });
     after(async () => {
         process.env = env;
@@ -52,8 +55,8 @@ describe("Merge", () => {
     });
 
     it("keeps connections outside a name filter and the keys it cannot read inside the ones it exports", async () => {
-        const s = stackFile("dev", STACK);
-        const before = blockOf(STACK);
+        const s = stackFile("dev", teamStack);
+        const before = blockOf(teamStack);
         const { logs } = await exportFrom(emu, ["--stack", "dev", "--write", "--stacks-dir", s.dir, "--name", "acme-*"]);
         const text = s.read();
         const block = blockOf(text);
@@ -64,7 +67,7 @@ describe("Merge", () => {
         assert.deepEqual(scim.tokens, { provisioning: { scopes: ["get:users", "post:users"], tokenLifetime: 86400 } });
         assert.equal(scim.userIdAttribute, "userName", "the live value");
         assert.equal((scim.mapping as unknown[]).length, emu.state.scimConfigurations[SAMPLE.samlp].mapping.length);
-        assert.match(text, /^# team notes\nencryptionsalt: v1:abc\nconfig:\n {2}# our tenant\n {2}auth0:domain: dev.example.com\n/);
+        assert.match(text, /^# team notes\nencryptionsalt: v1:abc\nconfig:\n {2}# our tenant\n {2}auth0:domain: \S+\n/);
         assert.match(text, /# hand-written: the Okta workforce\n/);
         assert.ok(logs.includes("  acme-saml.profileSync: on_first_login -> on_each_login"), logs.join("\n"));
         assert.ok(
@@ -74,11 +77,11 @@ describe("Merge", () => {
     });
 
     it("keeps the stack file's value of a setting it could not read, and says so", async () => {
-        const s = stackFile("dev", STACK);
+        const s = stackFile("dev", teamStack);
         const token = tokenWithScopes(emu, ["read:connections", "read:connections_options"]);
         useEmulatorEnv(emu, token);
         const { logs } = await exportFrom(emu, ["--stack", "dev", "--write", "--stacks-dir", s.dir, "--strategy", "samlp"]);
-        assert.deepEqual(blockOf(s.read())["acme-saml"].scim, blockOf(STACK)["acme-saml"].scim);
+        assert.deepEqual(blockOf(s.read())["acme-saml"].scim, blockOf(teamStack)["acme-saml"].scim);
         assert.ok(
             logs.some((l) =>
                 /acme-saml\.scim: kept as in the stack file \(could not read the SCIM configuration \(403: Insufficient scope/.test(l),
@@ -88,7 +91,7 @@ describe("Merge", () => {
     });
 
     it("lists every existing value it changes or removes, and keeps a delete policy next to a live mode", async () => {
-        const s = stackFile("dev", STACK);
+        const s = stackFile("dev", teamStack);
         const { logs } = await exportFrom(emu, ["--stack", "dev", "--write", "--stacks-dir", s.dir, "--name", "okta-*"]);
         const okta = blockOf(s.read())["okta-workforce"];
         assert.deepEqual(okta, { profileSync: { mode: "on_each_login", onDelete: "restore" } });
@@ -102,23 +105,23 @@ describe("Merge", () => {
     });
 
     it("refuses an unknown --strategy before any API call, listing the known strategies", async () => {
-        const s = stackFile("dev", STACK);
+        const s = stackFile("dev", teamStack);
         const { message } = await exportFails(emu, ["--stack", "dev", "--write", "--stacks-dir", s.dir, "--strategy", "okta,oktaa"]);
         assert.match(message, /unknown --strategy "oktaa" \(did you mean okta\?\)/);
         assert.match(message, /with SCIM samlp, oidc, okta, waad; with directory provisioning google-apps; others .*\bauth0\b/);
         for (const s of ["ad", "adfs", "pingfederate", "google-oauth2", "email", "sms"]) assert.match(message, new RegExp(`[ ,]${s}(,|$)`));
         assert.deepEqual(emu.journal, []);
-        assert.equal(s.read(), STACK);
+        assert.equal(s.read(), teamStack);
     });
 
     it("writes nothing when the filter matches no connection, and says so", async () => {
-        const s = stackFile("dev", STACK);
+        const s = stackFile("dev", teamStack);
         const { message } = await exportFails(emu, ["--stack", "dev", "--write", "--stacks-dir", s.dir, "--name", "okat-*"]);
         assert.match(message, /^no connection matches --name 'okat-\*' \(the tenant has 6\): nothing was written$/);
-        assert.equal(s.read(), STACK);
+        assert.equal(s.read(), teamStack);
         const none = await exportFails(emu, ["--stack", "dev", "--write", "--stacks-dir", s.dir, "--strategy", "pingfederate"]);
         assert.match(none.message, /no connection matches --strategy pingfederate/);
-        assert.equal(s.read(), STACK);
+        assert.equal(s.read(), teamStack);
     });
 
     it("merges into an entry that names the connection by its id instead of adding a second one", async () => {
@@ -142,7 +145,10 @@ describe("Merge", () => {
             created_at: "2026-01-01T00:00:00.000Z",
             updated_at: "2026-01-01T00:00:00.000Z",
         };
-        const s = stackFile("dev", STACK.replace("synchronizeGroups: selected", "synchronizeGroups: selected\n        groups: [{id: g1}]"));
+        const s = stackFile(
+            "dev",
+            teamStack.replace("synchronizeGroups: selected", "synchronizeGroups: selected\n        groups: [{id: g1}]"),
+        );
         try {
             const { logs } = await exportFrom(emu, ["--stack", "dev", "--write", "--stacks-dir", s.dir, "--strategy", "google-apps"]);
             assert.deepEqual(blockOf(s.read())["google-workspace"].directoryProvisioning, {
@@ -165,7 +171,7 @@ describe("Merge", () => {
     });
 
     it("changes nothing on a second run, comments included", async () => {
-        const s = stackFile("dev", STACK);
+        const s = stackFile("dev", teamStack);
         await exportFrom(emu, ["--stack", "dev", "--write", "--stacks-dir", s.dir]);
         const first = s.read();
         const { logs } = await exportFrom(emu, ["--stack", "dev", "--write", "--stacks-dir", s.dir]);
