@@ -18,37 +18,44 @@ class EarlierConnectionSync extends pulumi.ComponentResource {
 describe("A pull request's preview", function () {
     this.timeout(180_000);
     let emu: RunningEmulator;
-    let t: TestStack;
+    let bin: string;
+    const stacks: TestStack[] = [];
+
+    /** An inline stack of okta's ConnectionSync, first deployed with `program`. */
+    async function deployed(stackName: string, program: () => Promise<void>): Promise<TestStack> {
+        const t = await createTestStack({ bin, stackName, extraEnv: emulatorEnv(emu), config: emulatorConfig(emu, {}), program });
+        stacks.push(t);
+        await t.stack.up({ color: "never" });
+        return t;
+    }
 
     before(async function () {
-        const bin = requireEngine(this);
+        bin = requireEngine(this);
         emu = await startEmulator({ tls: true, rateLimit: { rate: 16, burst: 50 } });
-        t = await createTestStack({
-            bin,
-            stackName: "preview-once",
-            extraEnv: emulatorEnv(emu),
-            config: emulatorConfig(emu, {}),
-            program: async () => {
-                new EarlierConnectionSync("okta", { connection: SAMPLE.okta, profileSync: "on_first_login" });
-            },
-        });
-        await t.stack.up({ color: "never" });
     });
     after(async () => {
-        t?.cleanup();
+        for (const s of stacks) s.cleanup();
         await emu?.close();
     });
 
     it("shows no change on a stack whose component recorded its args (earlier versions)", async () => {
+        const t = await deployed("preview-once-earlier", async () => {
+            new EarlierConnectionSync("okta", { connection: SAMPLE.okta, profileSync: "on_first_login" });
+        });
         t.stack.workspace.program = async () => {
             new ConnectionSync("okta", { connection: SAMPLE.okta, profileSync: "on_first_login" });
         };
         const pre = await t.stack.preview({ color: "never", diff: true });
         assert.deepEqual(pre.changeSummary, { same: 3 }, pre.stdout);
-        await t.stack.up({ color: "never" });
+        // The up that takes such a stack to the current version does what its preview said.
+        const up = await t.stack.up({ color: "never" });
+        assert.deepEqual(up.summary.resourceChanges, { same: 3 }, up.stdout);
     });
 
     it("counts a one-setting change as one update, shown once, on the resource that owns it", async () => {
+        const t = await deployed("preview-once-current", async () => {
+            new ConnectionSync("okta", { connection: SAMPLE.okta, profileSync: "on_first_login" });
+        });
         t.stack.workspace.program = async () => {
             new ConnectionSync("okta", { connection: SAMPLE.okta, profileSync: "never_on_login" });
         };
