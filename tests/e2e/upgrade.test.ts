@@ -50,31 +50,38 @@ describe("Upgrade from state written by earlier versions", function () {
         await emu?.close();
     });
 
-    it("state written with the whole provider serialized is what earlier versions left", async () => {
+    it("state written with the whole provider serialized (as earlier versions left it): the current version sees no change in it, then updates and destroys it, restoring the old value", async () => {
+        // One scenario: each step starts from the state the step before it left.
         await t.stack.up({ color: "never" });
-        assert.equal(emu.state.connections[SAMPLE.okta].options!.set_user_root_attributes, "on_first_login");
-        assert.ok(largestProvider(t) > 20_000, `serialized provider of ${largestProvider(t)} characters`);
-    });
+        assert.equal(
+            emu.state.connections[SAMPLE.okta].options!.set_user_root_attributes,
+            "on_first_login",
+            "earlier version: up wrote the mode",
+        );
+        assert.ok(largestProvider(t) > 20_000, `earlier version: serialized provider of ${largestProvider(t)} characters`);
 
-    it("the current version sees no change in it, then updates and destroys it, restoring the old value", async () => {
         t.stack.workspace.program = async () => {
             new ProfileSync("okta-profile-sync", { connectionId: SAMPLE.okta, mode: "on_first_login", onDelete: "restore" });
         };
         emu.clearJournal();
         const pre = await t.stack.preview({ color: "never" });
-        assert.deepEqual(Object.keys(pre.changeSummary), ["same"]);
-        assert.deepEqual(writes(emu.journal), []);
+        assert.deepEqual(Object.keys(pre.changeSummary), ["same"], "current version, same mode: the preview shows no change");
+        assert.deepEqual(writes(emu.journal), [], "current version, same mode: the preview writes nothing");
 
         t.stack.workspace.program = async () => {
             new ProfileSync("okta-profile-sync", { connectionId: SAMPLE.okta, mode: "never_on_login", onDelete: "restore" });
         };
         const up = await t.stack.up({ color: "never" });
-        assert.deepEqual(up.summary.resourceChanges, { same: 1, update: 1 });
-        assert.equal(emu.state.connections[SAMPLE.okta].options!.set_user_root_attributes, "never_on_login");
+        assert.deepEqual(up.summary.resourceChanges, { same: 1, update: 1 }, "current version, new mode: one update");
+        assert.equal(
+            emu.state.connections[SAMPLE.okta].options!.set_user_root_attributes,
+            "never_on_login",
+            "current version: up wrote the new mode",
+        );
         // What the engine stores now is the loader, not the provider.
-        assert.ok(largestProvider(t) < 8_000, `serialized provider of ${largestProvider(t)} characters`);
+        assert.ok(largestProvider(t) < 8_000, `current version: serialized provider of ${largestProvider(t)} characters`);
 
         await t.stack.destroy({ color: "never" });
-        assert.equal("set_user_root_attributes" in emu.state.connections[SAMPLE.okta].options!, false, "restored to absent");
+        assert.equal("set_user_root_attributes" in emu.state.connections[SAMPLE.okta].options!, false, "destroy: restored to absent");
     });
 });
