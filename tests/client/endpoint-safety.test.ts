@@ -31,6 +31,7 @@ describe("Endpoint safety over TLS", () => {
     beforeEach(() => resetProcessState());
 
     it("refuses a certificate it was not told to trust, before sending anything", async () => {
+        emu.clearJournal();
         storeSettings({ domain: emu.url, apiToken: "local-admin-token" });
         const err = await createApi(resolveCredentials())
             .getConnection(SAMPLE.okta)

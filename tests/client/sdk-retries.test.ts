@@ -22,8 +22,9 @@ describe("Official SDK retries", () => {
 
     it("re-send a POST after a 503, creating a duplicate SCIM token (the reason we turn them off)", async function () {
         this.timeout(10_000);
+        // The tenant allows two active tokens per connection: start from none, whatever ran before.
+        emu.state.scimTokens[SAMPLE.samlp] = [];
         fault();
-        const before = emu.state.scimTokens[SAMPLE.samlp]?.length ?? 0;
         // The SDK with its own retries, on a fetch that only adds trust in the emulator's CA.
         const caFetch: typeof fetch = (input, init) => {
             const url = new URL(input instanceof Request ? input.url : String(input));
@@ -31,15 +32,14 @@ describe("Official SDK retries", () => {
         };
         const sdk = new ManagementClient({ domain: emu.domain, token: SAMPLE_TOKEN, fetch: caFetch });
         await sdk.connections.scimConfiguration.tokens.create(SAMPLE.samlp, { scopes: ["get:users"] });
-        assert.equal(emu.state.scimTokens[SAMPLE.samlp].length, before + 2, "one request meant, two tokens minted");
+        assert.equal(emu.state.scimTokens[SAMPLE.samlp].length, 2, "one request meant, two tokens minted");
     });
 
     it("are off in our client, which creates at most one token and reports the failure", async () => {
         // The tenant allows two active tokens per connection: start from none.
         emu.state.scimTokens[SAMPLE.samlp] = [];
         fault();
-        const before = emu.state.scimTokens[SAMPLE.samlp]?.length ?? 0;
         await assert.rejects(createApi(resolveCredentials()).createScimToken(SAMPLE.samlp, { scopes: ["get:users"] }), /failed with 503/);
-        assert.equal(emu.state.scimTokens[SAMPLE.samlp].length, before + 1);
+        assert.equal(emu.state.scimTokens[SAMPLE.samlp].length, 1);
     });
 });
