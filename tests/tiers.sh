@@ -16,6 +16,17 @@ case "$tier" in
 esac
 start=$(date +%s)
 step() { echo; echo "=== [$tier tier, $(( $(date +%s) - start )) s] $* ==="; }
+# Mocha runs without --exit, so a test that leaves a server, socket or timer open keeps it running:
+# each phase has a limit well above its normal time, and going over it fails the tier by name.
+within() {
+  local limit="$1"; shift
+  local rc=0
+  timeout -k 10 "$limit" "$@" || rc=$?
+  if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+    echo "!!! did not end within $limit s: a test left something open (a server, a socket, a timer) or hangs" >&2
+  fi
+  return "$rc"
+}
 
 step "typecheck"
 npx tsc -p tsconfig.json --noEmit
@@ -25,16 +36,16 @@ npx biome check .
 # Every suite outside the engine folders and the model test, two files at a time.
 mapfile -t engine_free < <(find tests -name '*.test.ts' -not -path 'tests/e2e/*' -not -path 'tests/consumer/*' -not -path 'tests/model/model.test.ts' | sort)
 step "suites without the engine (${#engine_free[@]} files, in parallel)"
-AUTH0_SYNC_TIER=fast npx mocha --parallel --jobs 2 "${engine_free[@]}"
+AUTH0_SYNC_TIER=fast within 900 npx mocha --parallel --jobs 2 "${engine_free[@]}"
 
 runs="${MODEL_RUNS:-$([ "$tier" = fast ] && echo 100 || echo 1000)}"
 step "model-based random sequences (MODEL_RUNS=$runs)"
-MODEL_RUNS="$runs" npx mocha tests/model/model.test.ts
+MODEL_RUNS="$runs" within 1200 npx mocha tests/model/model.test.ts
 
 if [ "$tier" = full ]; then
   mapfile -t engine < <(find tests/e2e tests/consumer -name '*.test.ts' | sort)
   step "suites through the real engine (${#engine[@]} files, one after another)"
-  npx mocha "${engine[@]}"
+  within 2700 npx mocha "${engine[@]}"
 fi
 
 echo
