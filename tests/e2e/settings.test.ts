@@ -1,8 +1,9 @@
 import * as assert from "node:assert/strict";
 import { startEmulator, type JournalEntry, type RunningEmulator } from "../../emulator";
 import { requireEngine, runPulumi, type TestStack } from "../helpers/pulumi";
-import { collector, rootProgramStack, saveTranscript, setConnections } from "../helpers/root-stack";
+import { rootProgramStack, saveTranscript, setConnections } from "../helpers/root-stack";
 import { optionsOf, SAMPLE, writes } from "../helpers/api";
+import * as cli from "../helpers/cli";
 
 const GROUPS_PATH = `/api/v2/connections/${SAMPLE.google}/directory-provisioning/synchronized-groups`;
 const TOKENS_PATH = (id: string) => `/api/v2/connections/${id}/scim-configuration/tokens`;
@@ -70,75 +71,85 @@ describe("Complete settings through the real engine", function () {
     });
 
     describe("Selected groups", () => {
+        const BASELINE = ["g1", "g2"];
         let t: TestStack;
+        let firstJournal: JournalEntry[];
+        let firstGroups: string[];
 
         before(async () => {
             // The group API is the administrator's switch, not ours: the dashboard turned it on.
             emu.state.connections[SAMPLE.google].options!.api_enable_groups = true;
-            t = await rootProgramStack(bin, emu, "groups", selected(["g1", "g2"]));
+            t = await rootProgramStack(bin, emu, "groups", selected(BASELINE));
             stacks.push(t);
+            emu.clearJournal();
+            await cli.up(t);
+            firstJournal = [...emu.journal];
+            firstGroups = emu.state.synchronizedGroups[SAMPLE.google].map((g) => g.id);
         });
 
-        it("up writes the declared groups with one PUT", async () => {
-            emu.clearJournal();
-            await t.stack.up({ color: "never" });
-            assert.deepEqual(
-                emu.state.synchronizedGroups[SAMPLE.google].map((g) => g.id),
-                ["g1", "g2"],
-            );
-            assert.deepEqual(writeLines(emu.journal, GROUPS_PATH), [`PUT ${GROUPS_PATH}`]);
+        /** Puts the declared and the live selection back to the baseline the other tests start from. */
+        async function restoreBaseline(): Promise<void> {
+            await setConnections(t, selected(BASELINE));
+            await cli.up(t);
+        }
+
+        it("up writes the declared groups with one PUT", () => {
+            assert.deepEqual(firstGroups, BASELINE);
+            assert.deepEqual(writeLines(firstJournal, GROUPS_PATH), [`PUT ${GROUPS_PATH}`]);
         });
 
         it("previews a changed selection as an update naming the group ids, and up sends only the difference", async () => {
             await setConnections(t, selected(["g2", "g3"]));
-            emu.clearJournal();
-            const out = collector();
-            const pre = await t.stack.preview({ diff: true, onOutput: out.onOutput, color: "never" });
-            const text = out.text();
-            assert.equal(pre.changeSummary.update, 1, text);
-            assert.match(text, /~ pulumi-nodejs:dynamic\/auth0-connection-sync:DirectoryProvisioning: \(update\)/);
-            // The engine diffs lists by position: g1 leaves [0], g3 arrives at [1].
-            assert.match(text, /~ groups\s*: \[\s*~ \[0\]: \{\s*~ id: "g1" => "g2"\s*\}\s*~ \[1\]: \{\s*~ id: "g2" => "g3"/);
-            assert.deepEqual(writes(emu.journal), []);
-            saveTranscript("08-group-change-preview-diff", text);
+            try {
+                emu.clearJournal();
+                const pre = await cli.preview(t, { diff: true });
+                const text = pre.stdout;
+                assert.equal(pre.changes.update, 1, text);
+                assert.match(text, /~ pulumi-nodejs:dynamic\/auth0-connection-sync:DirectoryProvisioning: \(update\)/);
+                // The engine diffs lists by position: g1 leaves [0], g3 arrives at [1].
+                assert.match(text, /~ groups\s*: \[\s*~ \[0\]: \{\s*~ id: "g1" => "g2"\s*\}\s*~ \[1\]: \{\s*~ id: "g2" => "g3"/);
+                assert.deepEqual(writes(emu.journal), []);
+                saveTranscript("08-group-change-preview-diff", text);
 
-            emu.clearJournal();
-            await t.stack.up({ color: "never" });
-            const groupWrites = writes(emu.journal).filter((e) => e.path === GROUPS_PATH);
-            assert.deepEqual(
-                groupWrites.map((e) => e.method),
-                ["POST", "DELETE"],
-            );
-            assert.deepEqual(groupWrites[0].body, { groups: [{ id: "g3" }] });
-            assert.deepEqual(groupWrites[1].body, { groups: [{ id: "g1" }] });
-            assert.deepEqual(
-                emu.state.synchronizedGroups[SAMPLE.google].map((g) => g.id),
-                ["g2", "g3"],
-            );
+                emu.clearJournal();
+                await cli.up(t);
+                const groupWrites = writes(emu.journal).filter((e) => e.path === GROUPS_PATH);
+                assert.deepEqual(
+                    groupWrites.map((e) => e.method),
+                    ["POST", "DELETE"],
+                );
+                assert.deepEqual(groupWrites[0].body, { groups: [{ id: "g3" }] });
+                assert.deepEqual(groupWrites[1].body, { groups: [{ id: "g1" }] });
+                assert.deepEqual(
+                    emu.state.synchronizedGroups[SAMPLE.google].map((g) => g.id),
+                    ["g2", "g3"],
+                );
+            } finally {
+                await restoreBaseline();
+            }
         });
 
         it("shows a group added in the dashboard as live -> desired, and a no-op preview after up writes nothing", async () => {
             emu.state.synchronizedGroups[SAMPLE.google].push({ id: "g4", name: "Added by hand" });
             emu.clearJournal();
-            const out = collector();
-            const pre = await t.stack.preview({ refresh: true, diff: true, onOutput: out.onOutput, color: "never" });
-            const text = out.text();
-            assert.equal(pre.changeSummary.update, 1, text);
+            const pre = await cli.preview(t, { refresh: true, diff: true });
+            const text = pre.stdout;
+            assert.equal(pre.changes.update, 1, text);
             assert.match(text, /DirectoryProvisioning: \(update\)/);
             assert.match(text, /-\s*\[2\]: \{\s*-\s*id\s*: "g4"/, text);
             assert.deepEqual(writes(emu.journal), []);
 
             emu.clearJournal();
-            await t.stack.up({ color: "never" });
+            await cli.up(t);
             assert.deepEqual(writeLines(emu.journal), [`DELETE ${GROUPS_PATH}`]);
             assert.deepEqual(
                 emu.state.synchronizedGroups[SAMPLE.google].map((g) => g.id),
-                ["g2", "g3"],
+                BASELINE,
             );
 
             emu.clearJournal();
-            const quiet = await t.stack.preview({ color: "never" });
-            assert.deepEqual(Object.keys(quiet.changeSummary), ["same"]);
+            const quiet = await cli.preview(t);
+            assert.deepEqual(Object.keys(quiet.changes), ["same"]);
             assert.deepEqual(writes(emu.journal), []);
         });
     });
@@ -158,7 +169,7 @@ describe("Complete settings through the real engine", function () {
             });
             stacks.push(t);
             emu.clearJournal();
-            await t.stack.up({ color: "never" });
+            await cli.up(t);
 
             for (const id of [SAMPLE.samlp, SAMPLE.waad]) {
                 assert.ok(!Object.hasOwn(emu.state.connections[id].options!, MODE_KEY), `${MODE_KEY} removed on ${id}`);
@@ -172,8 +183,8 @@ describe("Complete settings through the real engine", function () {
             // Absent satisfies on_each_login, and a live literal on_each_login is left alone.
             emu.state.connections[SAMPLE.waad].options![MODE_KEY] = "on_each_login";
             emu.clearJournal();
-            const pre = await t.stack.preview({ color: "never" });
-            assert.deepEqual(Object.keys(pre.changeSummary), ["same"]);
+            const pre = await cli.preview(t);
+            assert.deepEqual(Object.keys(pre.changes), ["same"]);
             assert.deepEqual(writes(emu.journal), []);
         });
     });
@@ -189,6 +200,7 @@ describe("Complete settings through the real engine", function () {
                 "acme-saml": { scim: { tokens: { okta: { scopes: SCOPES, tokenLifetime: 7_776_000, rotateBeforeExpiry: "14d" } } } },
             });
             stacks.push(t);
+            await cli.up(t);
         });
 
         /** Our token on the samlp connection as the emulator holds it. */
@@ -199,7 +211,6 @@ describe("Complete settings through the real engine", function () {
         }
 
         it("up issues the token, shown by name with --show-secrets and as [secret] without", async () => {
-            await t.stack.up({ color: "never" });
             const tok = ours();
             assert.ok(tok.valid_until !== undefined && Date.parse(tok.valid_until) > Date.now() + 89 * DAY_MS);
 
@@ -214,16 +225,17 @@ describe("Complete settings through the real engine", function () {
 
         it("rotates a token near its expiry: the preview shows a replacement, up issues the new one before revoking the old", async () => {
             const old = ours();
+            // 87 of its 90 days have passed (a token granted no more than the window is kept instead).
+            old.created_at = new Date(Date.now() - 87 * DAY_MS).toISOString();
             old.valid_until = new Date(Date.now() + 3 * DAY_MS).toISOString();
-            const out = collector();
-            const pre = await t.stack.preview({ diff: true, onOutput: out.onOutput, color: "never" });
-            const text = out.text();
-            assert.equal(pre.changeSummary.replace, 1, text);
+            const pre = await cli.preview(t, { diff: true });
+            const text = pre.stdout;
+            assert.equal(pre.changes.replace, 1, text);
             assert.match(text, /\+-\s*pulumi-nodejs:dynamic\/auth0-connection-sync:ScimToken: \(replace\)/, text);
             saveTranscript("09-token-rotation-preview-diff", text);
 
             emu.clearJournal();
-            await t.stack.up({ color: "never" });
+            await cli.up(t);
             assert.deepEqual(writeLines(emu.journal, TOKENS_PATH(SAMPLE.samlp)), [
                 `POST ${TOKENS_PATH(SAMPLE.samlp)}`,
                 `DELETE ${TOKENS_PATH(SAMPLE.samlp)}/${old.token_id}`,
@@ -244,7 +256,7 @@ describe("Complete settings through the real engine", function () {
                 "contoso-entra": { scim: { tokens: { idp: { scopes: ["get:users"] } } } },
             });
             stacks.push(w);
-            await w.stack.up({ color: "never" });
+            await cli.up(w);
             assert.equal(active().length, 1);
 
             const steps: Array<Record<string, { scopes: string[] }>> = [
@@ -257,7 +269,7 @@ describe("Complete settings through the real engine", function () {
                 await setConnections(w, { "contoso-entra": { scim: { tokens } } });
                 const before = active().length;
                 emu.clearJournal();
-                await w.stack.up({ color: "never" });
+                await cli.up(w);
                 assert.ok(peakTokens(emu.journal, CONN, before) <= 2, "never more than two active tokens");
                 assert.deepEqual(
                     active()
@@ -269,7 +281,7 @@ describe("Complete settings through the real engine", function () {
                 );
             }
             emu.clearJournal();
-            await w.stack.up({ color: "never" });
+            await cli.up(w);
             assert.deepEqual(writeLines(emu.journal), [], "a second run writes nothing");
         });
 
@@ -278,19 +290,18 @@ describe("Complete settings through the real engine", function () {
                 "okta-workforce": { scim: { tokens: [{ scopes: ["get:users"] }] } },
             });
             stacks.push(r);
-            await r.stack.up({ color: "never" });
+            await cli.up(r);
             const issued = (emu.state.scimTokens[SAMPLE.okta] ?? []).map((x) => x.token_id);
             assert.equal(issued.length, 1);
 
             await setConnections(r, { "okta-workforce": { scim: { tokens: { idp: { scopes: ["get:users"] } } } } });
-            const out = collector();
-            const pre = await r.stack.preview({ diff: true, onOutput: out.onOutput, color: "never" });
-            for (const op of ["create", "delete", "replace", "create-replacement", "delete-replaced"] as const) {
-                assert.equal(pre.changeSummary[op], undefined, `${op} in:\n${out.text()}`);
-            }
-            assert.doesNotMatch(out.text(), /ScimToken: \((replace|create|delete)/);
+            // One up with --diff stands for the preview: its summary and display are the steps a preview plans.
             emu.clearJournal();
-            await r.stack.up({ color: "never" });
+            const moved = await cli.up(r, { diff: true });
+            for (const op of ["create", "delete", "replace", "create-replacement", "delete-replaced"] as const) {
+                assert.equal(moved.changes[op], undefined, `${op} in:\n${moved.stdout}`);
+            }
+            assert.doesNotMatch(moved.stdout, /ScimToken: \((replace|create|delete)/);
             assert.deepEqual(writeLines(emu.journal, TOKENS_PATH(SAMPLE.okta)), []);
             assert.deepEqual(
                 (emu.state.scimTokens[SAMPLE.okta] ?? []).map((x) => x.token_id),
