@@ -12,7 +12,7 @@ import { call, orAbsent } from "./sdk-calls";
 import { processState } from "./state";
 import { resolveCredentials, type ResolvedCredentials } from "./settings";
 import { reserve } from "./bucket-queue";
-import { createTransport, type TransportOptions, unsafeOptionsOf } from "./transport";
+import { createTransport, SINGLE_ATTEMPT_HEADER, type TransportOptions, unsafeOptionsOf } from "./transport";
 import { Auth0NoResponseError } from "./errors";
 import { settledFetch } from "./settled-fetch";
 import { allPages } from "./paging";
@@ -126,7 +126,12 @@ export function createApi(
                     scim.getDefaultMapping(id),
                 )
             ).mapping,
-        createScimToken: (id, body) => call("POST", `${conn(id)}/scim-configuration/tokens`, () => scim.tokens.create(id, body)),
+        // Sent once, even after a 429: a gateway may answer 429 after the server issued the token, and
+        // a blind repeat would mint a second one. The provider lists before it asks again.
+        createScimToken: (id, body) =>
+            call("POST", `${conn(id)}/scim-configuration/tokens`, () =>
+                scim.tokens.create(id, body, { headers: { [SINGLE_ATTEMPT_HEADER]: "1" } }),
+            ),
         listScimTokens: (id) => call("GET", `${conn(id)}/scim-configuration/tokens`, () => scim.tokens.get(id)),
         deleteScimToken: (id, tokenId) =>
             call("DELETE", `${conn(id)}/scim-configuration/tokens/${encodeURIComponent(tokenId)}`, () => scim.tokens.delete(id, tokenId)),

@@ -4,15 +4,26 @@
  * token cannot be changed: new scopes or lifetime mean a new token, and delete revokes it.
  */
 import { getApi, type Auth0Api } from "../../management-api/client";
-import { mayHaveBeenProcessed, unlessGone } from "../../management-api/errors";
+import { isAuth0ApiError, mayHaveBeenProcessed, unlessGone } from "../../management-api/errors";
 import type { ScimTokenCreated, ScimTokenInfo } from "../../management-api/types";
 import { liveScimTokens } from "./live-reads";
 import { handOff, oneAtATime, providerState, takeHandOff } from "./process";
 import { durationSeconds, MAX_ACTIVE_SCIM_TOKENS, scimTokenRules, scimTokenSchema, type ScimTokenInputs } from "./schemas";
-import { defineProvider } from "./skeleton";
-import { cappedLifetimeWarning, expiryOf, isActive, rotationDue } from "./token-facts";
+import { type CreateProgress, defineProvider } from "./skeleton";
+import {
+    cappedLifetimeWarning,
+    expiryOf,
+    isActive,
+    lateTokenCandidates,
+    revokeAdvice,
+    rotationDue,
+    sameScopes,
+    tooManyActiveMessage,
+    type UnansweredRequest,
+} from "./token-facts";
 
 export type { ScimTokenInputs } from "./schemas";
+export { sameScopes } from "./token-facts";
 
 /** State of the ScimToken dynamic resource. */
 export interface ScimTokenOutputs extends ScimTokenInputs {
@@ -23,18 +34,50 @@ export interface ScimTokenOutputs extends ScimTokenInputs {
     readonly validUntil?: string;
     /** Set when the server granted a lifetime so short that the token is within its rotation window at once. */
     readonly lifetimeWarning?: string;
+    /** Set (with empty `tokenId` and `token`) when the create's POST got no clear answer: the next run settles it. */
+    readonly unanswered?: UnansweredRequest;
 }
 
 /** How long to look for a token that an unanswered POST may still create. */
 const STRAY_SEARCH_MS = 3000;
 
-/** True when two scope lists hold the same scopes, in any order. */
-export function sameScopes(a: readonly string[], b: readonly string[]): boolean {
-    return a.length === b.length && [...a].sort().join(" ") === [...b].sort().join(" ");
+/** Token POSTs sent in one create when each is answered 429, every repeat after a listing. */
+const RATE_LIMITED_POSTS = 3;
+
+/** How long after the stray search a token is still counted as the unanswered request's, should it land late. */
+const LATE_LANDING_MS = 60_000;
+
+/** Per client (so per test or stack run): the token ids each connection's declared tokens hold, as this run read them. */
+const heldByClient = new WeakMap<Auth0Api, Map<string, Set<string>>>();
+/** Per client: the unanswered requests this run has recorded or read from state, by connection. */
+const unansweredByClient = new WeakMap<Auth0Api, Map<string, Array<{ request: UnansweredRequest; scopes: readonly string[] }>>>();
+
+/** Per client: connections where a token request of this run got no clear answer. */
+const blockedByClient = new WeakMap<Auth0Api, Set<string>>();
+
+function held(api: Auth0Api, connectionId: string): Set<string> {
+    const byConnection = heldByClient.get(api) ?? new Map<string, Set<string>>();
+    heldByClient.set(api, byConnection);
+    const ids = byConnection.get(connectionId) ?? new Set<string>();
+    byConnection.set(connectionId, ids);
+    return ids;
+}
+
+function unansweredOn(api: Auth0Api, connectionId: string): Array<{ request: UnansweredRequest; scopes: readonly string[] }> {
+    const byConnection = unansweredByClient.get(api) ?? new Map<string, Array<{ request: UnansweredRequest; scopes: readonly string[] }>>();
+    unansweredByClient.set(api, byConnection);
+    const list = byConnection.get(connectionId) ?? [];
+    byConnection.set(connectionId, list);
+    return list;
+}
+
+/** A token POST answered without a clear outcome: no answer, a 5xx, or a 429 (a gateway may send it after the server issued the token). */
+function ambiguous(err: unknown): boolean {
+    return mayHaveBeenProcessed(err) || (isAuth0ApiError(err) && err.status === 429);
 }
 
 /**
- * After a POST that may have been processed (5xx, no answer) the API may hold a token nobody knows
+ * After a POST that may have been processed (5xx, 429, no answer) the API may hold a token nobody knows
  * the value of. Token creation on one connection runs one at a time in this process, so a token
  * with our scopes that is not in `baseline` (the list read right before the POST) is ours: revoke
  * it, so a failed create leaves the tenant as it was and the next run starts clean.
@@ -44,10 +87,11 @@ async function revokeStrays(
     connectionId: string,
     baseline: readonly ScimTokenInfo[],
     scopes: readonly string[],
+    searchMs = STRAY_SEARCH_MS,
 ): Promise<string[]> {
     const known = new Set(baseline.map((t) => t.token_id));
     const revoked: string[] = [];
-    const deadline = Date.now() + STRAY_SEARCH_MS;
+    const deadline = Date.now() + searchMs;
     for (;;) {
         const strays = (await api.listScimTokens(connectionId)).filter((t) => !known.has(t.token_id) && sameScopes(t.scopes, scopes));
         for (const t of strays) {
@@ -69,38 +113,95 @@ export function mustRevokeFirst(active: number, tokensOnConnection: number): boo
     return active + tokensOnConnection > MAX_ACTIVE_SCIM_TOKENS;
 }
 
-/** Issues the token; after an ambiguous failure, revokes what that POST may have created. */
-async function issue(api: Auth0Api, inputs: ScimTokenInputs): Promise<ScimTokenCreated> {
+/** The refusal when the connection already holds the most active tokens (see `tooManyActiveMessage`). */
+function tooManyActive(api: Auth0Api, connectionId: string, active: readonly ScimTokenInfo[]): Error {
+    const heldIds = held(api, connectionId);
+    const late = unansweredOn(api, connectionId).flatMap(({ request, scopes }) => lateTokenCandidates(request, scopes, active, heldIds));
+    return new Error(tooManyActiveMessage(connectionId, active, heldIds, new Set(late.map((t) => t.token_id))));
+}
+
+/**
+ * Issues the token; after an ambiguous failure, revokes what that POST created if it shows up in
+ * the stray search, else records the request (through `progress`) so the next run settles it.
+ */
+async function issue(api: Auth0Api, inputs: ScimTokenInputs, progress: CreateProgress<ScimTokenOutputs>): Promise<ScimTokenCreated> {
+    if (blockedByClient.get(api)?.has(inputs.connectionId) === true) {
+        // A sibling issued now would fall inside that request's window, where the next run looks for its token.
+        throw new Error(
+            `a SCIM token request on connection ${inputs.connectionId} got no clear answer earlier in this run, so no other token ` +
+                "is issued on it until the next run has settled that request. Run again.",
+        );
+    }
     // The baseline is what tells our stray token from the identity provider's live ones: without it
     // nothing may be revoked, so a failed read fails the create before anything is written.
     const baseline = await api.listScimTokens(inputs.connectionId);
     const active = baseline.filter((t) => isActive(t, Date.now()));
-    if (active.length >= MAX_ACTIVE_SCIM_TOKENS) {
-        // The API's refusal of a third token is not a documented answer; say what is wrong before asking.
-        throw new Error(
-            `connection ${inputs.connectionId} already holds ${active.length} active SCIM tokens (${active.map((t) => t.token_id).join(", ")}) ` +
-                `and Auth0 allows ${MAX_ACTIVE_SCIM_TOKENS}, so no token was issued. A token removed from the config is revoked only ` +
-                "at the end of a run, after every new one is issued: remove it in one run and add the new token in the next, " +
-                "or revoke a token you no longer use in the dashboard.",
-        );
-    }
+    // The API's refusal of a third token is not a documented answer; say what is wrong before asking.
+    if (active.length >= MAX_ACTIVE_SCIM_TOKENS) throw tooManyActive(api, inputs.connectionId, active);
+    const askedAt = new Date().toISOString();
     try {
-        return await api.createScimToken(inputs.connectionId, {
-            scopes: [...inputs.scopes],
-            ...(inputs.tokenLifetime !== undefined ? { token_lifetime: inputs.tokenLifetime } : {}),
-        });
+        for (let attempt = 1; ; attempt += 1) {
+            try {
+                return await api.createScimToken(inputs.connectionId, {
+                    scopes: [...inputs.scopes],
+                    ...(inputs.tokenLifetime !== undefined ? { token_lifetime: inputs.tokenLifetime } : {}),
+                });
+            } catch (err) {
+                if (!(isAuth0ApiError(err) && err.status === 429) || attempt >= RATE_LIMITED_POSTS) throw err;
+                // Auth0 answers 429 before doing any work, but a gateway may answer it after the server
+                // issued the token: list before asking again, and revoke what that POST issued.
+                await revokeStrays(api, inputs.connectionId, baseline, inputs.scopes, 0);
+            }
+        }
     } catch (err) {
-        if (!mayHaveBeenProcessed(err)) throw err;
+        if (!ambiguous(err)) throw err;
         const message = err instanceof Error ? err.message : String(err);
+        let revoked: string[] = [];
         let what: string;
         try {
-            const revoked = await revokeStrays(api, inputs.connectionId, baseline, inputs.scopes);
-            what = revoked.length > 0 ? `the token it created anyway (${revoked.join(", ")}) was revoked` : "no stray token was found";
+            revoked = await revokeStrays(api, inputs.connectionId, baseline, inputs.scopes);
+            what =
+                revoked.length > 0
+                    ? `the token it created anyway (${revoked.join(", ")}) was revoked`
+                    : "no token it created has shown up yet";
         } catch (cleanup) {
-            what = `looking for a token it may have created failed too (${cleanup instanceof Error ? cleanup.message : String(cleanup)}); check the connection's SCIM tokens`;
+            what = `looking for a token it may have created failed too (${cleanup instanceof Error ? cleanup.message : String(cleanup)})`;
+        }
+        if (revoked.length === 0) {
+            // The request may still land: the engine keeps these facts, and the next run revokes the one
+            // token they match (its value was shown only in the answer we lost, so it cannot be adopted).
+            const request: UnansweredRequest = {
+                askedAt,
+                until: new Date(Date.now() + LATE_LANDING_MS).toISOString(),
+                baseline: baseline.map((t) => t.token_id),
+            };
+            blockedByClient.set(api, (blockedByClient.get(api) ?? new Set<string>()).add(inputs.connectionId));
+            unansweredOn(api, inputs.connectionId).push({ request, scopes: inputs.scopes });
+            progress.wrote(`unanswered-${Date.parse(askedAt)}`, { ...inputs, tokenId: "", token: "", createdAt: "", unanswered: request });
+            what += "; the next run revokes a token this request creates late";
         }
         throw new Error(`${message}; ${what}. Run again to issue the token.`);
     }
+}
+
+/**
+ * Settles an unanswered request recorded in state: the one token it matches is revoked (we never
+ * held its value, so it cannot serve as the declared token); more than one is a guess, refused.
+ */
+async function settle(api: Auth0Api, props: ScimTokenOutputs, request: UnansweredRequest): Promise<void> {
+    await oneAtATime(providerState().tokenCreations, `${api.host}|${props.connectionId}`, async () => {
+        const live = await api.listScimTokens(props.connectionId);
+        const candidates = lateTokenCandidates(request, props.scopes, live, held(api, props.connectionId));
+        if (candidates.length > 1) {
+            const ids = candidates.map((t) => t.token_id).join(", ");
+            throw new Error(
+                `a SCIM token request on connection ${props.connectionId} at ${request.askedAt} got no clear answer, and ${candidates.length} ` +
+                    `unknown tokens with its scopes were created since (${ids}); nothing was revoked, as that would be a guess. ` +
+                    `For each one the identity provider does not use, ${revokeAdvice(props.connectionId, "{tokenId}")}; then run again.`,
+            );
+        }
+        for (const t of candidates) await api.deleteScimToken(props.connectionId, t.token_id);
+    });
 }
 
 function slot(api: Auth0Api, connectionId: string, tokenId: string): string {
@@ -126,12 +227,29 @@ export function replacementReasons(olds: ScimTokenOutputs, news: ScimTokenInputs
     return [];
 }
 
+/** The inputs that declare a token with these props and live scopes. */
+function inputsOf(props: ScimTokenOutputs, scopes: readonly string[]): ScimTokenInputs {
+    return {
+        connectionId: props.connectionId,
+        scopes: [...scopes],
+        ...(props.tokenLifetime !== undefined ? { tokenLifetime: props.tokenLifetime } : {}),
+        ...(props.rotateBeforeExpiry !== undefined ? { rotateBeforeExpiry: props.rotateBeforeExpiry } : {}),
+        ...(props.tokensOnConnection !== undefined ? { tokensOnConnection: props.tokensOnConnection } : {}),
+    };
+}
+
 /** The dynamic provider behind `ScimToken`. */
 export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchema>, ScimTokenOutputs>(
     scimTokenSchema,
     {
         async diff(_id, olds, news) {
             const api = getApi();
+            if (olds.unanswered !== undefined) {
+                // Revoke first what the unanswered request created (delete settles it), then issue.
+                unansweredOn(api, olds.connectionId).push({ request: olds.unanswered, scopes: olds.scopes });
+                return { changes: true, replaces: ["tokenId"], deleteBeforeReplace: true };
+            }
+            held(api, olds.connectionId).add(olds.tokenId);
             const live =
                 takeHandOff(providerState().handOffs.scimTokens, slot(api, news.connectionId, olds.tokenId)) ??
                 // A SCIM configuration deleted out of band took its tokens along: read as none, so the token is re-issued.
@@ -147,11 +265,14 @@ export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchem
             return { changes: true, replaces, deleteBeforeReplace: mustRevokeFirst(active, news.tokensOnConnection ?? 1) };
         },
 
-        async create(inputs) {
+        async create(inputs, progress) {
             const api = getApi();
-            const created = await oneAtATime(providerState().tokenCreations, `${api.host}|${inputs.connectionId}`, () =>
-                issue(api, inputs),
-            );
+            const created = await oneAtATime(providerState().tokenCreations, `${api.host}|${inputs.connectionId}`, async () => {
+                const token = await issue(api, inputs, progress);
+                // Held before the queue moves on, so a settle right after never takes it for a late token.
+                held(api, inputs.connectionId).add(token.token_id);
+                return token;
+            });
             const window = inputs.rotateBeforeExpiry === undefined ? 0 : durationSeconds(inputs.rotateBeforeExpiry) * 1000;
             const warning = cappedLifetimeWarning(created, inputs.tokenLifetime, inputs.rotateBeforeExpiry, window);
             const outs: ScimTokenOutputs = {
@@ -173,22 +294,19 @@ export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchem
 
         async read(id, props) {
             if (props === undefined) return undefined;
+            // Nothing to read yet: the facts stay in state until the next run settles them.
+            if (props.unanswered !== undefined) return { id, props, inputs: inputsOf(props, props.scopes) };
             const api = getApi();
             const live = await liveScimTokens(api, props.connectionId);
             const token = live.find((t) => t.token_id === (props.tokenId ?? id));
             if (token === undefined) return undefined;
             handOff(providerState().handOffs.scimTokens, slot(api, props.connectionId, props.tokenId ?? id), live);
-            const inputs: ScimTokenInputs = {
-                connectionId: props.connectionId,
-                scopes: [...token.scopes],
-                ...(props.tokenLifetime !== undefined ? { tokenLifetime: props.tokenLifetime } : {}),
-                ...(props.rotateBeforeExpiry !== undefined ? { rotateBeforeExpiry: props.rotateBeforeExpiry } : {}),
-                ...(props.tokensOnConnection !== undefined ? { tokensOnConnection: props.tokensOnConnection } : {}),
-            };
-            return { id, props: { ...props, scopes: [...token.scopes] }, inputs };
+            held(api, props.connectionId).add(token.token_id);
+            return { id, props: { ...props, scopes: [...token.scopes] }, inputs: inputsOf(props, token.scopes) };
         },
 
         async delete(id, props) {
+            if (props.unanswered !== undefined) return settle(getApi(), props, props.unanswered);
             await getApi().deleteScimToken(props.connectionId, props.tokenId ?? id);
         },
     },

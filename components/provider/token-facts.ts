@@ -6,6 +6,8 @@
  * identity provider holds.
  */
 
+import { MAX_ACTIVE_SCIM_TOKENS } from "./schemas";
+
 /** A token's expiry as listed: none, a time, or a value we cannot read. */
 export type Expiry =
     | { readonly kind: "never" }
@@ -77,4 +79,87 @@ export function cappedLifetimeWarning(
         `or a gateway caps token lifetimes at ${cap} s, within rotateBeforeExpiry (${rotateBeforeExpiry}), so the token is ` +
         `kept until it expires instead of being rotated on every run. Set rotateBeforeExpiry below ${cap} s and tokenLifetime to at most ${cap} s.`
     );
+}
+
+/** True when two scope lists hold the same scopes, in any order. */
+export function sameScopes(a: readonly string[], b: readonly string[]): boolean {
+    return a.length === b.length && [...a].sort().join(" ") === [...b].sort().join(" ");
+}
+
+/**
+ * What a token POST that got no clear answer leaves in the resource's state, so that the next run
+ * can settle it from facts instead of a guess: when we asked, the latest creation time still
+ * counted as that request's, and the tokens listed right before it (never ours).
+ */
+export interface UnansweredRequest {
+    readonly askedAt: string;
+    readonly until: string;
+    readonly baseline: readonly string[];
+}
+
+/** How far the server's clock may be from ours when a token's `created_at` is compared with our times. */
+export const CLOCK_SKEW_MS = 60_000;
+
+/**
+ * The listed tokens that the unanswered request may have created: created inside its window, with
+ * exactly the scopes asked, neither listed before it nor held by a token this run knows is declared.
+ * A token whose `created_at` we cannot read is never one: we revoke only on facts.
+ */
+export function lateTokenCandidates<T extends TokenFacts & { readonly token_id: string; readonly scopes: readonly string[] }>(
+    request: UnansweredRequest,
+    scopes: readonly string[],
+    live: readonly T[],
+    held: ReadonlySet<string>,
+): T[] {
+    const from = Date.parse(request.askedAt) - CLOCK_SKEW_MS;
+    const to = Date.parse(request.until) + CLOCK_SKEW_MS;
+    const before = new Set(request.baseline);
+    return live.filter((t) => {
+        const created = timeOf(t.created_at);
+        return (
+            created !== undefined &&
+            created >= from &&
+            created <= to &&
+            sameScopes(t.scopes, scopes) &&
+            !before.has(t.token_id) &&
+            !held.has(t.token_id)
+        );
+    });
+}
+
+/** How to revoke a token by hand. */
+export function revokeAdvice(connectionId: string, tokenId: string): string {
+    return `revoke it in the dashboard or with DELETE /api/v2/connections/${connectionId}/scim-configuration/tokens/${tokenId}`;
+}
+
+/**
+ * Why no token was issued on a connection that holds `active.length` active tokens (the most Auth0
+ * allows). A token no declared token of this run holds (`held`) is named, with how to revoke it;
+ * one inside an unanswered request's window (`late`) is said to be that request's likely token.
+ */
+export function tooManyActiveMessage(
+    connectionId: string,
+    active: readonly { readonly token_id: string }[],
+    held: ReadonlySet<string>,
+    late: ReadonlySet<string>,
+): string {
+    const head =
+        `connection ${connectionId} already holds ${active.length} active SCIM tokens (${active.map((t) => t.token_id).join(", ")}) ` +
+        `and Auth0 allows ${MAX_ACTIVE_SCIM_TOKENS}, so no token was issued.`;
+    const unknown = active.filter((t) => !held.has(t.token_id));
+    if (unknown.length === 0) {
+        return (
+            `${head} A token removed from the config is revoked only at the end of a run, after every new one is issued: ` +
+            "remove it in one run and add the new token in the next, or revoke a token you no longer use in the dashboard."
+        );
+    }
+    const named = unknown.map(
+        (t) =>
+            `${t.token_id} ${
+                late.has(t.token_id)
+                    ? "is unknown: it was created with the scopes of a token request that got no clear answer, while it could still land"
+                    : "is held by no token this stack declares on the connection"
+            }; if the identity provider does not use it, ${revokeAdvice(connectionId, t.token_id)}`,
+    );
+    return `${head} ${named.join(". ")}. Then run again.`;
 }
