@@ -30,6 +30,8 @@ export interface DirectoryProvisioningOutputs extends DirectoryProvisioningInput
     readonly lastSynchronizationError?: string;
     /** Set when a synchronization we asked for was refused (409 running, 400 too soon). */
     readonly synchronizationWarning?: string;
+    /** Set in the state a failed create leaves: a synchronization was due and not started, so the next update starts it. */
+    readonly synchronizationPending?: boolean;
     readonly adopted: boolean;
 }
 
@@ -92,8 +94,13 @@ async function createWithGroups(
 }
 
 /** Starts a synchronization after a mapping change when asked; a refusal becomes a warning. */
-async function maybeSynchronize(api: Auth0Api, inputs: DirectoryProvisioningInputs, applied: Applied): Promise<string | undefined> {
-    if (!inputs.synchronizeOnChange || !applied.mappingChanged) return undefined;
+async function maybeSynchronize(
+    api: Auth0Api,
+    inputs: DirectoryProvisioningInputs,
+    applied: Applied,
+    pending = false,
+): Promise<string | undefined> {
+    if (!inputs.synchronizeOnChange || !(applied.mappingChanged || pending)) return undefined;
     try {
         await api.startSynchronization(inputs.connectionId);
         return undefined;
@@ -154,7 +161,10 @@ export const directoryProvisioningProvider = defineProvider<ReturnType<typeof di
             // Ours from the POST on: should the groups or the synchronization fail, the engine keeps it
             // (created, not initialized) and the next run updates it, never adopts it as someone else's.
             const { result, adopted } = await createWithGroups(api, inputs, (applied) =>
-                progress.wrote(inputs.connectionId, outputs(inputs, applied, false)),
+                progress.wrote(inputs.connectionId, {
+                    ...outputs(inputs, applied, false),
+                    ...(inputs.synchronizeOnChange && applied.mappingChanged ? { synchronizationPending: true } : {}),
+                }),
             );
             const warning = await maybeSynchronize(api, inputs, result);
             return { id: inputs.connectionId, outs: outputs(inputs, result, adopted, warning) };
@@ -167,7 +177,7 @@ export const directoryProvisioningProvider = defineProvider<ReturnType<typeof di
                 live === undefined
                     ? await createWithGroups(api, news)
                     : { result: await converge(api, live, news), adopted: olds.adopted ?? false };
-            const warning = await maybeSynchronize(api, news, result);
+            const warning = await maybeSynchronize(api, news, result, olds.synchronizationPending === true);
             return { outs: outputs(news, result, adopted, warning) };
         },
 
@@ -191,7 +201,9 @@ export const directoryProvisioningProvider = defineProvider<ReturnType<typeof di
                 adoptExisting: props?.adoptExisting ?? true,
                 synchronizeOnChange: props?.synchronizeOnChange ?? false,
             };
-            return { id, props: outputs(inputs, { config: live, mappingChanged: false }, props?.adopted ?? false), inputs };
+            const readBack = outputs(inputs, { config: live, mappingChanged: false }, props?.adopted ?? false);
+            // A refresh keeps a synchronization still owed by a failed create.
+            return { id, props: props?.synchronizationPending ? { ...readBack, synchronizationPending: true } : readBack, inputs };
         },
 
         async delete(_id, props) {

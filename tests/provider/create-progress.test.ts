@@ -92,6 +92,7 @@ describe("A create that writes more than once leaves the engine holding what it 
             ["the groups PUT answers 503 (after its retries)", 503, `^${GROUPS_PATH}$`, {}],
             ["the groups PUT answers 400", 400, `^${GROUPS_PATH}$`, {}],
             ["the synchronization answers 503", 503, `^${DIR_PATH}/synchronizations$`, { synchronizeOnChange: true }],
+            ["the groups PUT answers 400 before a synchronization asked for", 400, `^${GROUPS_PATH}$`, { synchronizeOnChange: true }],
         ];
         for (const [what, status, path, over] of failures) {
             it(`keeps our configuration when ${what}, and the next run updates it to the declared state`, async () => {
@@ -110,8 +111,18 @@ describe("A create that writes more than once leaves the engine holding what it 
                 // The next run: the engine updates the resource it holds (adoptExisting: false is no obstacle).
                 const declared = inputs(over);
                 if (status === 503 && what.includes("groups")) assert.equal((await p.diff(SAMPLE.google, state, declared)).changes, true);
-                const { outs } = await p.update(SAMPLE.google, state, declared);
+                // A refresh in between (`up --refresh`) keeps what the failed create still owes.
+                const refreshed = await p.read(SAMPLE.google, state);
+                assert.ok(refreshed);
+                assert.equal(refreshed.props.synchronizationPending, state.synchronizationPending);
+                emu.clearJournal();
+                const { outs } = await p.update(SAMPLE.google, refreshed.props, declared);
                 assert.deepEqual(liveIds(), ["g1", "g2"]);
+                // A synchronization the create was asked for, and never started, is started now.
+                const started = emu.journal.filter(
+                    (e) => e.method === "POST" && e.path === `${DIR_PATH}/synchronizations` && e.status < 300,
+                );
+                assert.equal(started.length, declared.synchronizeOnChange ? 1 : 0, "synchronizations started by the next run");
                 assert.equal(outs.adopted, false);
                 assert.deepEqual(await p.diff(SAMPLE.google, outs, declared), { changes: false });
                 // And destroy deletes what we created.
