@@ -112,11 +112,11 @@ describe("A create that writes more than once leaves the engine holding what it 
                 const declared = inputs(over);
                 if (status === 503 && what.includes("groups")) assert.equal((await p.diff(SAMPLE.google, state, declared)).changes, true);
                 // A refresh in between (`up --refresh`) keeps what the failed create still owes.
-                const refreshed = await p.read(SAMPLE.google, state);
+                const refreshed = (await p.read(SAMPLE.google, state)).props;
                 assert.ok(refreshed);
-                assert.equal(refreshed.props.synchronizationPending, state.synchronizationPending);
+                assert.equal(refreshed.synchronizationPending, state.synchronizationPending);
                 emu.clearJournal();
-                const { outs } = await p.update(SAMPLE.google, refreshed.props, declared);
+                const { outs } = await p.update(SAMPLE.google, refreshed, declared);
                 assert.deepEqual(liveIds(), ["g1", "g2"]);
                 // A synchronization the create was asked for, and never started, is started now.
                 const started = emu.journal.filter(
