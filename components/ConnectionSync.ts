@@ -34,11 +34,29 @@ export const TOKEN_LIST_WARNING =
     "scim.tokens is a list, so tokens are named by position: removing the first one would replace the second. " +
     "Give them names instead (tokens: { okta: { scopes: [...] } }); moving to names re-issues nothing.";
 
-/** Tokens by name; a list is named by position, and names its entries' earlier resources as aliases. */
-function namedTokens(tokens: ScimSettings["tokens"]): Array<{ name: string; settings: ScimTokenSettings; position: number }> {
+/** Tokens by name; a list is named by position. */
+function namedTokens(tokens: ScimSettings["tokens"]): Array<{ name: string; settings: ScimTokenSettings }> {
     if (tokens === undefined) return [];
-    if (Array.isArray(tokens)) return tokens.map((settings, i) => ({ name: String(i), settings, position: i }));
-    return Object.entries(tokens).map(([name, settings], position) => ({ name, settings, position }));
+    if (Array.isArray(tokens)) return tokens.map((settings, i) => ({ name: String(i), settings }));
+    return Object.entries(tokens).map(([name, settings]) => ({ name, settings }));
+}
+
+/**
+ * The earlier positional name (`0`, `1`, ...) each declared token takes over as an alias, so a stack
+ * moving from a list to names keeps its tokens. Each positional name goes to at most one token, and
+ * never as an alias when a declared token is itself named so (the engine refuses an alias that is
+ * another resource's name): such a token is that earlier resource already; every other token takes
+ * its own position if free, else the first free one.
+ */
+export function positionalAliases(names: readonly string[]): Array<string | undefined> {
+    const positions = names.map((_, i) => String(i));
+    const taken = new Set(names.filter((n) => positions.includes(n)));
+    return names.map((name, i) => {
+        if (taken.has(name)) return undefined;
+        const free = [String(i), ...positions].find((p) => !taken.has(p));
+        if (free !== undefined) taken.add(free);
+        return free;
+    });
 }
 
 /** Directory provisioning for `ConnectionSync` (`DirectoryProvisioning` without the connection). */
@@ -129,10 +147,11 @@ export class ConnectionSync extends pulumi.ComponentResource {
             this.scimConfiguration = new ScimConfiguration(`${name}-scim`, { connectionId, ...scim }, { parent: this, dependsOn: after });
             if (Array.isArray(tokens)) pulumi.log.warn(TOKEN_LIST_WARNING, this);
             const declared = namedTokens(tokens);
-            for (const { name: tokenName, settings, position } of declared) {
+            const aliases = positionalAliases(declared.map((t) => t.name));
+            for (const [i, { name: tokenName, settings }] of declared.entries()) {
                 // Earlier versions named tokens by position: the alias keeps a stack moving to names
                 // from re-issuing the token the identity provider holds.
-                const positional = `${name}-scim-token-${position}`;
+                const positional = aliases[i];
                 const resourceName = `${name}-scim-token-${tokenName}`;
                 this.tokens[tokenName] = new ScimToken(
                     resourceName,
@@ -142,7 +161,7 @@ export class ConnectionSync extends pulumi.ComponentResource {
                     {
                         parent: this,
                         dependsOn: [this.scimConfiguration],
-                        aliases: resourceName === positional ? [] : [{ name: positional }],
+                        aliases: positional === undefined ? [] : [{ name: `${name}-scim-token-${positional}` }],
                     },
                 );
                 this.tokens[tokenName].lifetimeWarning.apply((w) => {

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { thinProvider } from "./provider/loader";
 import type { ArgsOf } from "./provider/schemas";
 import type { ResourceArgs } from "./resource-args";
+import type { UnansweredRequest } from "./provider/token-facts";
 
 /** Arguments of `ScimToken`: the fields, defaults and allowed values of its schema (`components/provider/schemas.ts`). */
 export type ScimTokenArgs = ResourceArgs<ArgsOf<"ScimToken">>;
@@ -26,6 +27,8 @@ export class ScimToken extends pulumi.dynamic.Resource {
     public readonly validUntil!: pulumi.Output<string | undefined>;
     /** Set when the server granted a lifetime within the rotation window: the token is kept until it expires. */
     public readonly lifetimeWarning!: pulumi.Output<string | undefined>;
+    /** Set when the create's token request got no clear answer: the facts the next run settles it from. */
+    public readonly unanswered!: pulumi.Output<UnansweredRequest | undefined>;
 
     constructor(name: string, args: ScimTokenArgs, opts?: pulumi.CustomResourceOptions) {
         super(
@@ -39,6 +42,7 @@ export class ScimToken extends pulumi.dynamic.Resource {
                 createdAt: undefined,
                 validUntil: undefined,
                 lifetimeWarning: undefined,
+                unanswered: undefined,
             },
             { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "token"] },
             "auth0-connection-sync",

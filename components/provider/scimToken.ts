@@ -10,6 +10,7 @@ import { liveScimTokens } from "./live-reads";
 import { handOff, oneAtATime, providerState, takeHandOff } from "./process";
 import { durationSeconds, MAX_ACTIVE_SCIM_TOKENS, scimTokenRules, scimTokenSchema, type ScimTokenInputs } from "./schemas";
 import { type CreateProgress, defineProvider } from "./skeleton";
+import { block, held, isBlocked, issued, unansweredOn, vetNewToken } from "./token-run";
 import {
     cappedLifetimeWarning,
     expiryOf,
@@ -46,30 +47,6 @@ const RATE_LIMITED_POSTS = 3;
 
 /** How long after the stray search a token is still counted as the unanswered request's, should it land late. */
 const LATE_LANDING_MS = 60_000;
-
-/** Per client (so per test or stack run): the token ids each connection's declared tokens hold, as this run read them. */
-const heldByClient = new WeakMap<Auth0Api, Map<string, Set<string>>>();
-/** Per client: the unanswered requests this run has recorded or read from state, by connection. */
-const unansweredByClient = new WeakMap<Auth0Api, Map<string, Array<{ request: UnansweredRequest; scopes: readonly string[] }>>>();
-
-/** Per client: connections where a token request of this run got no clear answer. */
-const blockedByClient = new WeakMap<Auth0Api, Set<string>>();
-
-function held(api: Auth0Api, connectionId: string): Set<string> {
-    const byConnection = heldByClient.get(api) ?? new Map<string, Set<string>>();
-    heldByClient.set(api, byConnection);
-    const ids = byConnection.get(connectionId) ?? new Set<string>();
-    byConnection.set(connectionId, ids);
-    return ids;
-}
-
-function unansweredOn(api: Auth0Api, connectionId: string): Array<{ request: UnansweredRequest; scopes: readonly string[] }> {
-    const byConnection = unansweredByClient.get(api) ?? new Map<string, Array<{ request: UnansweredRequest; scopes: readonly string[] }>>();
-    unansweredByClient.set(api, byConnection);
-    const list = byConnection.get(connectionId) ?? [];
-    byConnection.set(connectionId, list);
-    return list;
-}
 
 /** A token POST answered without a clear outcome: no answer, a 5xx, or a 429 (a gateway may send it after the server issued the token). */
 function ambiguous(err: unknown): boolean {
@@ -125,7 +102,7 @@ function tooManyActive(api: Auth0Api, connectionId: string, active: readonly Sci
  * the stray search, else records the request (through `progress`) so the next run settles it.
  */
 async function issue(api: Auth0Api, inputs: ScimTokenInputs, progress: CreateProgress<ScimTokenOutputs>): Promise<ScimTokenCreated> {
-    if (blockedByClient.get(api)?.has(inputs.connectionId) === true) {
+    if (isBlocked(api, inputs.connectionId)) {
         // A sibling issued now would fall inside that request's window, where the next run looks for its token.
         throw new Error(
             `a SCIM token request on connection ${inputs.connectionId} got no clear answer earlier in this run, so no other token ` +
@@ -175,7 +152,7 @@ async function issue(api: Auth0Api, inputs: ScimTokenInputs, progress: CreatePro
                 until: new Date(Date.now() + LATE_LANDING_MS).toISOString(),
                 baseline: baseline.map((t) => t.token_id),
             };
-            blockedByClient.set(api, (blockedByClient.get(api) ?? new Set<string>()).add(inputs.connectionId));
+            block(api, inputs.connectionId);
             unansweredOn(api, inputs.connectionId).push({ request, scopes: inputs.scopes });
             progress.wrote(`unanswered-${Date.parse(askedAt)}`, { ...inputs, tokenId: "", token: "", createdAt: "", unanswered: request });
             what += "; the next run revokes a token this request creates late";
@@ -242,6 +219,8 @@ function inputsOf(props: ScimTokenOutputs, scopes: readonly string[]): ScimToken
 export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchema>, ScimTokenOutputs>(
     scimTokenSchema,
     {
+        vet: vetNewToken,
+
         async diff(_id, olds, news) {
             const api = getApi();
             if (olds.unanswered !== undefined) {
@@ -271,6 +250,7 @@ export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchem
                 const token = await issue(api, inputs, progress);
                 // Held before the queue moves on, so a settle right after never takes it for a late token.
                 held(api, inputs.connectionId).add(token.token_id);
+                issued(api).add(token.token_id);
                 return token;
             });
             const window = inputs.rotateBeforeExpiry === undefined ? 0 : durationSeconds(inputs.rotateBeforeExpiry) * 1000;
