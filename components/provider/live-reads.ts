@@ -65,6 +65,23 @@ export const STREAM_GAP_MS = 250;
 /** How long the tenant's connection count steers the choice; it decides cost, never what is compared. */
 const TOTAL_TTL_MS = 60_000;
 
+// Read at each call, so it is whatever Date.now is then.
+const wallClock = (): number => Date.now();
+let clock: () => number = wallClock;
+
+/** Now, by the clock every window here and the read→diff hand-off are measured with: Date.now unless a test sets one. */
+export function liveNow(): number {
+    return clock();
+}
+
+/**
+ * Measures the windows by `next` instead of the wall clock, so a test decides when one closes and a
+ * loaded machine cannot close it early; `undefined` brings the wall clock back.
+ */
+export function setLiveReadClock(next: (() => number) | undefined): void {
+    clock = next ?? wallClock;
+}
+
 interface Waiter<T> {
     resolve(value: T): void;
     reject(reason: unknown): void;
@@ -171,7 +188,7 @@ export function liveReadStats(): LiveReadStats {
  * still being fetched while the write ran; only a new read may.
  */
 export function forgetListed(connectionId: string): void {
-    state().written.set(connectionId, Date.now());
+    state().written.set(connectionId, liveNow());
 }
 
 /** How one kind is read: one object, and (where the API has one) the tenant-wide listing. */
@@ -213,10 +230,10 @@ export function listingPages(total: number): number {
 function connectionTotal(api: Auth0Api): Promise<number | undefined> {
     const totals = state().totals;
     const hit = totals.get(api);
-    if (hit !== undefined && Date.now() - hit.at < TOTAL_TTL_MS) return hit.value;
+    if (hit !== undefined && liveNow() - hit.at < TOTAL_TTL_MS) return hit.value;
     // Without a count nothing is listed; the single GETs then say what is wrong, resource by resource.
     const value = api.countConnections().catch(() => undefined);
-    totals.set(api, { at: Date.now(), value });
+    totals.set(api, { at: liveNow(), value });
     return value;
 }
 
@@ -229,7 +246,7 @@ function slowListings(): NonNullable<LiveReadState["slow"]> {
 /** True when a listing of `kind` took REUSE_MS or more within the last minute: it would be too old to answer anything. */
 function listsTooSlowly(kind: LiveKind, api: Auth0Api): boolean {
     const at = slowListings()[kind].get(api);
-    return at !== undefined && Date.now() - at < TOTAL_TTL_MS;
+    return at !== undefined && liveNow() - at < TOTAL_TTL_MS;
 }
 
 /**
@@ -278,14 +295,14 @@ async function answer<K extends LiveKind>(kind: K, batch: Batch<LiveValues[K]>):
         !listsTooSlowly(kind, batch.api) &&
         ((await listingIsCheaper(batch.api, ids.length)) || (await streamShouldList(batch.api, seen)))
     ) {
-        const asked = Date.now();
+        const asked = liveNow();
         // A failed listing is not the resources' failure: their own GETs answer them instead.
         listed = await spec.list(batch.api).catch(() => undefined);
         // Its age counts from before it was asked for (no page of it is older than that), also for
         // the batch that asked: one that took REUSE_MS to page answers no one, and is not asked again soon.
-        if (listed !== undefined && Date.now() - asked >= REUSE_MS) {
+        if (listed !== undefined && liveNow() - asked >= REUSE_MS) {
             listed = undefined;
-            slowListings()[kind].set(batch.api, Date.now());
+            slowListings()[kind].set(batch.api, liveNow());
         }
         if (listed !== undefined) s.kept[kind].set(batch.api, { at: asked, values: new Map(listed) });
     }
@@ -304,7 +321,7 @@ async function answer<K extends LiveKind>(kind: K, batch: Batch<LiveValues[K]>):
     );
     const stream = s.streams.get(batch.api);
     if (stream !== undefined) {
-        stream.answeredAt = Date.now();
+        stream.answeredAt = liveNow();
         stream.single[kind] = listed === undefined ? seen : 0;
     }
 }
@@ -323,7 +340,7 @@ function fromKept<K extends LiveKind>(kind: K, api: Auth0Api, id: string): Exclu
     const kept: KeptListings[K] = state().kept[kind];
     const listing = kept.get(api);
     if (listing === undefined) return undefined;
-    if (Date.now() - listing.at >= REUSE_MS) {
+    if (liveNow() - listing.at >= REUSE_MS) {
         kept.delete(api);
         return undefined;
     }
@@ -338,14 +355,14 @@ function ask<K extends LiveKind>(kind: K, api: Auth0Api, id: string): Promise<Li
         state().stats.reused[kind] += 1;
         // An answer from the listing keeps the stream going: the next request comes right after it.
         const stream = state().streams.get(api);
-        if (stream !== undefined) stream.answeredAt = Date.now();
+        if (stream !== undefined) stream.answeredAt = liveNow();
         // A copy: the listing answers again, so no caller may change what it holds.
         return Promise.resolve(structuredClone(hit));
     }
     const open: Batches[K] = state().open[kind];
     let batch = open.get(api);
     if (batch === undefined) {
-        batch = { api, openedAt: Date.now(), waiters: new Map() };
+        batch = { api, openedAt: liveNow(), waiters: new Map() };
         open.set(api, batch);
     }
     const current = batch;
@@ -355,7 +372,7 @@ function ask<K extends LiveKind>(kind: K, api: Auth0Api, id: string): Promise<Li
         current.waiters.set(id, waiters);
     });
     clearTimeout(current.timer);
-    const left = Math.max(0, current.openedAt + MAX_WAIT_MS - Date.now());
+    const left = Math.max(0, current.openedAt + MAX_WAIT_MS - liveNow());
     current.timer = setTimeout(() => close(kind, current), Math.min(QUIET_MS, left));
     return promise;
 }
