@@ -4,7 +4,7 @@
  * per tenant and strategy, and the hand-offs from a refresh's read() to the diff that follows it.
  */
 import { resetClientState } from "../../management-api/state";
-import { resetLiveReads } from "./live-reads";
+import { liveNow, resetLiveReads } from "./live-reads";
 import type {
     Connection,
     DirectoryMappingItem,
@@ -86,7 +86,7 @@ const HANDOFF_MS = 5_000;
  * it fetched here so the diff need not ask again (refresh's requests halve).
  */
 export function handOff<T>(slots: HandOffs<T>, key: string, value: T): void {
-    slots.set(key, { at: Date.now(), value });
+    slots.set(key, { at: liveNow(), value });
 }
 
 /**
@@ -96,7 +96,7 @@ export function handOff<T>(slots: HandOffs<T>, key: string, value: T): void {
 export function takeHandOff<T>(slots: HandOffs<T>, key: string): T | undefined {
     const slot = slots.get(key);
     slots.delete(key);
-    return slot !== undefined && Date.now() - slot.at <= HANDOFF_MS ? slot.value : undefined;
+    return slot !== undefined && liveNow() - slot.at <= HANDOFF_MS ? slot.value : undefined;
 }
 
 /** Runs `work` after every earlier job queued under `key` has settled: one at a time per key. */
