@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { startEmulator, type RunningEmulator, type Seed } from "../../emulator";
-import { liveReadStats, REUSE_MS } from "../../components/provider/live-reads";
+import { liveReadStats, REUSE_MS, setLiveReadClock } from "../../components/provider/live-reads";
 import { resetProcessState } from "../../components/provider/process";
 import { type ProfileSyncOutputs, profileSyncProvider as ps } from "../../components/provider/profileSync";
 import { storeSettings } from "../../management-api/settings";
@@ -31,7 +31,8 @@ describe("A listing's age counts from its oldest page", () => {
     let emu: RunningEmulator;
     let proxy: HostileProxy;
     let pristine: string;
-    const realNow = Date.now;
+    /** The live-read clock: it stands still unless a test moves it, however slowly the machine pages. */
+    let now = 0;
     let listingRequests = 0;
     /** Runs when the listing's second page is asked for: the first one is already answered. */
     let onSecondPage: () => void = () => {};
@@ -56,10 +57,12 @@ describe("A listing's age counts from its oldest page", () => {
         listingRequests = 0;
         emu.state.connections = JSON.parse(pristine);
         resetProcessState();
+        now = 1_000_000;
+        setLiveReadClock(() => now);
         storeSettings({ domain: proxy.url, apiToken: "age-admin-token" });
     });
     afterEach(() => {
-        Date.now = realNow;
+        setLiveReadClock(undefined);
         onSecondPage = () => {};
     });
 
@@ -67,8 +70,7 @@ describe("A listing's age counts from its oldest page", () => {
         // A dashboard edit right after the first page was served, then paging that takes REUSE_MS.
         onSecondPage = () => {
             emu.state.connections[ids[0]].options = { set_user_root_attributes: "never_on_login" };
-            const now = Date.now;
-            Date.now = () => now() + REUSE_MS;
+            now += REUSE_MS;
         };
         const batch = ids.slice(0, 5);
         const changed = await Promise.all(batch.map(async (id) => (await ps.diff(id, outs(id), outs(id))).changes));
