@@ -8,6 +8,14 @@
 import { isLoopbackHost } from "./transport";
 import { processState, type ProviderSettings } from "./state";
 
+/** A setting or credential that is missing, malformed or contradicts another: the message names it, never a secret. */
+export class SettingsError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "SettingsError";
+    }
+}
+
 /** Where the tenant is and how we reach it. */
 export interface Endpoint {
     /** host[:port], e.g. `my-tenant.eu.auth0.com`. */
@@ -41,7 +49,7 @@ export function parseTimeoutMs(raw: string | number | undefined, source: string)
     if (raw === undefined || raw === "") return undefined;
     const n = typeof raw === "number" ? raw : Number(raw);
     if (!Number.isInteger(n) || n < TIMEOUT_RANGE_MS.min || n > TIMEOUT_RANGE_MS.max) {
-        throw new Error(
+        throw new SettingsError(
             `${source} must be a whole number of milliseconds from ${TIMEOUT_RANGE_MS.min} to ${TIMEOUT_RANGE_MS.max} (got ${JSON.stringify(raw)})`,
         );
     }
@@ -69,7 +77,7 @@ export function parseMaxWaitMs(raw: string | undefined): number | undefined {
     if (raw === undefined || raw === "") return undefined;
     const n = Number(raw);
     if (!Number.isInteger(n) || n < MAX_WAIT_RANGE_MS.min || n > MAX_WAIT_RANGE_MS.max) {
-        throw new Error(
+        throw new SettingsError(
             `auth0-connection-sync:maxRateLimitWaitMs must be a whole number of milliseconds from ${MAX_WAIT_RANGE_MS.min} to ${MAX_WAIT_RANGE_MS.max} (got ${JSON.stringify(raw)})`,
         );
     }
@@ -97,19 +105,19 @@ export function normalizeDomain(raw: string, key = "auth0:domain"): { host: stri
     try {
         url = new URL(withScheme);
     } catch {
-        throw new Error(`${key} is not a valid host name (expected e.g. "my-tenant.eu.auth0.com")`);
+        throw new SettingsError(`${key} is not a valid host name (expected e.g. "my-tenant.eu.auth0.com")`);
     }
     if (url.username !== "" || url.password !== "") {
-        throw new Error(`${key} must be a bare host name such as "my-tenant.eu.auth0.com", without a user name or password`);
+        throw new SettingsError(`${key} must be a bare host name such as "my-tenant.eu.auth0.com", without a user name or password`);
     }
     if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
-        throw new Error(
+        throw new SettingsError(
             `${key} uses ${url.protocol}// for ${url.hostname}: only https is allowed, ` +
                 `except plain http to a loopback emulator (127.0.0.1, localhost, ::1)`,
         );
     }
     if ((url.pathname !== "/" && url.pathname !== "") || url.search !== "") {
-        throw new Error(`${key} must be a bare host name such as "my-tenant.eu.auth0.com", without a path`);
+        throw new SettingsError(`${key} must be a bare host name such as "my-tenant.eu.auth0.com", without a path`);
     }
     return { host: url.host, scheme: url.protocol === "http:" ? "http" : "https" };
 }
@@ -164,7 +172,7 @@ export function chooseCredentials(stack: SourceValues, env: NodeJS.ProcessEnv): 
     const a = config.domain === undefined ? undefined : normalizeDomain(config.domain);
     const b = environment.domain === undefined ? undefined : normalizeDomain(environment.domain, KEYS.environment.domain);
     if (a !== undefined && b !== undefined && (a.host.toLowerCase() !== b.host.toLowerCase() || a.scheme !== b.scheme)) {
-        throw new Error(
+        throw new SettingsError(
             `the stack config's auth0:domain names ${a.scheme}://${a.host} but AUTH0_DOMAIN names ${b.scheme}://${b.host}: ` +
                 "refusing to guess which tenant is meant (unset AUTH0_DOMAIN and the other AUTH0_* variables, or make them name the stack's tenant)",
         );
@@ -173,9 +181,9 @@ export function chooseCredentials(stack: SourceValues, env: NodeJS.ProcessEnv): 
     if (holdsCredential(config)) return complete("stack config", config);
     if (holdsCredential(environment)) return complete("environment", environment);
     if (config.domain === undefined && environment.domain === undefined) {
-        throw new Error("Auth0 domain missing: set the stack config auth0:domain (or AUTH0_DOMAIN)");
+        throw new SettingsError("Auth0 domain missing: set the stack config auth0:domain (or AUTH0_DOMAIN)");
     }
-    throw new Error(
+    throw new SettingsError(
         "Auth0 credentials missing: set auth0:clientId and auth0:clientSecret (a machine-to-machine " +
             "application), or auth0:apiToken, in the stack config (or AUTH0_DOMAIN with AUTH0_CLIENT_ID/AUTH0_CLIENT_SECRET or AUTH0_API_TOKEN)",
     );
@@ -199,7 +207,7 @@ function complete(source: CredentialSource, v: SourceValues): ChosenCredentials 
     if (v.domain === undefined) {
         const where = source === "stack config" ? "the stack config auth0:domain" : "AUTH0_DOMAIN";
         const secret = v.apiToken !== undefined ? keys.apiToken : v.clientSecret !== undefined ? keys.clientSecret : keys.clientId;
-        throw new Error(
+        throw new SettingsError(
             `Auth0 domain missing: set ${where}, the tenant ${secret} belongs to (credentials are never completed from ${other})`,
         );
     }

@@ -1,6 +1,6 @@
 /**
  * How the language host runs the program (index.ts). When the program fails with an error worded for
- * the user (bad config, an unknown connection name, an API refusal or no answer), the Node.js SDK
+ * the user (bad config or credentials, an unknown connection name, an API refusal or no answer), the Node.js SDK
  * logs it but leaves its gRPC connection to the engine open, and `pulumi preview` waits about 30 s
  * more for the process to end (measured with a program that only throws a RunError: the same wait).
  * So the entry reports the message itself and exits at once with the SDK's own code for "exited
@@ -9,6 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { isAuth0ApiError, isNoResponse } from "../management-api/errors";
+import { SettingsError } from "../management-api/settings";
 import { type ProgramOutputs, runProgram } from "./main";
 
 /** The SDK's exit code for a program that logged its own error (`nodeJSProcessExitedAfterLoggingUserActionableMessage`). */
@@ -29,7 +30,7 @@ const DEFAULTS: EntryDeps = {
 
 /** True for the errors the program words for its user: their message is the whole story. */
 export function isUserFacing(err: unknown): err is Error {
-    return pulumi.RunError.isInstance(err) || isAuth0ApiError(err) || isNoResponse(err);
+    return pulumi.RunError.isInstance(err) || err instanceof SettingsError || isAuth0ApiError(err) || isNoResponse(err);
 }
 
 /** Runs the program; a user-facing failure is reported and ends the process at once. */

@@ -113,7 +113,7 @@ describe("A domain with a user name or password", () => {
     it("names the variable it came from", () => {
         assert.throws(
             () => chooseCredentials({}, { AUTH0_DOMAIN: "https://:pw@tenant.eu.auth0.com", AUTH0_API_TOKEN: "t" }),
-            /^Error: AUTH0_DOMAIN must be a bare host name/,
+            /^SettingsError: AUTH0_DOMAIN must be a bare host name/,
         );
     });
 });

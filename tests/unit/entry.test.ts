@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { Auth0ApiError, Auth0NoResponseError } from "../../management-api/errors";
+import { SettingsError, settingsFromConfig } from "../../management-api/settings";
 import { EXIT_AFTER_LOGGED_ERROR, type EntryDeps, runEntry } from "../../program/entry";
 import type { ProgramOutputs } from "../../program/main";
 
@@ -37,6 +38,7 @@ describe("The program's entry under the language host", () => {
 
     for (const [kind, err] of [
         ["a config error", new pulumi.RunError("invalid auth0-connection-sync:connections config:\n  - connections.x.profileSync: ...")],
+        ["a credentials error", new SettingsError("Auth0 domain missing: set the stack config auth0:domain (or AUTH0_DOMAIN)")],
         [
             "an API refusal",
             new Auth0ApiError({
@@ -57,6 +59,14 @@ describe("The program's entry under the language host", () => {
             assert.deepEqual(events, [`report: ${err.message}`, `exit ${EXIT_AFTER_LOGGED_ERROR}`]);
         });
     }
+
+    it("words every settings failure as a SettingsError, so that it ends the run at once too", () => {
+        const config: Record<string, string> = { "auth0-connection-sync:requestTimeoutMs": "5" };
+        assert.throws(
+            () => settingsFromConfig((key) => config[key]),
+            (e: unknown) => e instanceof SettingsError && /requestTimeoutMs/.test(e.message),
+        );
+    });
 
     it("rethrows an error nobody worded (a bug) so that the SDK prints its stack, and does not exit", async () => {
         const bug = new TypeError("Cannot read properties of undefined (reading 'id')");
