@@ -10,10 +10,11 @@ const UNSUPPORTED =
 
 describe("Emulator SCIM configuration", () => {
     let emulator: RunningEmulator;
-    before(async () => {
+    // A fresh emulator per test: each test sets up the state it needs, so any order passes.
+    beforeEach(async () => {
         emulator = await startEmulator();
     });
-    after(() => emulator.close());
+    afterEach(() => emulator.close());
 
     it("returns the seeded configuration with the API's fields, updated_on and scim-first pairs", async () => {
         const res = await call(emulator, "GET", scim(SAMPLE.samlp));
