@@ -115,10 +115,11 @@ describe("Emulator connections: reading", () => {
 
 describe("Emulator connections: creating and deleting", () => {
     let emulator: RunningEmulator;
-    before(async () => {
+    // A fresh emulator per test: each test sets up the state it needs, so any order passes.
+    beforeEach(async () => {
         emulator = await startEmulator();
     });
-    after(() => emulator.close());
+    afterEach(() => emulator.close());
 
     it("creates a connection with a con_ id and answers 201", async () => {
         const res = await call(emulator, "POST", LIST, {
