@@ -6,10 +6,11 @@ const LIST = "/api/v2/connections";
 
 describe("Emulator connections: patching", () => {
     let emulator: RunningEmulator;
-    before(async () => {
+    // A fresh emulator per test: each test sets up the state it needs, so any order passes.
+    beforeEach(async () => {
         emulator = await startEmulator();
     });
-    after(() => emulator.close());
+    afterEach(() => emulator.close());
 
     const one = (id: string) => `${LIST}/${id}`;
 
@@ -143,6 +144,7 @@ describe("Emulator connections: patching", () => {
     });
 
     it("allows turning api_enable_users off once directory provisioning is gone", async () => {
+        assert.equal((await call(emulator, "POST", `${one(SAMPLE.google)}/directory-provisioning`)).status, 201);
         assert.equal((await call(emulator, "DELETE", `${one(SAMPLE.google)}/directory-provisioning`)).status, 204);
         const options = { ...emulator.state.connections[SAMPLE.google].options, api_enable_users: false };
         const res = await call(emulator, "PATCH", one(SAMPLE.google), { body: { options } });
