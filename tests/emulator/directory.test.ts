@@ -5,12 +5,24 @@ import { call, SAMPLE, sleep, type Json } from "../helpers/emulator-client";
 const dir = (id: string, suffix = "") => `/api/v2/connections/${id}/directory-provisioning${suffix}`;
 const SYNC_MS = 150;
 
+/** Creates the google connection's directory provisioning from `body`. */
+async function provisioned(emulator: RunningEmulator, body: Json = {}): Promise<void> {
+    assert.equal((await call(emulator, "POST", dir(SAMPLE.google), { body })).status, 201);
+}
+
+/** Runs a synchronization and waits until the configuration records it as completed. */
+async function synchronized(emulator: RunningEmulator): Promise<void> {
+    assert.equal((await call(emulator, "POST", dir(SAMPLE.google, "/synchronizations"))).status, 201);
+    while ((await call(emulator, "GET", dir(SAMPLE.google))).body.last_synchronization_at === undefined) await sleep(SYNC_MS / 3);
+}
+
 describe("Emulator directory provisioning", () => {
     let emulator: RunningEmulator;
-    before(async () => {
+    // A fresh emulator per test: each test sets up the state it needs, so any order passes.
+    beforeEach(async () => {
         emulator = await startEmulator({ synchronizationDurationMs: SYNC_MS });
     });
-    after(() => emulator.close());
+    afterEach(() => emulator.close());
 
     it("answers 404 while google-workspace has no configuration", async () => {
         const res = await call(emulator, "GET", dir(SAMPLE.google));
@@ -35,6 +47,7 @@ describe("Emulator directory provisioning", () => {
     });
 
     it("answers 409 to a second POST", async () => {
+        await provisioned(emulator);
         const res = await call(emulator, "POST", dir(SAMPLE.google), { body: { synchronize_groups: "all" } });
         assert.equal(res.status, 409);
         assert.equal(res.body.error, "Conflict");
@@ -42,6 +55,7 @@ describe("Emulator directory provisioning", () => {
     });
 
     it("keeps the fields a PATCH leaves out", async () => {
+        await provisioned(emulator);
         const res = await call(emulator, "PATCH", dir(SAMPLE.google), { body: { synchronize_groups: "all" } });
         assert.equal(res.status, 200);
         assert.equal(res.body.synchronize_groups, "all");
@@ -53,6 +67,7 @@ describe("Emulator directory provisioning", () => {
     });
 
     it("replaces the mapping whole on PATCH", async () => {
+        await provisioned(emulator, { synchronize_groups: "all" });
         const mapping = [{ idp: "primaryEmail", auth0: "email" }];
         const res = await call(emulator, "PATCH", dir(SAMPLE.google), { body: { mapping } });
         assert.equal(res.status, 200);
@@ -61,6 +76,7 @@ describe("Emulator directory provisioning", () => {
     });
 
     it("refuses an empty mapping, a bad group mode and malformed items", async () => {
+        await provisioned(emulator, { mapping: [{ idp: "primaryEmail", auth0: "email" }] });
         const bodies = [
             { mapping: [] },
             { synchronize_groups: "some" },
@@ -97,6 +113,7 @@ describe("Emulator directory provisioning", () => {
     });
 
     it("starts a synchronization with 201 pending, 409 while it runs, then records it", async () => {
+        await provisioned(emulator);
         const res = await call(emulator, "POST", dir(SAMPLE.google, "/synchronizations"));
         assert.equal(res.status, 201);
         assert.deepEqual(Object.keys(res.body).sort(), ["connection_id", "status", "synchronization_id"]);
@@ -111,6 +128,8 @@ describe("Emulator directory provisioning", () => {
     });
 
     it("answers 400 when the last synchronization completed under 30 minutes ago", async () => {
+        await provisioned(emulator);
+        await synchronized(emulator);
         const res = await call(emulator, "POST", dir(SAMPLE.google, "/synchronizations"));
         assert.equal(res.status, 400);
         assert.equal(res.body.error, "Bad Request");
@@ -118,6 +137,8 @@ describe("Emulator directory provisioning", () => {
     });
 
     it("counts the 30 minutes from completion, not from the request", async () => {
+        await provisioned(emulator);
+        await synchronized(emulator);
         const minutesAgo = (m: number) => new Date(Date.now() - m * 60 * 1000).toISOString();
         const runs = emulator.state.synchronizations[SAMPLE.google];
         // Requested 45 minutes ago but only finished 29 minutes ago: still cooling down.
@@ -130,6 +151,7 @@ describe("Emulator directory provisioning", () => {
     });
 
     it("deletes with 204 and then answers 404", async () => {
+        await provisioned(emulator);
         const res = await call(emulator, "DELETE", dir(SAMPLE.google));
         assert.equal(res.status, 204);
         assert.equal(res.text, "");
@@ -140,10 +162,11 @@ describe("Emulator directory provisioning", () => {
 
 describe("Emulator directory provisioning with the tenant feature off", () => {
     let emulator: RunningEmulator;
-    before(async () => {
+    // A fresh emulator per test: each test sets up the state it needs, so any order passes.
+    beforeEach(async () => {
         emulator = await startEmulator({ directoryProvisioningEnabled: false });
     });
-    after(() => emulator.close());
+    afterEach(() => emulator.close());
 
     it("answers 403 on every directory provisioning route", async () => {
         for (const [method, suffix] of [
