@@ -14,10 +14,11 @@ function limits(headers: Headers): { limit: number; remaining: number; reset: nu
 
 describe("Emulator rate limiting", () => {
     let emulator: RunningEmulator;
-    before(async () => {
+    // A fresh emulator per test: each test sets up the state it needs, so any order passes.
+    beforeEach(async () => {
         emulator = await startEmulator();
     });
-    after(() => emulator.close());
+    afterEach(() => emulator.close());
 
     it("sends the rate-limit headers even without a configured limit", async () => {
         const res = await call(emulator, "GET", LIST);
@@ -92,6 +93,9 @@ describe("Emulator rate limiting", () => {
     });
 
     it("goes back to unlimited when the limit is removed", async () => {
+        emulator.setRateLimit({ rate: 0.5, burst: 1 });
+        assert.equal((await call(emulator, "GET", LIST)).status, 200);
+        assert.equal((await call(emulator, "GET", LIST)).status, 429);
         emulator.setRateLimit(undefined);
         for (let i = 0; i < 20; i++) assert.equal((await call(emulator, "GET", LIST)).status, 200);
     });
