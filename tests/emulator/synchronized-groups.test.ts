@@ -21,12 +21,24 @@ async function enableGroupsApi(emulator: RunningEmulator): Promise<void> {
     assert.equal((await call(emulator, "PATCH", `/api/v2/connections/${SAMPLE.google}`, { body: { options } })).status, 200);
 }
 
+/** The google connection with the groups API on and a directory provisioning that selects groups. */
+async function selectingGroups(emulator: RunningEmulator): Promise<void> {
+    await enableGroupsApi(emulator);
+    assert.equal((await call(emulator, "POST", DIR, { body: { synchronize_groups: "selected" } })).status, 201);
+}
+
+/** Replaces the selection with these ids. */
+async function select(emulator: RunningEmulator, groups: Json[]): Promise<void> {
+    assert.equal((await call(emulator, "PUT", GROUPS, { body: { groups } })).status, 204);
+}
+
 describe("Emulator synchronized groups", () => {
     let emulator: RunningEmulator;
-    before(async () => {
+    // A fresh emulator per test: each test sets up the state it needs, so any order passes.
+    beforeEach(async () => {
         emulator = await startEmulator();
     });
-    after(() => emulator.close());
+    afterEach(() => emulator.close());
 
     it("answers the plain 404 while the connection has no directory provisioning", async () => {
         const res = await call(emulator, "GET", GROUPS);
@@ -54,7 +66,7 @@ describe("Emulator synchronized groups", () => {
     });
 
     it("starts empty, then PUT replaces the whole selection and GET lists it sorted by id", async () => {
-        await enableGroupsApi(emulator);
+        await selectingGroups(emulator);
         const empty = await call<GroupPage>(emulator, "GET", GROUPS);
         assert.deepEqual(empty.body, { groups: [] });
         const put = await call(emulator, "PUT", GROUPS, {
@@ -71,6 +83,7 @@ describe("Emulator synchronized groups", () => {
     });
 
     it("adds with POST, where re-adding a selected group changes nothing", async () => {
+        await selectingGroups(emulator);
         await call(emulator, "PUT", GROUPS, { body: { groups: [{ id: "g2", name: "Ops" }] } });
         const res = await call(emulator, "POST", GROUPS, { body: { groups: [{ id: "g1" }, { id: "g2", name: "Renamed" }] } });
         assert.equal(res.status, 204);
@@ -80,6 +93,8 @@ describe("Emulator synchronized groups", () => {
     });
 
     it("removes with DELETE, where removing an absent group changes nothing", async () => {
+        await selectingGroups(emulator);
+        await select(emulator, [{ id: "g1" }, { id: "g2", name: "Ops" }]);
         const res = await call(emulator, "DELETE", GROUPS, { body: { groups: [{ id: "g1" }, { id: "never-there" }] } });
         assert.equal(res.status, 204);
         assert.equal(res.text, "");
@@ -87,6 +102,7 @@ describe("Emulator synchronized groups", () => {
     });
 
     it("filters with q on id, name or email, ignoring case", async () => {
+        await selectingGroups(emulator);
         await call(emulator, "PUT", GROUPS, {
             body: {
                 groups: [
@@ -103,6 +119,7 @@ describe("Emulator synchronized groups", () => {
     });
 
     it("pages with take and an opaque from cursor, next only while more remain", async () => {
+        await selectingGroups(emulator);
         const groups = Array.from({ length: 7 }, (_, i) => ({ id: `p${i}` }));
         await call(emulator, "PUT", GROUPS, { body: { groups: [...groups].reverse() } });
         const seen: string[] = [];
@@ -121,6 +138,7 @@ describe("Emulator synchronized groups", () => {
     });
 
     it("answers at most 50 groups by default and accepts up to 100 in one body", async () => {
+        await selectingGroups(emulator);
         const hundred = Array.from({ length: 100 }, (_, i) => ({ id: `h${String(i).padStart(3, "0")}` }));
         assert.equal((await call(emulator, "PUT", GROUPS, { body: { groups: hundred } })).status, 204);
         const first = await call<GroupPage>(emulator, "GET", GROUPS);
@@ -132,6 +150,7 @@ describe("Emulator synchronized groups", () => {
     });
 
     it("refuses bad bodies with 400 invalid_body and leaves the selection alone", async () => {
+        await selectingGroups(emulator);
         await call(emulator, "PUT", GROUPS, { body: { groups: [{ id: "keep" }] } });
         const tooMany = Array.from({ length: 101 }, (_, i) => ({ id: `t${i}` }));
         const bodies: unknown[] = [
@@ -157,6 +176,8 @@ describe("Emulator synchronized groups", () => {
     });
 
     it("forgets the selection when the directory provisioning configuration is deleted", async () => {
+        await selectingGroups(emulator);
+        await select(emulator, [{ id: "g1" }]);
         assert.equal((await call(emulator, "DELETE", DIR)).status, 204);
         assert.equal((await call(emulator, "GET", GROUPS)).status, 404);
         assert.equal((await call(emulator, "POST", DIR, { body: {} })).status, 201);
