@@ -10,7 +10,7 @@ import { liveScimTokens } from "./live-reads";
 import { handOff, oneAtATime, providerState, takeHandOff } from "./process";
 import { durationSeconds, MAX_ACTIVE_SCIM_TOKENS, scimTokenRules, scimTokenSchema, type ScimTokenInputs } from "./schemas";
 import { type CreateProgress, defineProvider } from "./skeleton";
-import { block, held, isBlocked, unansweredOn } from "./token-run";
+import { block, held, isBlocked, noteIssued, unansweredOn, vetNewTokens } from "./token-run";
 import {
     cappedLifetimeWarning,
     expiryOf,
@@ -219,6 +219,8 @@ function inputsOf(props: ScimTokenOutputs, scopes: readonly string[]): ScimToken
 export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchema>, ScimTokenOutputs>(
     scimTokenSchema,
     {
+        vet: vetNewTokens,
+
         async diff(_id, olds, news) {
             const api = getApi();
             if (olds.unanswered !== undefined) {
@@ -248,6 +250,7 @@ export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchem
                 const token = await issue(api, inputs, progress);
                 // Held before the queue moves on, so a settle right after never takes it for a late token.
                 held(api, inputs.connectionId).add(token.token_id);
+                noteIssued(api, inputs.connectionId, token.token_id);
                 return token;
             });
             const window = inputs.rotateBeforeExpiry === undefined ? 0 : durationSeconds(inputs.rotateBeforeExpiry) * 1000;

@@ -1,11 +1,12 @@
 /**
  * What all four providers share, written once: `configure()` keeps the stack's Auth0 settings in
- * process memory; `check()` is the kind's schema; `diff()` answers "changes" for any preview-time
- * unknown before anything is read, and "replace" when the connection changes; `read()` and
- * `delete()` treat "already gone" (404) as an answer, not a failure; after any write, a kept
- * listing no longer answers for that connection; and a create that fails after it wrote leaves the
- * engine holding what it wrote (created but not initialized), so the next `up` updates it instead
- * of creating, or adopting, our own object as if it were someone else's.
+ * process memory; `check()` is the kind's schema, then its optional `vet` against what is live;
+ * `diff()` answers "changes" for any preview-time unknown before anything is read, and "replace"
+ * when the connection changes; `read()` and `delete()` treat "already gone" (404) as an answer, not
+ * a failure; after any write, a kept listing no longer answers for that connection; and a create
+ * that fails after it wrote leaves the engine holding what it wrote (created but not initialized),
+ * so the next `up` updates it instead of creating, or adopting, our own object as if it were
+ * someone else's.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { unlessGone } from "../../management-api/errors";
@@ -52,6 +53,12 @@ function initError(err: unknown, id: string, outs: object, inputs: object): Reso
 
 /** The kind-specific half of a provider; the skeleton adds the rest. */
 export interface ProviderParts<I, O extends I> {
+    /**
+     * Optional: refuses, at check time (so at preview, before any write), inputs that are valid alone
+     * but cannot be applied next to what is live; called only with known, valid inputs. `olds` is
+     * empty for a resource the state does not hold yet.
+     */
+    vet?(olds: Partial<I>, news: I): Promise<void>;
     /** Compares live with desired; called only with known inputs on an unchanged connection. */
     diff(id: string, olds: O, news: I): Promise<pulumi.dynamic.DiffResult>;
     /** Creates; tells `progress` what it wrote, so a later failure still leaves the engine holding it. */
@@ -90,9 +97,12 @@ export function defineProvider<S extends z.ZodObject<{ connectionId: z.ZodString
             storeSettings(settingsFromConfig((key) => req.config.get(key)));
         },
 
-        async check(_olds: I, news: I) {
+        async check(olds: Partial<I>, news: I) {
             const checked = checkWith(schema(), { ...news });
             const failures = checked.inputs === undefined ? checked.failures : rules(checked.inputs);
+            if (failures.length === 0 && checked.inputs !== undefined && !anyUnknown(checked.inputs)) {
+                await parts.vet?.(olds, checked.inputs);
+            }
             return { ...checked, failures } satisfies pulumi.dynamic.CheckResult<I>;
         },
 

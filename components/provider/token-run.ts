@@ -1,11 +1,15 @@
 /**
  * What one run (one provider process, one client) knows about the SCIM tokens of each connection,
  * beyond any single resource: the token ids its declared tokens hold, the unanswered token requests
- * it recorded or read from state, and the connections where one of its own token requests got no
- * clear answer. Kept per client, so a new client (a new run, a new test) starts empty.
+ * it recorded or read from state, the connections where one of its own token requests got no clear
+ * answer, and the checks of its declared tokens (to refuse a change the two-token limit cannot
+ * carry). Kept per client, so a new client (a new run, a new test) starts empty.
  */
-import type { Auth0Api } from "../../management-api/client";
-import type { UnansweredRequest } from "./token-facts";
+import { getApi, type Auth0Api } from "../../management-api/client";
+import { unlessGone } from "../../management-api/errors";
+import { liveScimTokens } from "./live-reads";
+import { MAX_ACTIVE_SCIM_TOKENS, type ScimTokenInputs } from "./schemas";
+import { isActive, type UnansweredRequest } from "./token-facts";
 
 /** An unanswered request and the scopes it asked with. */
 export interface Unanswered {
@@ -17,6 +21,14 @@ interface RunFacts {
     readonly held: Map<string, Set<string>>;
     readonly unanswered: Map<string, Unanswered[]>;
     readonly blocked: Set<string>;
+    readonly rounds: Map<string, Round>;
+}
+
+/** The checks of one run's declared tokens on a connection: each is checked once per run. */
+interface Round {
+    checked: number;
+    added: number;
+    readonly issued: Set<string>;
 }
 
 const byClient = new WeakMap<Auth0Api, RunFacts>();
@@ -24,7 +36,7 @@ const byClient = new WeakMap<Auth0Api, RunFacts>();
 function facts(api: Auth0Api): RunFacts {
     let f = byClient.get(api);
     if (f === undefined) {
-        f = { held: new Map(), unanswered: new Map(), blocked: new Set() };
+        f = { held: new Map(), unanswered: new Map(), blocked: new Set(), rounds: new Map() };
         byClient.set(api, f);
     }
     return f;
@@ -56,4 +68,56 @@ export function block(api: Auth0Api, connectionId: string): void {
 /** True when a token request of this run on the connection got no clear answer. */
 export function isBlocked(api: Auth0Api, connectionId: string): boolean {
     return facts(api).blocked.has(connectionId);
+}
+
+/** Notes a token this run issued on the connection: the round's count of new tokens already has it. */
+export function noteIssued(api: Auth0Api, connectionId: string, tokenId: string): void {
+    entry(facts(api).rounds, connectionId, newRound).issued.add(tokenId);
+}
+
+function newRound(): Round {
+    return { checked: 0, added: 0, issued: new Set() };
+}
+
+/**
+ * Counts one declared token's check on the connection; once all `declared` were checked (the
+ * engine checks each once per run), returns how many are new to the state and the tokens this run
+ * issued meanwhile, and starts a new round (a provider process may serve more than one run).
+ */
+export function countCheck(
+    api: Auth0Api,
+    connectionId: string,
+    isNew: boolean,
+    declared: number,
+): { readonly added: number; readonly issued: ReadonlySet<string> } | undefined {
+    const rounds = facts(api).rounds;
+    const round = entry(rounds, connectionId, newRound);
+    round.checked += 1;
+    if (isNew) round.added += 1;
+    if (round.checked < declared) return undefined;
+    rounds.delete(connectionId);
+    return { added: round.added, issued: round.issued };
+}
+
+/**
+ * Refuses, at preview, a change that declares more new tokens on a connection than it has free
+ * slots: the engine issues every new token before it revokes any token removed from the config
+ * (deletes run last), so such a run would issue some, then stop at Auth0's limit with the removed
+ * token never revoked, and so would every later run. Decided once every declared token was checked.
+ */
+export async function vetNewTokens(olds: Partial<ScimTokenInputs>, news: ScimTokenInputs): Promise<void> {
+    const api = getApi();
+    const round = countCheck(api, news.connectionId, Object.keys(olds).length === 0, news.tokensOnConnection ?? 1);
+    if (round === undefined || round.added === 0) return;
+    // No SCIM configuration yet: no token either. Tokens this run issued are counted as new already.
+    const live = (await unlessGone(liveScimTokens(api, news.connectionId))) ?? [];
+    const active = live.filter((t) => isActive(t, Date.now()) && !round.issued.has(t.token_id));
+    if (active.length + round.added <= MAX_ACTIVE_SCIM_TOKENS) return;
+    throw new Error(
+        `connection "${news.connectionId}" cannot take this change in one run: it declares ${round.added} new SCIM token(s) ` +
+            `while the connection holds ${active.length} active (${active.map((t) => t.token_id).join(", ")}), and Auth0 allows ` +
+            `${MAX_ACTIVE_SCIM_TOKENS}. A token removed from the config is revoked only at the end of a run, after every new one ` +
+            "is issued, so this run would stop half-way. Do it in two runs: first remove the tokens you no longer use (a renamed " +
+            "token counts as removed and added), then add the new ones.",
+    );
 }

@@ -25,6 +25,36 @@ describe("Token changes under the engine", function () {
         await emu?.close();
     });
 
+    it("renaming the one live token and adding another in one change is refused by the preview; two runs do it", async () => {
+        emu.state.scimTokens[SAMPLE.okta] = [];
+        t = await rootProgramStack(bin, emu, "token-rename", { "okta-workforce": { scim: { tokens: { a: { scopes: SCOPES } } } } });
+        await cli.up(t);
+        const [a] = (emu.state.scimTokens[SAMPLE.okta] ?? []).map((x) => x.token_id);
+
+        const both = { a2: { scopes: SCOPES }, b: { scopes: SCOPES } };
+        await setConnections(t, { "okta-workforce": { scim: { tokens: both } } });
+        emu.clearJournal();
+        const err = await cli.preview(t).then(
+            () => undefined,
+            (e: unknown) => e,
+        );
+        assert.ok(err instanceof cli.CliError, "the preview fails");
+        assert.match(
+            err.stdout,
+            new RegExp(`connection "${SAMPLE.okta}" cannot take this change in one run.*\\(${a}\\).*Do it in two runs`),
+        );
+        assert.deepEqual(writes(emu.journal), [], "nothing written");
+
+        // The two runs the refusal asks for.
+        await setConnections(t, { "okta-workforce": { scim: { tokens: { a2: { scopes: SCOPES } } } } });
+        await cli.up(t);
+        await setConnections(t, { "okta-workforce": { scim: { tokens: both } } });
+        await cli.up(t);
+        const live = (emu.state.scimTokens[SAMPLE.okta] ?? []).map((x) => x.token_id);
+        assert.equal(live.length, 2, "a2 and b are live");
+        assert.ok(!live.includes(a), "a is revoked");
+    });
+
     it('moving tokens: [A, B] to names {"1": A, "2": B} previews and applies with nothing re-issued', async () => {
         emu.state.scimTokens[SAMPLE.okta] = [];
         const list = { "okta-workforce": { scim: { tokens: [{ scopes: SCOPES }, { scopes: SCOPES }] } } };

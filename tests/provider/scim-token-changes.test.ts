@@ -1,0 +1,69 @@
+import * as assert from "node:assert/strict";
+import type { RunningEmulator } from "../../emulator";
+import { scimTokenProvider as p } from "../../components/provider/scimToken";
+import { SAMPLE, startForProvider, useEmulator, writes } from "../helpers/api";
+
+const CONN = SAMPLE.samlp;
+const SCOPES = ["get:users"];
+/** Two tokens declared on the connection, as ConnectionSync passes them. */
+const TWO = { connectionId: CONN, scopes: SCOPES, tokensOnConnection: 2 };
+
+describe("ScimToken: a change the two-token limit cannot carry is refused at preview", () => {
+    let emu: RunningEmulator;
+    before(async () => {
+        emu = await startForProvider();
+    });
+    after(() => emu.close());
+    beforeEach(() => {
+        useEmulator(emu);
+        emu.state.scimTokens[CONN] = [];
+        emu.clearJournal();
+    });
+
+    it("refuses renaming the one live token and adding another in one change, naming the live token", async () => {
+        const a = await p.create({ connectionId: CONN, scopes: SCOPES });
+        useEmulator(emu); // The next run: `a` is removed from the config, `a2` and `b` are new.
+        emu.clearJournal();
+        const a2 = await p.check({}, TWO);
+        assert.deepEqual(a2.failures, [], "one new token fits next to the live one");
+        const err = await p.check({}, TWO).then(
+            () => assert.fail("expected the second new token to be refused"),
+            (e: unknown) => e as Error,
+        );
+        assert.match(
+            err.message,
+            /cannot take this change in one run: it declares 2 new SCIM token\(s\) while the connection holds 1 active/,
+        );
+        assert.match(err.message, new RegExp(`\\(${a.outs.tokenId}\\)`));
+        assert.match(err.message, /Do it in two runs/);
+        assert.deepEqual(writes(emu.journal), [], "refused before any write");
+    });
+
+    it("lets a kept token and a new one through, and two new tokens on a first run, issued as it goes", async () => {
+        const a = await p.create({ connectionId: CONN, scopes: SCOPES });
+        useEmulator(emu);
+        // `a` is in the state (its check has old inputs); only `b` is new.
+        assert.deepEqual((await p.check({ connectionId: CONN, scopes: SCOPES }, TWO)).failures, []);
+        assert.deepEqual((await p.diff(a.id, a.outs, TWO)).changes, false);
+        assert.deepEqual((await p.check({}, TWO)).failures, []);
+
+        emu.state.scimTokens[CONN] = [];
+        useEmulator(emu);
+        // A first run: the first token may be issued before the engine checks the second.
+        assert.deepEqual((await p.check({}, TWO)).failures, []);
+        await p.create(TWO);
+        assert.deepEqual((await p.check({}, TWO)).failures, []);
+        await p.create(TWO);
+        assert.equal(emu.state.scimTokens[CONN].length, 2);
+    });
+
+    it("counts each run on its own when one provider process serves several (a preview, then the up)", async () => {
+        for (const run of ["preview", "up"]) {
+            assert.deepEqual((await p.check({}, TWO)).failures, [], `${run}: the first new token`);
+            if (run === "up") await p.create(TWO);
+            assert.deepEqual((await p.check({}, TWO)).failures, [], `${run}: the second new token`);
+            if (run === "up") await p.create(TWO);
+        }
+        assert.equal(emu.state.scimTokens[CONN].length, 2);
+    });
+});
