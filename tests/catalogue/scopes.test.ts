@@ -65,7 +65,8 @@ const OPERATIONS: Array<[string, string[], () => Promise<unknown>]> = [
 describe("Missing scope catalogue", () => {
     let emu: RunningEmulator;
     let pristine: string;
-    before(async () => {
+    // A fresh emulator per test: the one that succeeds writes, and no other may start from what it wrote.
+    beforeEach(async () => {
         emu = await startForProvider();
         pristine = JSON.stringify({
             c: emu.state.connections,
@@ -74,7 +75,7 @@ describe("Missing scope catalogue", () => {
             d: emu.state.directoryProvisionings,
         });
     });
-    after(() => emu.close());
+    afterEach(() => emu.close());
 
     const live = () =>
         JSON.stringify({
