@@ -116,8 +116,8 @@ describe("Fault runs", function () {
                     Object.fromEntries(Object.entries(emu.state.connections).map(([id, c]) => [id, c.options])),
                 );
                 const preexistingTokens = emu.state.scimTokens[SAMPLE.samlp].length;
-                useEmulator(emu, { timeoutMs: 500 });
-                const driver = new Driver(declared());
+                // Each up in a new provider process, as the engine runs it.
+                const driver = new Driver(declared(), () => useEmulator(emu, { timeoutMs: 500 }));
                 let runs = 0;
                 for (; runs < 8; runs++) {
                     const r = await driver.up();
