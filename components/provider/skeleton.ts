@@ -47,7 +47,10 @@ export class ResourceInitError extends Error {
 function initError(err: unknown, id: string, outs: object, inputs: object): ResourceInitError {
     const message = err instanceof Error ? err.message : String(err);
     const loader: unknown = Reflect.get(inputs, PROVIDER_KEY);
-    const properties = loader === undefined ? { ...outs } : { ...outs, [PROVIDER_KEY]: loader };
+    // The SDK packs these into a protobuf Struct inside its own error handler, where an undefined
+    // field throws and the create never answers: keep only what JSON carries (an absent field stays absent).
+    const state = JSON.parse(JSON.stringify(outs)) as Record<string, unknown>;
+    const properties = loader === undefined ? state : { ...state, [PROVIDER_KEY]: loader };
     return new ResourceInitError(message, id, properties, [message], { cause: err });
 }
 

@@ -66,6 +66,26 @@ describe("A create that writes more than once leaves the engine holding what it 
                 return true;
             });
         });
+
+        it("carries only what the engine can store: an absent field of a recorded state is left out, never sent as undefined", async () => {
+            // The SDK turns the properties into a protobuf Struct, which throws on undefined, inside its own error handler.
+            const odd = defineProvider<ReturnType<typeof schema>, Outs & { createdAt?: string }>(schema, {
+                diff: async () => ({ changes: false }),
+                async create(inputs, progress) {
+                    progress.wrote("obj_1", { connectionId: inputs.connectionId, step: 1, createdAt: undefined });
+                    throw new Error("write 2 failed");
+                },
+                update: async (_id, olds) => ({ outs: olds }),
+                read: async () => undefined,
+                delete: async () => {},
+            });
+            await assert.rejects(odd.create({ connectionId: "con_1" }), (err: unknown) => {
+                assert.ok(err instanceof ResourceInitError);
+                assert.deepEqual(Object.keys(err.properties), ["connectionId", "step"]);
+                assert.deepEqual(JSON.parse(JSON.stringify(err.properties)), err.properties, "nothing JSON cannot carry");
+                return true;
+            });
+        });
     });
 
     describe("directory provisioning", () => {
