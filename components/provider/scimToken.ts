@@ -10,7 +10,7 @@ import { liveScimTokens } from "./live-reads";
 import { handOff, oneAtATime, providerState, takeHandOff } from "./process";
 import { durationSeconds, MAX_ACTIVE_SCIM_TOKENS, scimTokenRules, scimTokenSchema, type ScimTokenInputs } from "./schemas";
 import { type CreateProgress, defineProvider } from "./skeleton";
-import { block, held, isBlocked, noteIssued, unansweredOn, vetNewTokens } from "./token-run";
+import { block, held, isBlocked, noteIssued, unansweredOn, unblock, vetNewTokens } from "./token-run";
 import {
     cappedLifetimeWarning,
     expiryOf,
@@ -152,7 +152,7 @@ async function issue(api: Auth0Api, inputs: ScimTokenInputs, progress: CreatePro
                 until: new Date(Date.now() + LATE_LANDING_MS).toISOString(),
                 baseline: baseline.map((t) => t.token_id),
             };
-            block(api, inputs.connectionId);
+            block(api, inputs.connectionId, Date.parse(request.until));
             unansweredOn(api, inputs.connectionId).push({ request, scopes: inputs.scopes });
             progress.wrote(`unanswered-${Date.parse(askedAt)}`, { ...inputs, tokenId: "", token: "", createdAt: "", unanswered: request });
             what += "; the next run revokes a token this request creates late";
@@ -226,6 +226,7 @@ export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchem
             if (olds.unanswered !== undefined) {
                 // Revoke first what the unanswered request created (delete settles it), then issue.
                 unansweredOn(api, olds.connectionId).push({ request: olds.unanswered, scopes: olds.scopes });
+                unblock(api, olds.connectionId);
                 return { changes: true, replaces: ["tokenId"], deleteBeforeReplace: true };
             }
             held(api, olds.connectionId).add(olds.tokenId);

@@ -20,7 +20,7 @@ export interface Unanswered {
 interface RunFacts {
     readonly held: Map<string, Set<string>>;
     readonly unanswered: Map<string, Unanswered[]>;
-    readonly blocked: Set<string>;
+    readonly blocked: Map<string, number>;
     readonly rounds: Map<string, Round>;
 }
 
@@ -36,7 +36,7 @@ const byClient = new WeakMap<Auth0Api, RunFacts>();
 function facts(api: Auth0Api): RunFacts {
     let f = byClient.get(api);
     if (f === undefined) {
-        f = { held: new Map(), unanswered: new Map(), blocked: new Set(), rounds: new Map() };
+        f = { held: new Map(), unanswered: new Map(), blocked: new Map(), rounds: new Map() };
         byClient.set(api, f);
     }
     return f;
@@ -60,14 +60,23 @@ export function unansweredOn(api: Auth0Api, connectionId: string): Unanswered[] 
     return entry(facts(api).unanswered, connectionId, (): Unanswered[] => []);
 }
 
-/** Marks a connection where a token request of this run got no clear answer. */
-export function block(api: Auth0Api, connectionId: string): void {
-    facts(api).blocked.add(connectionId);
+/**
+ * Marks a connection where a token request of this run got no clear answer: no other token is
+ * issued on it until `until` (the end of that request's window) or until the next run starts to
+ * settle it (`unblock`), for a process that serves more than one run.
+ */
+export function block(api: Auth0Api, connectionId: string, until: number): void {
+    facts(api).blocked.set(connectionId, until);
 }
 
-/** True when a token request of this run on the connection got no clear answer. */
+/** Lifts the block: a new run is settling the unanswered request. */
+export function unblock(api: Auth0Api, connectionId: string): void {
+    facts(api).blocked.delete(connectionId);
+}
+
+/** True while a token request of this run on the connection got no clear answer and is not being settled. */
 export function isBlocked(api: Auth0Api, connectionId: string): boolean {
-    return facts(api).blocked.has(connectionId);
+    return (facts(api).blocked.get(connectionId) ?? 0) > Date.now();
 }
 
 /** Notes a token this run issued on the connection: the round's count of new tokens already has it. */
