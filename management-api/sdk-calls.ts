@@ -27,6 +27,10 @@ export function toApiError(err: unknown, method: string, path: string): Auth0Api
     }
     const tokenCall = typeof e.message === "string" && e.message.startsWith("ManagementClient: token request");
     const where = { method: tokenCall ? "POST" : method, path: tokenCall ? "/oauth/token" : path };
+    // The SDK aborts a silent sign-in after its own 10 s and reports it as a 408 no server sent.
+    if (tokenCall && e.message?.split("\n")[0] === "ManagementClient: token request timed out") {
+        return new Auth0NoResponseError({ ...where, reason: "timed out after 10000 ms (the SDK's limit for sign-in)" });
+    }
     if (isNoResponse(e.cause) || isNoResponse(err)) {
         const cause = isNoResponse(e.cause) ? e.cause : (err as Error);
         return new Auth0NoResponseError({ ...where, reason: redact(cause.message) });
