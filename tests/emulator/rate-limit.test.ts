@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { startEmulator, type RunningEmulator } from "../../emulator";
+import { TokenBucket } from "../../emulator/rate-limit";
 import { call, sleep } from "../helpers/emulator-client";
 
 const LIST = "/api/v2/connections";
@@ -54,12 +55,22 @@ describe("Emulator rate limiting", () => {
         assert.equal(emulator.journal.at(-1)?.status, 429);
     });
 
-    it("refills at the configured rate", async () => {
-        emulator.setRateLimit({ rate: 10, burst: 1 });
+    it("refuses a request that finds the bucket empty, and serves one once it has refilled", async () => {
+        // One token a second: the second request, right after the first, finds none on any machine.
+        emulator.setRateLimit({ rate: 1, burst: 1 });
         assert.equal((await call(emulator, "GET", LIST)).status, 200);
         assert.equal((await call(emulator, "GET", LIST)).status, 429);
-        await sleep(150);
+        await sleep(1100);
         assert.equal((await call(emulator, "GET", LIST)).status, 200);
+    });
+
+    it("refills at the configured rate (the bucket's own clock, no waiting)", () => {
+        const bucket = new TokenBucket({ rate: 10, burst: 1 });
+        const t = Date.now() + 60_000; // after the bucket was configured, whatever the machine's speed
+        assert.equal(bucket.take(t).allowed, true);
+        assert.equal(bucket.take(t + 50).allowed, false, "half a token after 50 ms at 10/s");
+        assert.equal(bucket.take(t + 150).allowed, true, "a whole token by 150 ms");
+        assert.equal(bucket.take(t + 150).allowed, false, "and only one: the burst is 1");
     });
 
     it("limits every Management API route, errors included, but not the token endpoint", async () => {
