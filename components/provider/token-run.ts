@@ -22,6 +22,8 @@ interface RunFacts {
     readonly unanswered: Map<string, Unanswered[]>;
     readonly blocked: Map<string, number>;
     readonly rounds: Map<string, Round>;
+    /** Per connection, the inputs of tokens checked against old inputs in this round and the one before. */
+    readonly kept: Map<string, Set<string>>;
 }
 
 /** The checks of one run's declared tokens on a connection: each is checked once per run. */
@@ -36,7 +38,7 @@ const byClient = new WeakMap<Auth0Api, RunFacts>();
 function facts(api: Auth0Api): RunFacts {
     let f = byClient.get(api);
     if (f === undefined) {
-        f = { held: new Map(), unanswered: new Map(), blocked: new Map(), rounds: new Map() };
+        f = { held: new Map(), unanswered: new Map(), blocked: new Map(), rounds: new Map(), kept: new Map() };
         byClient.set(api, f);
     }
     return f;
@@ -91,16 +93,25 @@ function newRound(): Round {
 /**
  * Counts one declared token's check on the connection; once all `declared` were checked (the
  * engine checks each once per run), returns how many are new to the state and the tokens this run
- * issued meanwhile, and starts a new round (a provider process may serve more than one run).
+ * issued meanwhile, and starts a new round (a provider process may serve more than one run). A
+ * replacement is checked a second time, with no old inputs, after the round that checked it against
+ * its old ones: a check with no old inputs whose `inputs` equal a token checked with old inputs in
+ * this round or the one before is that re-check, and is not counted (should a new token have the very
+ * same inputs, it goes uncounted here, and the create's own check still refuses it before the POST).
  */
 export function countCheck(
     api: Auth0Api,
     connectionId: string,
     isNew: boolean,
     declared: number,
+    inputs: string,
 ): { readonly added: number; readonly issued: ReadonlySet<string> } | undefined {
-    const rounds = facts(api).rounds;
+    const { rounds, kept } = facts(api);
+    const seen = entry(kept, connectionId, () => new Set<string>());
+    if (isNew && seen.has(inputs)) return undefined;
     const round = entry(rounds, connectionId, newRound);
+    if (round.checked === 0 && !isNew) seen.clear();
+    if (!isNew) seen.add(inputs);
     round.checked += 1;
     if (isNew) round.added += 1;
     if (round.checked < declared) return undefined;
@@ -116,7 +127,8 @@ export function countCheck(
  */
 export async function vetNewTokens(olds: Partial<ScimTokenInputs>, news: ScimTokenInputs): Promise<void> {
     const api = getApi();
-    const round = countCheck(api, news.connectionId, Object.keys(olds).length === 0, news.tokensOnConnection ?? 1);
+    const { tokensOnConnection: _count, ...own } = news;
+    const round = countCheck(api, news.connectionId, Object.keys(olds).length === 0, news.tokensOnConnection ?? 1, JSON.stringify(own));
     if (round === undefined || round.added === 0) return;
     // No SCIM configuration yet: no token either. Tokens this run issued are counted as new already.
     const live = (await unlessGone(liveScimTokens(api, news.connectionId))) ?? [];

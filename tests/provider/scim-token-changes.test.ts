@@ -66,4 +66,21 @@ describe("ScimToken: a change the two-token limit cannot carry is refused at pre
         }
         assert.equal(emu.state.scimTokens[CONN].length, 2);
     });
+
+    it("lets both tokens on a connection holding two be replaced in one run: the engine checks a replacement again with no old inputs", async () => {
+        const idp = { ...TWO, scopes: ["get:users"] };
+        const backup = { ...TWO, scopes: ["get:users", "patch:users"] };
+        await p.create(idp);
+        await p.create(backup);
+        useEmulator(emu); // The next run: both get new scopes, so both are replaced (revoked first at the limit).
+        emu.clearJournal();
+        const idp2 = { ...TWO, scopes: ["get:users", "put:users"] };
+        const backup2 = { ...TWO, scopes: ["get:users", "delete:users"] };
+        // The engine's order: each declared token checked against its old inputs, then each replacement checked anew.
+        assert.deepEqual((await p.check(idp, idp2)).failures, []);
+        assert.deepEqual((await p.check(backup, backup2)).failures, []);
+        assert.deepEqual((await p.check({}, idp2)).failures, [], "the replacement of idp is not a new token");
+        assert.deepEqual((await p.check({}, backup2)).failures, [], "nor is the replacement of backup");
+        assert.deepEqual(writes(emu.journal), []);
+    });
 });
