@@ -105,8 +105,8 @@ async function issue(api: Auth0Api, inputs: ScimTokenInputs, progress: CreatePro
     if (isBlocked(api, inputs.connectionId)) {
         // A sibling issued now would fall inside that request's window, where the next run looks for its token.
         throw new Error(
-            `a SCIM token request on connection ${inputs.connectionId} got no clear answer earlier in this run, so no other token ` +
-                "is issued on it until the next run has settled that request. Run again.",
+            `connection "${inputs.connectionId}": an earlier POST /api/v2/connections/${inputs.connectionId}/scim-configuration/tokens ` +
+                "of this run got no clear answer, so no other token is issued on it until the next run has settled that request. Run again.",
         );
     }
     // The baseline is what tells our stray token from the identity provider's live ones: without it

@@ -24,13 +24,17 @@ interface RunFacts {
     readonly rounds: Map<string, Round>;
     /** Per connection, the inputs of tokens checked against old inputs in this round and the one before. */
     readonly kept: Map<string, Set<string>>;
+    /**
+     * Per connection, the tokens this process issued. Not per round: the engine checks and creates a
+     * level's tokens concurrently, so a token can be issued after the round that counted it closed.
+     */
+    readonly issued: Map<string, Set<string>>;
 }
 
 /** The checks of one run's declared tokens on a connection: each is checked once per run. */
 interface Round {
     checked: number;
     added: number;
-    readonly issued: Set<string>;
 }
 
 const byClient = new WeakMap<Auth0Api, RunFacts>();
@@ -38,7 +42,7 @@ const byClient = new WeakMap<Auth0Api, RunFacts>();
 function facts(api: Auth0Api): RunFacts {
     let f = byClient.get(api);
     if (f === undefined) {
-        f = { held: new Map(), unanswered: new Map(), blocked: new Map(), rounds: new Map(), kept: new Map() };
+        f = { held: new Map(), unanswered: new Map(), blocked: new Map(), rounds: new Map(), kept: new Map(), issued: new Map() };
         byClient.set(api, f);
     }
     return f;
@@ -81,19 +85,18 @@ export function isBlocked(api: Auth0Api, connectionId: string): boolean {
     return (facts(api).blocked.get(connectionId) ?? 0) > Date.now();
 }
 
-/** Notes a token this run issued on the connection: the round's count of new tokens already has it. */
+/** Notes a token this process issued on the connection: a round's count of new tokens already has it. */
 export function noteIssued(api: Auth0Api, connectionId: string, tokenId: string): void {
-    entry(facts(api).rounds, connectionId, newRound).issued.add(tokenId);
+    entry(facts(api).issued, connectionId, () => new Set<string>()).add(tokenId);
 }
 
 function newRound(): Round {
-    return { checked: 0, added: 0, issued: new Set() };
+    return { checked: 0, added: 0 };
 }
 
 /**
  * Counts one declared token's check on the connection; once all `declared` were checked (the
- * engine checks each once per run), returns how many are new to the state and the tokens this run
- * issued meanwhile, and starts a new round (a provider process may serve more than one run). A
+ * engine checks each once per run), returns how many are new to the state, and starts a new round (a provider process may serve more than one run). A
  * replacement is checked a second time, with no old inputs, after the round that checked it against
  * its old ones: a check with no old inputs whose `inputs` equal a token checked with old inputs in
  * this round or the one before is that re-check, and is not counted (should a new token have the very
@@ -105,7 +108,7 @@ export function countCheck(
     isNew: boolean,
     declared: number,
     inputs: string,
-): { readonly added: number; readonly issued: ReadonlySet<string> } | undefined {
+): { readonly added: number } | undefined {
     const { rounds, kept } = facts(api);
     const seen = entry(kept, connectionId, () => new Set<string>());
     if (isNew && seen.has(inputs)) return undefined;
@@ -116,7 +119,7 @@ export function countCheck(
     if (isNew) round.added += 1;
     if (round.checked < declared) return undefined;
     rounds.delete(connectionId);
-    return { added: round.added, issued: round.issued };
+    return { added: round.added };
 }
 
 /**
@@ -132,7 +135,8 @@ export async function vetNewTokens(olds: Partial<ScimTokenInputs>, news: ScimTok
     if (round === undefined || round.added === 0) return;
     // No SCIM configuration yet: no token either. Tokens this run issued are counted as new already.
     const live = (await unlessGone(liveScimTokens(api, news.connectionId))) ?? [];
-    const active = live.filter((t) => isActive(t, Date.now()) && !round.issued.has(t.token_id));
+    const issued = entry(facts(api).issued, news.connectionId, () => new Set<string>());
+    const active = live.filter((t) => isActive(t, Date.now()) && !issued.has(t.token_id));
     if (active.length + round.added <= MAX_ACTIVE_SCIM_TOKENS) return;
     throw new Error(
         `connection "${news.connectionId}" cannot take this change in one run: it declares ${round.added} new SCIM token(s) ` +
