@@ -67,7 +67,10 @@ describe("ScimToken: a token request without a clear answer is settled by the ne
         assert.match(err.message, /timed out.*no token it created has shown up yet; the next run revokes/);
         assert.equal(recorded(err).unanswered?.baseline.length, 0);
         // The rest of this run issues no token on the connection: it would fall inside the request's window.
-        await assert.rejects(p.create({ connectionId: CONN, scopes: ["get:groups"] }), /of this run got no clear answer, so no other token is issued on it/);
+        await assert.rejects(
+            p.create({ connectionId: CONN, scopes: ["get:groups"] }),
+            /of this run got no clear answer, so no other token is issued on it/,
+        );
         assert.ok(await settle(emu, 10_000), "the slow POST is answered");
         const [late] = emu.state.scimTokens[CONN];
         assert.ok(late !== undefined, "the late POST created a token");
