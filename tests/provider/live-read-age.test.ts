@@ -2,7 +2,8 @@ import * as assert from "node:assert/strict";
 import { startEmulator, type RunningEmulator, type Seed } from "../../emulator";
 import { liveReadStats, REUSE_MS, setLiveReadClock } from "../../components/provider/live-reads";
 import { resetProcessState } from "../../components/provider/process";
-import { type ProfileSyncOutputs, profileSyncProvider as ps } from "../../components/provider/profileSync";
+import { profileSyncProvider as ps } from "../../components/provider/profileSync";
+import { settledProfileSync } from "../helpers/profile-sync-state";
 import { storeSettings } from "../../management-api/settings";
 import { hostileProxy, type HostileProxy } from "../helpers/hostile-proxy";
 
@@ -17,15 +18,7 @@ const seed: Seed = {
     connections: ids.map((id, i) => ({ id, name: `conn-${i}`, strategy: "okta", options: { set_user_root_attributes: "on_first_login" } })),
 };
 
-const outs = (id: string): ProfileSyncOutputs => ({
-    connectionId: id,
-    mode: "on_first_login",
-    onDelete: "retain",
-    connectionName: id,
-    strategy: "okta",
-    liveMode: "on_first_login",
-    previousMode: "on_first_login",
-});
+const outs = settledProfileSync;
 
 describe("A listing's age counts from its oldest page", () => {
     let emu: RunningEmulator;

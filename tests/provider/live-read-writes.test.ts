@@ -4,7 +4,8 @@ import type { AddressInfo, Socket } from "node:net";
 import { type RunningEmulator, type Seed, startEmulator } from "../../emulator";
 import { setLiveReadClock } from "../../components/provider/live-reads";
 import { resetProcessState } from "../../components/provider/process";
-import { type ProfileSyncOutputs, profileSyncProvider as ps } from "../../components/provider/profileSync";
+import { profileSyncProvider as ps } from "../../components/provider/profileSync";
+import { settledProfileSync } from "../helpers/profile-sync-state";
 import { storeSettings } from "../../management-api/settings";
 
 const N = 250;
@@ -21,15 +22,7 @@ const seed: Seed = {
     connections: ids.map((id, i) => ({ id, name: `conn-${i}`, strategy: "okta", options: { set_user_root_attributes: "on_first_login" } })),
 };
 
-const outs = (id: string): ProfileSyncOutputs => ({
-    connectionId: id,
-    mode: "on_first_login",
-    onDelete: "retain",
-    connectionName: id,
-    strategy: "okta",
-    liveMode: "on_first_login",
-    previousMode: "on_first_login",
-});
+const outs = settledProfileSync;
 
 /** A gate: `arrived` settles when a request reaches it, which then waits for `open()`. */
 interface Gate {

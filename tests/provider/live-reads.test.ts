@@ -2,7 +2,8 @@ import * as assert from "node:assert/strict";
 import type { JournalEntry, RunningEmulator, Seed } from "../../emulator";
 import { type DirectoryProvisioningOutputs, directoryProvisioningProvider as dir } from "../../components/provider/directoryProvisioning";
 import { liveReadStats, REUSE_MS, STREAM_GAP_MS, setLiveReadClock } from "../../components/provider/live-reads";
-import { type ProfileSyncOutputs, profileSyncProvider as ps } from "../../components/provider/profileSync";
+import { profileSyncProvider as ps } from "../../components/provider/profileSync";
+import { settledProfileSync } from "../helpers/profile-sync-state";
 import { type ScimConfigurationOutputs, scimConfigurationProvider as scim } from "../../components/provider/scimConfiguration";
 import { type ScimTokenOutputs, scimTokenProvider as tokens } from "../../components/provider/scimToken";
 import { apiCalls, SAMPLE, startForProvider, useEmulator } from "../helpers/api";
@@ -60,16 +61,7 @@ function tenant(n: number): Seed {
     };
 }
 
-/** What the state holds for each resource after an `up` that changed nothing. */
-const psOuts = (id: string): ProfileSyncOutputs => ({
-    connectionId: id,
-    mode: "on_first_login",
-    onDelete: "retain",
-    connectionName: id,
-    strategy: "okta",
-    liveMode: "on_first_login",
-    previousMode: "on_first_login",
-});
+const psOuts = settledProfileSync;
 const scimOuts = (id: string): ScimConfigurationOutputs => ({
     connectionId: id,
     userIdAttribute: "externalId",
