@@ -10,15 +10,17 @@ import { liveScimTokens } from "./live-reads";
 import { handOff, oneAtATime, providerState, takeHandOff } from "./process";
 import { durationSeconds, MAX_ACTIVE_SCIM_TOKENS, scimTokenRules, scimTokenSchema, type ScimTokenInputs } from "./schemas";
 import { type CreateProgress, defineProvider } from "./skeleton";
-import { block, held, isBlocked, noteIssued, unansweredOn, unblock, vetNewTokens } from "./token-run";
+import { block, blockedBy, held, noteIssued, unansweredOn, unblock, vetNewTokens } from "./token-run";
 import {
+    ambiguousLateTokensMessage,
     cappedLifetimeWarning,
     expiryOf,
     isActive,
     lateTokenCandidates,
-    revokeAdvice,
+    pendingRequestMessage,
     rotationDue,
     sameScopes,
+    settleableAt,
     tooManyActiveMessage,
     type UnansweredRequest,
 } from "./token-facts";
@@ -102,13 +104,9 @@ function tooManyActive(api: Auth0Api, connectionId: string, active: readonly Sci
  * the stray search, else records the request (through `progress`) so the next run settles it.
  */
 async function issue(api: Auth0Api, inputs: ScimTokenInputs, progress: CreateProgress<ScimTokenOutputs>): Promise<ScimTokenCreated> {
-    if (isBlocked(api, inputs.connectionId)) {
-        // A sibling issued now would fall inside that request's window, where the next run looks for its token.
-        throw new Error(
-            `connection "${inputs.connectionId}": an earlier POST /api/v2/connections/${inputs.connectionId}/scim-configuration/tokens ` +
-                "of this run got no clear answer, so no other token is issued on it until the next run has settled that request. Run again.",
-        );
-    }
+    // A sibling issued now would fall inside that request's window, where the settle looks for its token.
+    const blocked = blockedBy(api, inputs.connectionId);
+    if (blocked !== undefined) throw new Error(blocked);
     // The baseline is what tells our stray token from the identity provider's live ones: without it
     // nothing may be revoked, so a failed read fails the create before anything is written.
     const baseline = await api.listScimTokens(inputs.connectionId);
@@ -152,7 +150,7 @@ async function issue(api: Auth0Api, inputs: ScimTokenInputs, progress: CreatePro
                 until: new Date(Date.now() + LATE_LANDING_MS).toISOString(),
                 baseline: baseline.map((t) => t.token_id),
             };
-            block(api, inputs.connectionId, Date.parse(request.until));
+            block(api, inputs.connectionId, settleableAt(request), pendingRequestMessage(inputs.connectionId, request, true));
             unansweredOn(api, inputs.connectionId).push({ request, scopes: inputs.scopes });
             progress.wrote(`unanswered-${Date.parse(askedAt)}`, { ...inputs, tokenId: "", token: "", createdAt: "", unanswered: request });
             what += "; the next run revokes a token this request creates late";
@@ -162,21 +160,17 @@ async function issue(api: Auth0Api, inputs: ScimTokenInputs, progress: CreatePro
 }
 
 /**
- * Settles an unanswered request recorded in state: the one token it matches is revoked (we never
- * held its value, so it cannot serve as the declared token); more than one is a guess, refused.
+ * Settles an unanswered request recorded in state (its delete: a failure keeps it in state). Only
+ * once its window has passed: before, its token may still land, and forgetting the request would
+ * leave that token held by nobody. Then the one token it matches is revoked (we never held its
+ * value, so it cannot serve as the declared token); more than one is a guess, refused.
  */
 async function settle(api: Auth0Api, props: ScimTokenOutputs, request: UnansweredRequest): Promise<void> {
+    if (Date.now() <= settleableAt(request)) throw new Error(pendingRequestMessage(props.connectionId, request, false));
     await oneAtATime(providerState().tokenCreations, `${api.host}|${props.connectionId}`, async () => {
         const live = await api.listScimTokens(props.connectionId);
         const candidates = lateTokenCandidates(request, props.scopes, live, held(api, props.connectionId));
-        if (candidates.length > 1) {
-            const ids = candidates.map((t) => t.token_id).join(", ");
-            throw new Error(
-                `a SCIM token request on connection ${props.connectionId} at ${request.askedAt} got no clear answer, and ${candidates.length} ` +
-                    `unknown tokens with its scopes were created since (${ids}); nothing was revoked, as that would be a guess. ` +
-                    `For each one the identity provider does not use, ${revokeAdvice(props.connectionId, "{tokenId}")}; then run again.`,
-            );
-        }
+        if (candidates.length > 1) throw new Error(ambiguousLateTokensMessage(props.connectionId, request, candidates));
         for (const t of candidates) await api.deleteScimToken(props.connectionId, t.token_id);
     });
 }
@@ -225,8 +219,11 @@ export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchem
             const api = getApi();
             if (olds.unanswered !== undefined) {
                 // Revoke first what the unanswered request created (delete settles it), then issue.
-                unansweredOn(api, olds.connectionId).push({ request: olds.unanswered, scopes: olds.scopes });
-                unblock(api, olds.connectionId);
+                const request = olds.unanswered;
+                unansweredOn(api, olds.connectionId).push({ request, scopes: olds.scopes });
+                // While its token may still land, the settle refuses, and so does any other token's create.
+                if (Date.now() > settleableAt(request)) unblock(api, olds.connectionId);
+                else block(api, olds.connectionId, settleableAt(request), pendingRequestMessage(olds.connectionId, request, false));
                 return { changes: true, replaces: ["tokenId"], deleteBeforeReplace: true };
             }
             held(api, olds.connectionId).add(olds.tokenId);

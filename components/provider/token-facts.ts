@@ -127,9 +127,55 @@ export function lateTokenCandidates<T extends TokenFacts & { readonly token_id: 
     });
 }
 
+/**
+ * When the unanswered request can be settled, by our clock: after its window (`until`) and the
+ * clock skew, no token it creates can still land and be counted as created inside the window, so a
+ * listing then shows all it may have done. An unreadable window (a state edited by hand) cannot be
+ * waited out: it is settleable at once, and matches no token (see `lateTokenCandidates`).
+ */
+export function settleableAt(request: UnansweredRequest): number {
+    const until = Date.parse(request.until);
+    return Number.isFinite(until) ? until + CLOCK_SKEW_MS : 0;
+}
+
+/**
+ * Why the unanswered request is not settled yet (and no other token is issued on its connection):
+ * it names the connection, the request, and when it can be settled. `ours` says the request was
+ * sent by this run.
+ */
+export function pendingRequestMessage(connectionId: string, request: UnansweredRequest, ours: boolean): string {
+    const after = new Date(settleableAt(request)).toISOString();
+    return (
+        `connection "${connectionId}": the SCIM token request POST /api/v2/connections/${connectionId}/scim-configuration/tokens ` +
+        `sent at ${request.askedAt}${ours ? " by this run" : ""} got no clear answer, and the token it may create can still land ` +
+        `until ${request.until}. It can be settled (a token it created revoked) only after ${after}: until then it is kept ` +
+        `in state and no other token is issued on the connection, so a late token is never taken for another. Run again after ${after}.`
+    );
+}
+
 /** How to revoke a token by hand. */
 export function revokeAdvice(connectionId: string, tokenId: string): string {
     return `revoke it in the dashboard or with DELETE /api/v2/connections/${connectionId}/scim-configuration/tokens/${tokenId}`;
+}
+
+/**
+ * The refusal to settle an unanswered request that more than one listed token matches (another
+ * token with its scopes was created in its window, by someone else or by hand): revoking one would
+ * be a guess, so none is, the request stays in state, and each candidate is named with how to
+ * revoke it by hand.
+ */
+export function ambiguousLateTokensMessage(
+    connectionId: string,
+    request: UnansweredRequest,
+    candidates: readonly { readonly token_id: string }[],
+): string {
+    const ids = candidates.map((t) => t.token_id);
+    return (
+        `a SCIM token request on connection ${connectionId} at ${request.askedAt} got no clear answer, and ${ids.length} ` +
+        `unknown tokens with its scopes were created in its window (${ids.join(", ")}); nothing was revoked, as that would be ` +
+        `a guess, and the request stays in state. For each one the identity provider does not use: ` +
+        `${ids.map((id) => `${id}: ${revokeAdvice(connectionId, id)}`).join("; ")}. Then run again.`
+    );
 }
 
 /**

@@ -20,7 +20,7 @@ export interface Unanswered {
 interface RunFacts {
     readonly held: Map<string, Set<string>>;
     readonly unanswered: Map<string, Unanswered[]>;
-    readonly blocked: Map<string, number>;
+    readonly blocked: Map<string, { readonly until: number; readonly why: string }>;
     readonly rounds: Map<string, Round>;
     /** Per connection, the inputs of tokens checked against old inputs in this round and the one before. */
     readonly kept: Map<string, Set<string>>;
@@ -67,12 +67,12 @@ export function unansweredOn(api: Auth0Api, connectionId: string): Unanswered[] 
 }
 
 /**
- * Marks a connection where a token request of this run got no clear answer: no other token is
- * issued on it until `until` (the end of that request's window) or until the next run starts to
- * settle it (`unblock`), for a process that serves more than one run.
+ * Marks a connection where a token request got no clear answer: no other token is issued on it
+ * until `until` (when that request can be settled) or until a run settles it (`unblock`), for a
+ * process that serves more than one run. `why` is the refusal, naming the request.
  */
-export function block(api: Auth0Api, connectionId: string, until: number): void {
-    facts(api).blocked.set(connectionId, until);
+export function block(api: Auth0Api, connectionId: string, until: number, why: string): void {
+    facts(api).blocked.set(connectionId, { until, why });
 }
 
 /** Lifts the block: a new run is settling the unanswered request. */
@@ -80,9 +80,10 @@ export function unblock(api: Auth0Api, connectionId: string): void {
     facts(api).blocked.delete(connectionId);
 }
 
-/** True while a token request of this run on the connection got no clear answer and is not being settled. */
-export function isBlocked(api: Auth0Api, connectionId: string): boolean {
-    return (facts(api).blocked.get(connectionId) ?? 0) > Date.now();
+/** Why no token may be issued on the connection now (an unanswered request not yet settled), or undefined. */
+export function blockedBy(api: Auth0Api, connectionId: string): string | undefined {
+    const found = facts(api).blocked.get(connectionId);
+    return found !== undefined && found.until >= Date.now() ? found.why : undefined;
 }
 
 /** Notes a token this process issued on the connection: a round's count of new tokens already has it. */

@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import type { RunningEmulator } from "../../emulator";
 import { type ScimTokenOutputs, scimTokenProvider as p } from "../../components/provider/scimToken";
 import { ResourceInitError } from "../../components/provider/skeleton";
+import { CLOCK_SKEW_MS, type UnansweredRequest } from "../../components/provider/token-facts";
 import { SAMPLE, settle, startForProvider, useEmulator, writes } from "../helpers/api";
 
 const CONN = SAMPLE.samlp;
@@ -29,6 +30,33 @@ function recorded(err: ResourceInitError): ScimTokenOutputs {
     const props = err.properties;
     if (!isUnansweredState(props)) return assert.fail(`not an unanswered token's state: ${JSON.stringify(props)}`);
     return props;
+}
+
+/** A request's window: from one second ago to the usual minute ahead. */
+function windowFromNow(baseline: string[]): UnansweredRequest {
+    return { askedAt: new Date(Date.now() - 1000).toISOString(), until: new Date(Date.now() + 60_000).toISOString(), baseline };
+}
+
+const earlier = (iso: string, ms: number) => new Date(Date.parse(iso) - ms).toISOString();
+
+/**
+ * Lets the request's window pass without waiting: what the engine and the API recorded moves into
+ * the past by the window, the clock skew and a second (the request's times, every token's times).
+ */
+function windowPassed(emu: RunningEmulator, props: ScimTokenOutputs): ScimTokenOutputs {
+    const request = props.unanswered;
+    if (request === undefined) return assert.fail("no unanswered request");
+    const ms = Date.parse(request.until) - Date.now() + CLOCK_SKEW_MS + 1000;
+    for (const t of emu.state.scimTokens[CONN]) {
+        t.created_at = earlier(t.created_at, ms);
+        if (t.valid_until !== undefined) t.valid_until = earlier(t.valid_until, ms);
+    }
+    return { ...props, unanswered: { ...request, askedAt: earlier(request.askedAt, ms), until: earlier(request.until, ms) } };
+}
+
+/** The state of a token whose create got no clear answer. */
+function pendingState(scopes: string[], request: UnansweredRequest): ScimTokenOutputs {
+    return { connectionId: CONN, scopes, tokenId: "", token: "", createdAt: "", unanswered: request };
 }
 
 describe("ScimToken: a token request without a clear answer is settled by the next run", () => {
@@ -69,22 +97,23 @@ describe("ScimToken: a token request without a clear answer is settled by the ne
         // The rest of this run issues no token on the connection: it would fall inside the request's window.
         await assert.rejects(
             p.create({ connectionId: CONN, scopes: ["get:groups"] }),
-            /of this run got no clear answer, so no other token is issued on it/,
+            new RegExp(`connection "${CONN}": the SCIM token request POST ${TOKEN_URL} sent at .* by this run got no clear answer`),
         );
         assert.ok(await settle(emu, 10_000), "the slow POST is answered");
         const [late] = emu.state.scimTokens[CONN];
         assert.ok(late !== undefined, "the late POST created a token");
 
-        // The next run, as the engine runs it: diff the kept state, replace it (delete first), create.
+        // The next run, once the window has passed, as the engine runs it: diff the kept state, replace it (delete first), create.
+        const kept = windowPassed(emu, recorded(err));
         useEmulator(emu, { timeoutMs: 1000 });
         emu.clearJournal();
         const inputs = { connectionId: CONN, scopes: ["get:users"] };
-        const diff = await p.diff(err.id, recorded(err), inputs);
+        const diff = await p.diff(err.id, kept, inputs);
         assert.deepEqual(
             { replaces: diff.replaces, deleteBeforeReplace: diff.deleteBeforeReplace },
             { replaces: ["tokenId"], deleteBeforeReplace: true },
         );
-        await p.delete(err.id, recorded(err));
+        await p.delete(err.id, kept);
         const issued = await p.create(inputs);
         assert.deepEqual(
             emu.state.scimTokens[CONN].map((t) => t.token_id),
@@ -97,47 +126,67 @@ describe("ScimToken: a token request without a clear answer is settled by the ne
         );
     });
 
-    it("refuses to guess when two unknown tokens match the unanswered request, naming both", async () => {
-        const askedAt = new Date(Date.now() - 1000).toISOString();
+    it("does not settle a request while its token may still land, and settles it once the window has passed", async () => {
+        const inputs = { connectionId: CONN, scopes: ["get:users"] };
+        const pending = pendingState(["get:users"], windowFromNow([]));
+        // The next run starts within the window: the late token has not landed yet.
+        useEmulator(emu);
+        emu.clearJournal();
+        const diff = await p.diff("unanswered-1", pending, inputs);
+        assert.deepEqual(diff.replaces, ["tokenId"]);
+        const until = new Date(Date.parse(pending.unanswered?.until ?? "") + CLOCK_SKEW_MS).toISOString();
+        const refusal = new RegExp(`connection "${CONN}": the SCIM token request POST ${TOKEN_URL} sent at .*only after ${until}`);
+        await assert.rejects(p.delete("unanswered-1", pending), refusal, "the request is kept, not forgotten");
+        await assert.rejects(p.create({ connectionId: CONN, scopes: ["get:groups"] }), refusal, "no other token lands in its window");
+        assert.deepEqual(writes(emu.journal), []);
+
+        // The request lands late, with the scopes it asked for (sent here from another process); then the window passes.
+        useEmulator(emu);
+        const late = (await p.create(inputs)).outs.tokenId;
+        const kept = windowPassed(emu, pending);
+        useEmulator(emu);
+        emu.clearJournal();
+        await p.diff("unanswered-1", kept, inputs);
+        await p.delete("unanswered-1", kept);
+        const issued = await p.create(inputs);
+        assert.deepEqual(
+            writes(emu.journal).map((e) => `${e.method} ${e.path}`),
+            [`DELETE ${TOKEN_URL}/${late}`, `POST ${TOKEN_URL}`],
+            "the late token is revoked, then the declared one issued",
+        );
+        assert.deepEqual(
+            emu.state.scimTokens[CONN].map((t) => t.token_id),
+            [issued.outs.tokenId],
+        );
+    });
+
+    it("refuses to guess when two unknown tokens match the unanswered request, naming both and how to revoke each", async () => {
+        const request = windowFromNow([]);
         const one = await p.create({ connectionId: CONN, scopes: ["get:users"] });
         const two = await p.create({ connectionId: CONN, scopes: ["get:users"] });
+        const kept = windowPassed(emu, pendingState(["get:users"], request));
         useEmulator(emu); // A new run: this process never held either token.
         emu.clearJournal();
-        const props: ScimTokenOutputs = {
-            connectionId: CONN,
-            scopes: ["get:users"],
-            tokenId: "",
-            token: "",
-            createdAt: "",
-            unanswered: { askedAt, until: new Date(Date.now() + 60_000).toISOString(), baseline: [] },
-        };
-        const err = await p.delete("unanswered-1", props).then(
+        const err = await p.delete("unanswered-1", kept).then(
             () => assert.fail("expected a refusal"),
             (e: unknown) => e as Error,
         );
         assert.match(err.message, new RegExp(`${one.outs.tokenId}, ${two.outs.tokenId}`));
-        assert.match(err.message, /nothing was revoked/);
-        assert.match(err.message, new RegExp(`DELETE ${TOKEN_URL}/\\{tokenId\\}`));
+        assert.match(err.message, /nothing was revoked, as that would be a guess, and the request stays in state/);
+        for (const id of [one.outs.tokenId, two.outs.tokenId])
+            assert.match(err.message, new RegExp(`${id}: revoke it .*DELETE ${TOKEN_URL}/${id}`));
         assert.deepEqual(writes(emu.journal), [], "no token revoked on a guess");
         assert.equal(emu.state.scimTokens[CONN].length, 2);
     });
 
     it("names the unknown token, and how to revoke it, when the connection already holds two", async () => {
-        const askedAt = new Date(Date.now() - 1000).toISOString();
         const declared = await p.create({ connectionId: CONN, scopes: ["get:groups"] });
         const unknown = await p.create({ connectionId: CONN, scopes: ["get:users"] });
         useEmulator(emu);
         emu.clearJournal();
         // The next run reads its state: the declared token, and a request left unanswered.
         await p.diff(declared.id, declared.outs, { connectionId: CONN, scopes: ["get:groups"], tokensOnConnection: 3 });
-        const pending: ScimTokenOutputs = {
-            connectionId: CONN,
-            scopes: ["get:users"],
-            tokenId: "",
-            token: "",
-            createdAt: "",
-            unanswered: { askedAt, until: new Date(Date.now() + 60_000).toISOString(), baseline: [declared.outs.tokenId] },
-        };
+        const pending = windowPassed(emu, pendingState(["get:users"], windowFromNow([declared.outs.tokenId])));
         await p.diff("unanswered-1", pending, { connectionId: CONN, scopes: ["get:users"] });
         const err = await p.create({ connectionId: CONN, scopes: ["post:users"] }).then(
             () => assert.fail("expected a refusal"),
