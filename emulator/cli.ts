@@ -4,6 +4,9 @@
  *   --port <n>              port to listen on (default 0 = any free port)
  *   --host <addr>           loopback address (default 127.0.0.1)
  *   --seed <file.json>      tenant seed (default emulator/seeds/sample.json)
+ *   --snapshot <file.json>  serve a tenant snapshot (npm run rehearse -- --snapshot) instead of a seed,
+ *                           with the sample's client local-client/local-secret and token local-admin-token
+ *   --latency-ms <n>        delay every answer by n ms (a real tenant's round trip; default 0)
  *   --rate <req/s>          token-bucket refill rate (with --burst; default unlimited)
  *   --burst <n>             token-bucket size (default: same as --rate)
  *   --fault <spec>          repeatable; METHOD:PATH:KIND[:VALUE[:PROBABILITY[:TIMES]]] or a JSON FaultRule
@@ -14,6 +17,7 @@
  *   --tls                   serve HTTPS with a certificate made at start-up; prints the CA file path
  */
 import { parseFaultSpec } from "./faults";
+import { ALL_SCOPES } from "./data";
 import { startEmulator } from "./index";
 import type { EmulatorOptions, FaultRule } from "./types";
 
@@ -27,6 +31,8 @@ const VALUE_FLAGS = new Set([
     "--fault-seed",
     "--token-lifetime",
     "--sync-duration-ms",
+    "--snapshot",
+    "--latency-ms",
 ]);
 
 /** Turns argv into EmulatorOptions; throws with a readable message on bad input. */
@@ -68,6 +74,17 @@ export function parseArgs(argv: readonly string[]): EmulatorOptions {
     options.faultSeed = num("--fault-seed");
     options.tokenLifetimeSeconds = num("--token-lifetime");
     options.synchronizationDurationMs = num("--sync-duration-ms");
+    options.latencyMs = num("--latency-ms");
+    const snapshot = last("--snapshot");
+    if (snapshot !== undefined) {
+        if (options.seed !== undefined) throw new Error("--snapshot and --seed exclude each other");
+        // The same local credentials as the sample seed: a snapshot carries none of the tenant's.
+        options.snapshot = snapshot;
+        options.snapshotAccess = {
+            clients: [{ client_id: "local-client", client_secret: "local-secret", scopes: [...ALL_SCOPES] }],
+            tokens: [{ token: "local-admin-token", scopes: [...ALL_SCOPES] }],
+        };
+    }
     return options;
 }
 

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { Pipeline } from "./server";
+import { readSnapshot } from "./snapshot";
 import { buildState, loadSeed } from "./state";
 import { type CaFile, tlsMaterial, writeCaFile } from "./tls";
 import type { EmulatorOptions, FaultRule, RateLimit, RunningEmulator } from "./types";
@@ -28,6 +29,7 @@ export type {
     Synchronization,
 } from "./types";
 export { parseFaultSpec } from "./faults";
+export { SNAPSHOT_FORMAT, seedFromSnapshot, type SnapshotAccess } from "./snapshot";
 export { ALL_SCOPES, SAMPLE_SEED_PATH } from "./data";
 
 /** True for hosts that only this machine can reach; the emulator hands out admin tokens to anyone. */
@@ -49,13 +51,20 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
     const host = options.host ?? "127.0.0.1";
     if (!isLoopbackHost(host)) throw new Error(`auth0 emulator only listens on loopback, refusing host "${host}"`);
-    const state = buildState(loadSeed(options.seed), options.directoryProvisioningEnabled);
+    // A snapshot is a real tenant: what it holds is accepted as it is (see emulator/snapshot.ts).
+    const state =
+        options.snapshot === undefined
+            ? buildState(loadSeed(options.seed), options.directoryProvisioningEnabled)
+            : buildState(readSnapshot(options.snapshot, options.snapshotAccess), options.directoryProvisioningEnabled, {
+                  realTenant: true,
+              });
     const pipeline = new Pipeline(state, {
         rateLimit: options.rateLimit,
         faults: options.faults,
         faultSeed: options.faultSeed,
         tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 86400,
         synchronizationDurationMs: options.synchronizationDurationMs ?? 2000,
+        latencyMs: options.latencyMs ?? 0,
     });
     const handler = (req: IncomingMessage, res: ServerResponse): void => {
         pipeline.handle(req, res).catch(() => res.destroy());

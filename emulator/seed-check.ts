@@ -20,6 +20,17 @@ const CONNECTION_ID = /^con_[A-Za-z0-9]{16}$/;
 const CONNECTION_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/;
 const GROUP_MODES = ["all", "off", "selected"];
 
+/**
+ * How strict the check is. A hand-written seed is checked against everything the emulator knows;
+ * a seed read from a real tenant's snapshot (`realTenant`) is what a tenant really holds, so ids,
+ * names, strategies and option shapes the emulator has not seen are accepted: only what the
+ * emulator cannot serve at all (a connection without id, name or strategy, duplicates, entries of
+ * unknown connections) is refused.
+ */
+export interface SeedCheckOptions {
+    readonly realTenant?: boolean;
+}
+
 /** Stops at the first problem, naming the entry so a broken seed is fixed in one look. */
 function fail(where: string, problem: string): never {
     throw new Error(`seed error: ${where}: ${problem}`);
@@ -81,22 +92,26 @@ function checkTokens(seed: Entry): void {
 }
 
 /** Returns connection id → strategy, for the checks of the configurations that hang off them. */
-function checkConnections(seed: Entry): Map<string, string> {
+function checkConnections(seed: Entry, realTenant: boolean): Map<string, string> {
     const strategies = new Map<string, string>();
     const names = new Set<string>();
     array(seed.connections ?? [], "connections").forEach((raw, i) => {
         const entry = object(raw, `connections[${i}]`);
         const name = text(entry, "name", `connections[${i}]`, true) ?? "";
         const where = `connections[${i}] (name "${name}")`;
-        if (!CONNECTION_NAME.test(name) || name.length > 128) fail(where, "name is not a valid connection name");
         const strategy = text(entry, "strategy", where, true) ?? "";
-        if (!CONNECTION_STRATEGIES.has(strategy)) fail(where, `unknown strategy "${strategy}"`);
-        const id = text(entry, "id", where, false);
-        if (id !== undefined && !CONNECTION_ID.test(id)) fail(where, `id ${id} is not "con_" + 16 letters or digits`);
-        for (const key of ["options", "metadata", "authentication", "connected_accounts"]) typed(entry, key, "object", where);
-        for (const key of ["is_domain_connection", "show_as_button"]) typed(entry, key, "boolean", where);
-        for (const key of ["display_name", "provisioning_ticket_url"]) typed(entry, key, "string", where);
-        for (const key of ["enabled_clients", "realms"]) texts(entry, key, where, false);
+        const id = text(entry, "id", where, realTenant);
+        // Options must be an object either way: every route reads and replaces them as one.
+        typed(entry, "options", "object", where);
+        if (!realTenant) {
+            if (!CONNECTION_NAME.test(name) || name.length > 128) fail(where, "name is not a valid connection name");
+            if (!CONNECTION_STRATEGIES.has(strategy)) fail(where, `unknown strategy "${strategy}"`);
+            if (id !== undefined && !CONNECTION_ID.test(id)) fail(where, `id ${id} is not "con_" + 16 letters or digits`);
+            for (const key of ["metadata", "authentication", "connected_accounts"]) typed(entry, key, "object", where);
+            for (const key of ["is_domain_connection", "show_as_button"]) typed(entry, key, "boolean", where);
+            for (const key of ["display_name", "provisioning_ticket_url"]) typed(entry, key, "string", where);
+            for (const key of ["enabled_clients", "realms"]) texts(entry, key, where, false);
+        }
         if (id !== undefined && strategies.has(id)) fail(where, `duplicate id ${id}`);
         if (names.has(name)) fail(where, `duplicate name "${name}"`);
         names.add(name);
@@ -128,11 +143,12 @@ function checkMapping(entry: Entry, where: string, keys: [string, string]): void
     });
 }
 
-function checkScim(seed: Entry, strategies: Map<string, string>): void {
+function checkScim(seed: Entry, strategies: Map<string, string>, realTenant: boolean): void {
     const known = (id: string): string | undefined => {
         const strategy = strategies.get(id);
         if (strategy === undefined) return `unknown connection ${id}`;
-        return SCIM_STRATEGIES.includes(strategy) ? undefined : `strategy ${strategy} does not support SCIM`;
+        // A tenant that has SCIM on a strategy we do not list has it: the snapshot is the truth.
+        return realTenant || SCIM_STRATEGIES.includes(strategy) ? undefined : `strategy ${strategy} does not support SCIM`;
     };
     const configured = (id: string): string | undefined =>
         known(id) ?? (isOwned(seed, "scim_configurations", id) ? undefined : `connection ${id} has no scim_configurations entry`);
@@ -166,7 +182,7 @@ function checkScim(seed: Entry, strategies: Map<string, string>): void {
                 if (validUntil === undefined || Date.parse(validUntil) > Date.now()) active += 1;
             });
             // The same limit routes/scim.ts enforces on POST (not imported: that module depends on this one).
-            if (active > 2) fail(where, `${active} active tokens, the API allows at most 2 per connection`);
+            if (active > 2 && !realTenant) fail(where, `${active} active tokens, the API allows at most 2 per connection`);
         },
         configured,
     );
@@ -177,11 +193,11 @@ function isOwned(seed: Entry, section: string, id: string): boolean {
     return typeof value === "object" && value !== null && Object.hasOwn(value, id);
 }
 
-function checkDirectory(seed: Entry, strategies: Map<string, string>): void {
+function checkDirectory(seed: Entry, strategies: Map<string, string>, realTenant: boolean): void {
     const known = (id: string): string | undefined => {
         const strategy = strategies.get(id);
         if (strategy === undefined) return `unknown connection ${id}`;
-        return strategy === DIRECTORY_STRATEGY ? undefined : `strategy ${strategy} does not support directory provisioning`;
+        return realTenant || strategy === DIRECTORY_STRATEGY ? undefined : `strategy ${strategy} does not support directory provisioning`;
     };
     const configured = (id: string): string | undefined =>
         known(id) ?? (isOwned(seed, "directory_provisionings", id) ? undefined : `connection ${id} has no directory_provisionings entry`);
@@ -222,7 +238,7 @@ function checkDirectory(seed: Entry, strategies: Map<string, string>): void {
                 const at = `${where}[${i}] (id "${id}")`;
                 typed(entry, "name", "string", at);
                 const email = text(entry, "email", at, false);
-                if (email !== undefined && !isEmail(email)) fail(at, `"email" ${email} is not an email address`);
+                if (email !== undefined && !realTenant && !isEmail(email)) fail(at, `"email" ${email} is not an email address`);
                 typed(entry, "direct_members_count", "integer", at);
                 if (ids.has(id)) fail(at, `duplicate group id ${id}`);
                 ids.add(id);
@@ -235,9 +251,11 @@ function checkDirectory(seed: Entry, strategies: Map<string, string>): void {
 /**
  * Checks a seed (already parsed JSON) and throws `seed error: <entry>: <problem>` for the first
  * problem: wrong types, duplicate ids or names, unknown strategies, clients without a secret,
- * configurations for unknown or unsuitable connections, more than two active SCIM tokens.
+ * configurations for unknown or unsuitable connections, more than two active SCIM tokens. With
+ * `realTenant` (a seed read from a snapshot) see {@link SeedCheckOptions}.
  */
-export function checkSeed(raw: unknown): void {
+export function checkSeed(raw: unknown, options: SeedCheckOptions = {}): void {
+    const realTenant = options.realTenant === true;
     const seed = object(raw, "seed");
     const unknown = Object.keys(seed).filter((key) => !TOP_LEVEL.includes(key));
     if (unknown.length > 0) fail("seed", `unknown field(s) ${unknown.join(", ")}`);
@@ -245,7 +263,7 @@ export function checkSeed(raw: unknown): void {
     typed(seed, "directory_provisioning_enabled", "boolean", "directory_provisioning_enabled");
     checkClients(seed);
     checkTokens(seed);
-    const strategies = checkConnections(seed);
-    checkScim(seed, strategies);
-    checkDirectory(seed, strategies);
+    const strategies = checkConnections(seed, realTenant);
+    checkScim(seed, strategies, realTenant);
+    checkDirectory(seed, strategies, realTenant);
 }

@@ -22,6 +22,8 @@ export interface PipelineSettings {
     faultSeed?: number;
     tokenLifetimeSeconds: number;
     synchronizationDurationMs: number;
+    /** Delay before every answer (ms), standing in for a real tenant's round trip. */
+    latencyMs?: number;
 }
 
 function rateHeaders(rate: RateDecision): OutgoingHttpHeaders {
@@ -45,6 +47,7 @@ export class Pipeline {
     readonly faults: FaultInjector;
     private readonly timers = new Set<NodeJS.Timeout>();
     private readonly runtime: Runtime;
+    private readonly latencyMs: number;
 
     constructor(
         readonly state: EmulatorState,
@@ -52,6 +55,7 @@ export class Pipeline {
     ) {
         this.limiter = new TokenBucket(settings.rateLimit);
         this.faults = new FaultInjector(settings.faults ?? [], settings.faultSeed ?? 0);
+        this.latencyMs = settings.latencyMs ?? 0;
         this.runtime = {
             tokenLifetimeSeconds: settings.tokenLifetimeSeconds,
             synchronizationDurationMs: settings.synchronizationDurationMs,
@@ -104,6 +108,8 @@ export class Pipeline {
         const headers = rateHeaders(rate);
         const reply = (status: number, payload: unknown): void => {
             entry.status = status;
+            if (status >= 400 && typeof payload === "object" && payload !== null && "message" in payload)
+                entry.message = String(payload.message);
             sendJson(res, status, payload, headers);
         };
         if (!rate.allowed) return reply(429, errorBody(429, "Global limit has been reached", "too_many_requests"));
@@ -111,6 +117,8 @@ export class Pipeline {
             return reply(413, errorBody(413, `Payload content length greater than maximum allowed: ${MAX_BODY_BYTES}`));
         }
 
+        // The round trip a real tenant adds; 429s above answer at once, as an edge gateway does.
+        if (this.latencyMs > 0) await this.delay(this.latencyMs);
         const fault = this.faults.pick(method, pathname);
         if (fault !== undefined) entry.fault = fault.kind;
         const faultStatus = fault?.status ?? 503;

@@ -3,18 +3,18 @@ import { defaultDirectoryMapping, defaultScimMapping, SAMPLE_SEED_PATH } from ".
 import { sortGroups } from "./groups";
 import { isoNow, randomId } from "./ids";
 import { fillConnectionFields } from "./routes/connection-defaults";
-import { checkSeed } from "./seed-check";
+import { checkSeed, type SeedCheckOptions } from "./seed-check";
 import type { Connection, DirectoryProvisioning, EmulatorState, ScimConfiguration, Seed } from "./types";
 
 /**
  * Reads a seed from an object, a JSON file path, or the bundled sample; always returns a private,
  * checked copy. A broken seed throws `seed error: <entry>: <problem>` (plus the file, if any).
  */
-export function loadSeed(seed: Seed | string | undefined): Seed {
+export function loadSeed(seed: Seed | string | undefined, check: SeedCheckOptions = {}): Seed {
     const file = typeof seed === "object" ? undefined : (seed ?? SAMPLE_SEED_PATH);
     const raw: unknown = file === undefined ? seed : JSON.parse(readFileSync(file, "utf8"));
     try {
-        checkSeed(raw);
+        checkSeed(raw, check);
     } catch (error) {
         if (file === undefined || !(error instanceof Error)) throw error;
         throw new Error(`${error.message} (in ${file})`);
@@ -66,9 +66,10 @@ export function makeDirectoryProvisioning(connection: Connection, given: Partial
  * Builds the live tenant state from a seed (checked again, for callers that skip loadSeed). Seed
  * connections get the server's top-level fields where they lack them; their options stay as given,
  * because a seed is a snapshot of a live tenant and only POST/PATCH make the server rewrite options.
+ * `check` is passed to checkSeed (`realTenant` for a seed read from a tenant snapshot).
  */
-export function buildState(seed: Seed, directoryProvisioningEnabled?: boolean): EmulatorState {
-    checkSeed(seed);
+export function buildState(seed: Seed, directoryProvisioningEnabled?: boolean, check: SeedCheckOptions = {}): EmulatorState {
+    checkSeed(seed, check);
     const state: EmulatorState = {
         tenant: seed.tenant,
         clients: seed.clients ?? [],

@@ -169,6 +169,18 @@ export interface EmulatorOptions {
     synchronizationDurationMs?: number;
     /** Serve HTTPS with a certificate made at start-up (see `RunningEmulator.ca`); default false. */
     tls?: boolean;
+    /**
+     * A tenant snapshot (object or JSON file path, see emulator/snapshot.ts) to serve instead of
+     * `seed`: a real tenant, so unknown ids, strategies and option shapes are accepted.
+     */
+    snapshot?: unknown;
+    /** Clients and static tokens for a snapshot tenant (a snapshot holds no credential). */
+    snapshotAccess?: { clients?: readonly EmulatorClient[]; tokens?: readonly AccessToken[] };
+    /**
+     * Added to every answer, after the rate limit and before the handler: the network round trip
+     * of a real tenant (ms); default 0.
+     */
+    latencyMs?: number;
 }
 
 /** One request as the emulator saw it; `status` is 0 for dropped connections. */
@@ -180,6 +192,8 @@ export interface JournalEntry {
     status: number;
     at: number;
     fault?: string;
+    /** The `message` of an error answer (status 400 and up), as the client got it. */
+    message?: string;
 }
 
 /** A running emulator and the handles tests use to steer it. */

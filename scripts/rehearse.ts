@@ -1,0 +1,211 @@
+/**
+ * `npm run rehearse -- --stack <env> [--snapshot FILE] [--from FILE] [--rate 16 --burst 50] [--empty-state] [--verbose]`
+ *
+ * Rehearses the stack's change on a twin of its own tenant before it touches production: a
+ * secret-free snapshot of the tenant (read-only, credentials resolved exactly as the export does,
+ * see scripts/export.ts), the emulator serving it at the tenant's rate limit, the stack's real
+ * `pulumi up` on a throwaway copy of its state, then a preview that must show no changes. Prints
+ * per connection what changed and the requests it took, the writes the API refused with its
+ * message, the time on the twin and an estimate for the real tenant; exits 1 when the up fails or
+ * does not converge. `--snapshot FILE` also writes the snapshot; `--from FILE` rehearses from one
+ * with no credential at all. Nothing is ever written to the real tenant.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { getApi } from "../management-api/client";
+import { resolveCredentials, settingsFromConfig, storeSettings } from "../management-api/settings";
+import type { ProviderSettings } from "../management-api/state";
+import { tenantLine } from "./export";
+import { stackConfigGetter } from "./export/stack-config";
+import { failed, reportLines } from "./rehearse/report";
+import { rehearseOnTwin } from "./rehearse/run";
+import { declaredConnections, parseSnapshot, readOnly, type Snapshot, takeSnapshot } from "./rehearse/snapshot";
+import { exportRealState } from "./rehearse/state";
+import { REPO_ROOT, toolchainBin } from "./toolchain";
+
+/** The enterprise production limit (shared/auth0-api.md), the default tier. */
+const ENTERPRISE = { rate: 16, burst: 50 };
+
+/** Parsed command line. */
+export interface RehearseArgs {
+    stack: string;
+    snapshotOut?: string;
+    from?: string;
+    rate: { rate: number; burst: number };
+    /** Start from an empty state instead of a copy of the stack's (the default with --from). */
+    emptyState: boolean;
+    stacksDir: string;
+    verbose: boolean;
+}
+
+/** Parses argv; `--from` implies an empty state unless `--state-from-backend` is given. */
+export function parseArgs(argv: readonly string[]): RehearseArgs {
+    const args: RehearseArgs = {
+        stack: "",
+        rate: { ...ENTERPRISE },
+        emptyState: false,
+        stacksDir: path.join(REPO_ROOT, "stacks"),
+        verbose: false,
+    };
+    let fromBackend = false;
+    let burstGiven = false;
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        const value = () => {
+            const v = argv[++i];
+            if (v === undefined) throw new Error(`${a} needs a value`);
+            return v;
+        };
+        const positive = (v: string) => {
+            const n = Number(v);
+            if (!(n > 0) || !Number.isFinite(n)) throw new Error(`${a} must be a positive number (got ${v})`);
+            return n;
+        };
+        if (a === "--stack") args.stack = value();
+        else if (a === "--snapshot") args.snapshotOut = path.resolve(value());
+        else if (a === "--from") args.from = path.resolve(value());
+        else if (a === "--rate") args.rate.rate = positive(value());
+        else if (a === "--burst") {
+            args.rate.burst = positive(value());
+            burstGiven = true;
+        } else if (a === "--empty-state") args.emptyState = true;
+        else if (a === "--state-from-backend") fromBackend = true;
+        else if (a === "--stacks-dir") args.stacksDir = path.resolve(value());
+        else if (a === "--verbose") args.verbose = true;
+        else {
+            throw new Error(
+                `unknown argument ${a} (allowed: --stack, --snapshot, --from, --rate, --burst, --empty-state, --state-from-backend, --stacks-dir, --verbose)`,
+            );
+        }
+    }
+    if (args.stack === "") throw new Error("--stack <name> is required (e.g. --stack dev)");
+    if (args.from !== undefined && args.snapshotOut !== undefined) throw new Error("--from and --snapshot exclude each other");
+    if (args.from !== undefined && !fromBackend) args.emptyState = true;
+    if (!burstGiven && args.rate.rate !== ENTERPRISE.rate) args.rate.burst = Math.max(1, Math.floor(args.rate.rate));
+    return args;
+}
+
+/** The declared connection keys of a stack file (names or ids), as written. */
+export function declaredKeys(stackFileText: string): string[] {
+    const doc: unknown = parse(stackFileText);
+    const config = typeof doc === "object" && doc !== null && "config" in doc ? doc.config : undefined;
+    const block =
+        typeof config === "object" && config !== null && "auth0-connection-sync:connections" in config
+            ? config["auth0-connection-sync:connections"]
+            : undefined;
+    return typeof block === "object" && block !== null ? Object.keys(block) : [];
+}
+
+/** Reads the real tenant through a read-only view, with the export's credential resolution. */
+async function snapshotOfTenant(
+    args: RehearseArgs,
+    file: string,
+    text: string,
+    log: (s: string) => void,
+    extra: Partial<ProviderSettings>,
+): Promise<Snapshot> {
+    storeSettings({ ...settingsFromConfig(stackConfigGetter(file, args.stack)), ...extra });
+    log(tenantLine(resolveCredentials(), file));
+    return takeSnapshot(readOnly(getApi()), args.stack, declaredKeys(text));
+}
+
+/** The variables that would point the engine at a tenant: the twin's run never sees them. */
+const CREDENTIAL_VARS = ["AUTH0_DOMAIN", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET", "AUTH0_API_TOKEN"];
+
+/**
+ * Runs a rehearsal; returns the exit code and the report's lines (also written to `log`).
+ * `extra` settings (a local emulator's CA, in tests) go over the stack file's and the environment's.
+ */
+export async function runRehearse(
+    argv: readonly string[],
+    log: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
+    extra: Partial<ProviderSettings> = {},
+): Promise<{ exitCode: number; report: string[]; snapshot: Snapshot }> {
+    const args = parseArgs(argv);
+    const file = path.join(args.stacksDir, `Pulumi.${args.stack}.yaml`);
+    const text = readFileSync(file, "utf8");
+    const bin = toolchainBin({ build: true });
+    if (bin === undefined) throw new Error("no Pulumi CLI: scripts/pulumi-toolchain.sh printed no bin directory");
+    const stateRoot = path.join(REPO_ROOT, ".pulumi-state");
+    mkdirSync(stateRoot, { recursive: true });
+    // Holds the state's plaintext export and the twin's stack: deleted on every path below.
+    const runDir = mkdtempSync(path.join(stateRoot, `rehearse-${args.stack}-`));
+    const userEnv = { ...process.env };
+    try {
+        const snapshot =
+            args.from !== undefined
+                ? parseSnapshot(readFileSync(args.from, "utf8"), args.from)
+                : await snapshotOfTenant(args, file, text, log, extra);
+        if (args.from !== undefined)
+            log(
+                `rehearsing from ${path.relative(process.cwd(), args.from)} (tenant ${snapshot.tenant}, taken ${snapshot.taken_at}): no credential used`,
+            );
+        if (args.snapshotOut !== undefined) {
+            writeFileSync(args.snapshotOut, `${JSON.stringify(snapshot, null, 2)}\n`);
+            log(`snapshot written to ${path.relative(process.cwd(), args.snapshotOut)}`);
+        }
+        let stateFile: string | undefined;
+        if (!args.emptyState) {
+            stateFile = path.join(runDir, "state.json");
+            const n = exportRealState(bin, args.stack, stateFile, userEnv);
+            log(`state of stack ${args.stack} copied (${n} resources) into a throwaway stack under a fresh passphrase`);
+        } else log("starting from an empty state: the up adopts what the tenant already has");
+        for (const key of CREDENTIAL_VARS) delete process.env[key];
+        let engine = "";
+        const result = await rehearseOnTwin({
+            snapshot,
+            stack: args.stack,
+            stackFileText: text,
+            bin,
+            rate: args.rate,
+            runDir,
+            stateFile,
+            engineOutput: (t) => (args.verbose ? process.stdout.write(t) : (engine += t)),
+        });
+        const keys = declaredKeys(text);
+        const listed = snapshot.connections.flatMap((c) =>
+            typeof c === "object" &&
+            c !== null &&
+            !Array.isArray(c) &&
+            typeof c.id === "string" &&
+            typeof c.name === "string" &&
+            typeof c.strategy === "string"
+                ? [{ id: c.id, name: c.name, strategy: c.strategy }]
+                : [],
+        );
+        const report = reportLines({
+            ...result,
+            tenant: snapshot.tenant,
+            stack: args.stack,
+            connections: declaredConnections(keys, listed),
+            listed: listed.length,
+            placeholders: snapshot.placeholders.length,
+            rate: args.rate,
+            roundTripMs: snapshot.read_round_trip_ms,
+        });
+        if (!args.verbose && result.upFailed && engine !== "") log(engine.trimEnd());
+        for (const line of report) log(line);
+        return { exitCode: failed(result) ? 1 : 0, report, snapshot };
+    } finally {
+        for (const [key, value] of Object.entries(userEnv))
+            if (CREDENTIAL_VARS.includes(key) && value !== undefined) process.env[key] = value;
+        rmSync(runDir, { recursive: true, force: true });
+    }
+}
+
+if (require.main === module) {
+    let stop = false;
+    process.once("SIGINT", () => {
+        stop = true;
+        process.exitCode = 130;
+    });
+    runRehearse(process.argv.slice(2))
+        .then((r) => {
+            process.exitCode = stop ? 130 : r.exitCode;
+        })
+        .catch((err: unknown) => {
+            process.stderr.write(`rehearse failed: ${err instanceof Error ? err.message : String(err)}\n`);
+            process.exitCode = 1;
+        });
+}

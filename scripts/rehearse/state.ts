@@ -1,0 +1,81 @@
+/**
+ * The throwaway stack a rehearsal runs on: a project copy whose stack file points at the twin, on
+ * a private file backend under a fresh passphrase, holding a copy of the real stack's state. The
+ * state is exported from the stack's own backend (`pulumi stack export --show-secrets`, with the
+ * user's Pulumi environment, read-only) and imported under the new passphrase. Its folder holds
+ * secrets (the state's plaintext export, the token values it records): the caller deletes it on
+ * every exit path.
+ */
+import { execFileSync } from "node:child_process";
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { parseDocument } from "yaml";
+import { REPO_ROOT } from "../toolchain";
+
+/** Config keys the copy never takes from the real stack file: the twin gets its own credentials. */
+function isCredentialKey(key: string): boolean {
+    return key.startsWith("auth0:");
+}
+
+/**
+ * The stack file for the twin: the real one without its credentials (`auth0:*`), without values
+ * encrypted under the real stack's passphrase (they could not be read under the fresh one; the
+ * program reads none but `auth0:*`) and without its encryption settings. Pure: text in, text out.
+ */
+export function twinStackFile(text: string): { text: string; dropped: string[] } {
+    const doc = parseDocument(text);
+    const dropped: string[] = [];
+    for (const key of ["encryptionsalt", "encryptedkey", "secretsprovider"]) doc.delete(key);
+    const config = doc.get("config");
+    const json: unknown = doc.toJSON();
+    const entries =
+        typeof json === "object" && json !== null && "config" in json && typeof json.config === "object" && json.config !== null
+            ? Object.entries(json.config)
+            : [];
+    if (config !== undefined) {
+        for (const [key, value] of entries) {
+            const secure = typeof value === "object" && value !== null && "secure" in value;
+            if (isCredentialKey(key) || secure) {
+                doc.deleteIn(["config", key]);
+                if (!isCredentialKey(key)) dropped.push(key);
+            }
+        }
+    }
+    return { text: doc.toString({ lineWidth: 0 }), dropped };
+}
+
+/** Runs the Pulumi CLI, its output kept (never printed: an export holds secrets). */
+function pulumi(bin: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): string {
+    try {
+        return execFileSync(path.join(bin, "pulumi"), args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    } catch (err) {
+        const stderr = typeof err === "object" && err !== null && "stderr" in err ? String(err.stderr) : "";
+        throw new Error(`pulumi ${args.slice(0, 2).join(" ")} failed: ${stderr.trim().split("\n").slice(-3).join(" ")}`);
+    }
+}
+
+/**
+ * Exports the real stack's state into `file` (mode 0600) with the user's own Pulumi environment
+ * (backend, login, passphrase), from the checkout (its Pulumi.yaml names the project). The export
+ * only reads the backend. The secrets provider of the real stack is dropped from the copy, so the
+ * import takes the throwaway stack's own.
+ */
+export function exportRealState(bin: string, stack: string, file: string, userEnv: NodeJS.ProcessEnv): number {
+    mkdirSync(path.dirname(file), { recursive: true });
+    pulumi(
+        bin,
+        ["stack", "export", "--stack", stack, "--show-secrets", "--file", file],
+        { ...userEnv, PULUMI_SKIP_UPDATE_CHECK: "true" },
+        REPO_ROOT,
+    );
+    chmodSync(file, 0o600);
+    const exported: { deployment?: { secrets_providers?: unknown; resources?: unknown[] } } = JSON.parse(readFileSync(file, "utf8"));
+    if (exported.deployment !== undefined) delete exported.deployment.secrets_providers;
+    writeFileSync(file, JSON.stringify(exported), { mode: 0o600 });
+    return exported.deployment?.resources?.length ?? 0;
+}
+
+/** Imports `file` into the throwaway stack (`env` is its offline environment, `workDir` its project copy). */
+export function importState(bin: string, stack: string, file: string, env: Record<string, string>, workDir: string): void {
+    pulumi(bin, ["stack", "import", "--stack", stack, "--file", file], { ...process.env, ...env }, workDir);
+}
