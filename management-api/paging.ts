@@ -50,6 +50,18 @@ export function stopReason(page: number, bound: number, cursor: unknown, cursors
 }
 
 /**
+ * True when `page` ends the listing although it may carry a cursor: it holds no item. Under
+ * checkpoint pagination (`from` + `take`) a page's `next` points just past the last item it
+ * returned, and the API gives `next` only while more items remain; a page that returned nothing
+ * moved past nothing, so its cursor can only ask the same question again (an empty page comes
+ * back when the items that remained were removed between two calls). So the listing ends there,
+ * complete, neither failing nor following the cursor.
+ */
+export function endsListing(page: Paged<unknown>): boolean {
+    return page.data.length === 0;
+}
+
+/**
  * Every item of a listing, from its first page on. Fails with an `Auth0NoResponseError` naming
  * `path` (no usable answer: nothing was written) when the listing would not end.
  */
@@ -60,7 +72,7 @@ export async function allPages<T>(path: string, first: Paged<T>): Promise<T[]> {
     const cursors = new Set<string>();
     let page = first;
     let fresh = first.data.length;
-    for (let n = 2; page.hasNextPage(); n++) {
+    for (let n = 2; page.hasNextPage() && !endsListing(page); n++) {
         const cursor = field(page.response, "next");
         const reason = stopReason(n, bound, cursor, cursors, fresh);
         if (reason !== undefined) throw new Auth0NoResponseError({ method: "GET", path, reason });

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { resetProcessState } from "../../components/provider/process";
 import { createApi, type Auth0Api } from "../../management-api/client";
-import { MAX_LISTING_PAGES, pageBound, stopReason } from "../../management-api/paging";
+import { endsListing, MAX_LISTING_PAGES, pageBound, stopReason } from "../../management-api/paging";
 import { resolveCredentials, storeSettings } from "../../management-api/settings";
 import { answer, hostileProxy, type HostileProxy, type Rule } from "../helpers/hostile-proxy";
 import { SAMPLE, SAMPLE_TOKEN } from "../helpers/api";
@@ -27,6 +27,17 @@ describe("Paged listings always end", () => {
             assert.match(stopReason(3, 10, "c", cursors, 0) ?? "", /page 2 brought nothing new/);
             assert.match(stopReason(3, 10, 7, cursors, 1) ?? "", /not a string/);
             assert.match(stopReason(11, 10, "c", cursors, 1) ?? "", /did not end within 10 pages/);
+        });
+
+        it("ends a listing at a page with no items, whatever cursor it carries", () => {
+            const page = (data: unknown[]) => ({
+                data,
+                response: { next: "c" },
+                hasNextPage: () => true,
+                getNextPage: () => Promise.reject(new Error("not followed")),
+            });
+            assert.equal(endsListing(page([])), true);
+            assert.equal(endsListing(page([config(1)])), false);
         });
     });
 
@@ -86,7 +97,10 @@ describe("Paged listings always end", () => {
             const groups = `/api/v2/connections/${SAMPLE.google}/directory-provisioning/synchronized-groups`;
             const loops: Record<string, (n: number) => object> = {
                 "/api/v2/connections": () => ({ connections: [{ id: "con_1", name: "a", strategy: "okta" }], next: "same" }),
-                "/api/v2/connections-directory-provisionings": () => ({ directory_provisionings: [], next: "same" }),
+                "/api/v2/connections-directory-provisionings": () => ({
+                    directory_provisionings: [{ connection_id: "con_1", strategy: "google-apps", mapping: [] }],
+                    next: "same",
+                }),
                 [groups]: (n) => ({ groups: [{ id: `g${n}` }], next: "same" }),
             };
             const api = await clientBehind((s, n) => {
@@ -101,6 +115,30 @@ describe("Paged listings always end", () => {
                 await assert.rejects(list(), (err: Error) => err.message.startsWith(`Auth0 API GET ${path} failed: `));
                 assert.ok((asked(path) ?? 0) <= 2, `${path} asked ${asked(path)} times`);
             }
+        });
+
+        it("ends, with what it read, at an empty page that still carries a cursor: neither failing nor asking again", async () => {
+            // Every page after the second is empty under a new cursor: following them would never end.
+            const api = await clientBehind((s, n) =>
+                s.method === "GET" && s.path === SCIM_LISTING
+                    ? answer(200, JSON.stringify({ scim_configurations: n < 3 ? [config(n)] : [], next: `c${n}` }))
+                    : undefined,
+            );
+            assert.deepEqual(
+                (await api.listScimConfigs()).map((c) => c.connection_id),
+                ["con_1", "con_2"],
+            );
+            assert.equal(asked(SCIM_LISTING), 3, "the empty page is the last one asked for");
+        });
+
+        it("reads an empty first page with a cursor as an empty listing", async () => {
+            const api = await clientBehind((s) =>
+                s.method === "GET" && s.path === SCIM_LISTING
+                    ? answer(200, JSON.stringify({ scim_configurations: [], next: "c0" }))
+                    : undefined,
+            );
+            assert.deepEqual(await api.listScimConfigs(), []);
+            assert.equal(asked(SCIM_LISTING), 1);
         });
 
         it("still reads a listing of several honest pages to the end", async () => {
