@@ -50,7 +50,7 @@ function pulumi(bin: string, args: readonly string[], env: NodeJS.ProcessEnv, cw
         return execFileSync(path.join(bin, "pulumi"), args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
     } catch (err) {
         const stderr = typeof err === "object" && err !== null && "stderr" in err ? String(err.stderr) : "";
-        throw new Error(`pulumi ${args.slice(0, 2).join(" ")} failed: ${stderr.trim().split("\n").slice(-3).join(" ")}`);
+        throw new Error(`pulumi ${args.slice(0, 2).join(" ")} failed: ${stderr.trim().split("\n").slice(0, 3).join(" ")}`);
     }
 }
 
@@ -75,7 +75,17 @@ export function exportRealState(bin: string, stack: string, file: string, userEn
     return exported.deployment?.resources?.length ?? 0;
 }
 
-/** Imports `file` into the throwaway stack (`env` is its offline environment, `workDir` its project copy). */
+/**
+ * Imports `file` into the throwaway stack (`env` is its offline environment, `workDir` its project
+ * copy). The copy's secrets provider becomes the throwaway stack's own (the passphrase salt its
+ * stack file got when it was created), so the plaintext secrets are encrypted under the fresh passphrase.
+ */
 export function importState(bin: string, stack: string, file: string, env: Record<string, string>, workDir: string): void {
+    const stackFile = path.join(workDir, "stacks", `Pulumi.${stack}.yaml`);
+    const salt: unknown = parseDocument(readFileSync(stackFile, "utf8")).get("encryptionsalt");
+    if (typeof salt !== "string") throw new Error(`the throwaway stack has no passphrase salt in ${path.basename(stackFile)}`);
+    const exported: { deployment?: Record<string, unknown> } = JSON.parse(readFileSync(file, "utf8"));
+    if (exported.deployment !== undefined) exported.deployment.secrets_providers = { type: "passphrase", state: { salt } };
+    writeFileSync(file, JSON.stringify(exported), { mode: 0o600 });
     pulumi(bin, ["stack", "import", "--stack", stack, "--file", file], { ...process.env, ...env }, workDir);
 }

@@ -1,0 +1,177 @@
+import * as assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+import { parse, stringify } from "yaml";
+import { type Connection, type RunningEmulator, SAMPLE_SEED_PATH, type Seed, startEmulator } from "../../emulator";
+import { createApi } from "../../management-api/client";
+import { runRehearse } from "../../scripts/rehearse";
+import { readOnly, takeSnapshot } from "../../scripts/rehearse/snapshot";
+import { copyProject, offlineEngineEnv } from "../../scripts/toolchain";
+import { REPO_ROOT, requireEngine } from "../helpers/pulumi";
+import { SAMPLE_TOKEN } from "../helpers/sample";
+
+const STACK = "rehearsal";
+const PASSPHRASE = "real-stack-passphrase";
+/** The tenant's rate limit and round trip: the "real tenant" is an emulator with both. */
+const RATE = { rate: 16, burst: 50 };
+const LATENCY_MS = 40;
+
+/** The sample tenant grown to 500 connections (generated ones of known strategies). */
+function bigTenant(): Seed {
+    const seed = JSON.parse(readFileSync(SAMPLE_SEED_PATH, "utf8")) as Seed;
+    const strategies = ["samlp", "okta", "waad", "google-apps", "auth0", "oidc"];
+    const extra: Connection[] = [];
+    for (let i = (seed.connections ?? []).length; i < 500; i++) {
+        extra.push({
+            id: `con_gen${String(i).padStart(13, "0")}`,
+            name: `gen-${i}`,
+            strategy: strategies[i % strategies.length],
+            options: { x_generated: i },
+        });
+    }
+    seed.connections = [...(seed.connections ?? []), ...extra];
+    return seed;
+}
+
+/** Every secret value the sample tenant holds, and the credential the rehearsal reads it with. */
+function tenantSecrets(seed: Seed): string[] {
+    const out = [SAMPLE_TOKEN, "local-secret", "scim-sample-token-do-not-use"];
+    for (const c of seed.connections ?? []) {
+        const o = c.options ?? {};
+        for (const key of ["client_secret", "admin_access_token", "admin_refresh_token"]) if (typeof o[key] === "string") out.push(o[key]);
+        const dk = o.decryptionKey;
+        if (typeof dk === "object" && dk !== null && !Array.isArray(dk) && typeof dk.key === "string")
+            out.push(...dk.key.split("\n").filter((l) => l.length > 20 && !l.startsWith("-----")));
+    }
+    return out;
+}
+
+/** The local stack's connections with `change` applied. */
+function connectionsWith(change: (c: Record<string, Record<string, unknown>>) => void): Record<string, unknown> {
+    const doc = parse(readFileSync(path.join(REPO_ROOT, "stacks", "Pulumi.local.yaml"), "utf8")) as { config: Record<string, unknown> };
+    const connections = structuredClone(doc.config["auth0-connection-sync:connections"]) as Record<string, Record<string, unknown>>;
+    change(connections);
+    return connections;
+}
+
+function stackFileText(connections: Record<string, unknown>): string {
+    return stringify({ config: { "auth0-connection-sync:connections": connections } });
+}
+
+const GOOD = connectionsWith((c) => {
+    c["contoso-entra"].profileSync = "never_on_login";
+});
+const REFUSED = connectionsWith((c) => {
+    c["contoso-entra"].profileSync = "never_on_login";
+    const tokens = (c["okta-workforce"].scim as { tokens: Record<string, unknown> }).tokens;
+    tokens.backup = { scopes: ["get:users"] };
+});
+
+// One real tenant (an emulator at the tenant's rate and round trip) with a stack applied to it by a
+// real `up`; every rehearsal below reads that stack's state and must leave the tenant untouched.
+describe("npm run rehearse", function () {
+    this.timeout(600_000);
+    let real: RunningEmulator;
+    let dir: string;
+    let stack: Stack;
+    let seed: Seed;
+    const saved: Record<string, string | undefined> = {};
+
+    function setEnv(values: Record<string, string | undefined>): void {
+        for (const [k, v] of Object.entries(values)) {
+            if (!(k in saved)) saved[k] = process.env[k];
+            if (v === undefined) delete process.env[k];
+            else process.env[k] = v;
+        }
+    }
+
+    before(async function () {
+        const bin = requireEngine(this);
+        seed = bigTenant();
+        real = await startEmulator({ seed, rateLimit: RATE, latencyMs: LATENCY_MS });
+        mkdirSync(path.join(REPO_ROOT, ".e2e"), { recursive: true });
+        dir = mkdtempSync(path.join(REPO_ROOT, ".e2e", "rehearse-"));
+        const workDir = path.join(dir, "project");
+        copyProject(workDir);
+        mkdirSync(path.join(dir, "backend"));
+        mkdirSync(path.join(dir, "stacks"));
+        const env = offlineEngineEnv({ bin, backendDir: path.join(dir, "backend"), home: path.join(dir, "home"), passphrase: PASSPHRASE });
+        writeFileSync(path.join(workDir, "stacks", `Pulumi.${STACK}.yaml`), stackFileText(connectionsWith(() => undefined)));
+        stack = await LocalWorkspace.createOrSelectStack(
+            { stackName: STACK, workDir },
+            {
+                pulumiCommand: await PulumiCommand.get({ root: path.dirname(bin), skipVersionCheck: true }),
+                envVars: { ...env, PULUMI_NODEJS_TRANSPILE_ONLY: "true" },
+            },
+        );
+        await stack.setAllConfig({ "auth0:domain": { value: real.url }, "auth0:apiToken": { value: SAMPLE_TOKEN, secret: true } });
+        await stack.up({ color: "never" });
+        // The rehearsal finds the real stack's backend as a user's shell would: in the environment.
+        setEnv({ PULUMI_BACKEND_URL: env.PULUMI_BACKEND_URL, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, PULUMI_HOME: env.PULUMI_HOME });
+    });
+
+    after(async () => {
+        for (const [k, v] of Object.entries(saved)) {
+            if (v === undefined) delete process.env[k];
+            else process.env[k] = v;
+        }
+        await real?.close();
+        if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("rehearses a good change clean, estimates the real run within 20 %, and neither writes to the tenant nor prints a secret", async () => {
+        const stacksDir = path.join(dir, "stacks");
+        writeFileSync(path.join(stacksDir, `Pulumi.${STACK}.yaml`), stackFileText(GOOD));
+        const snapshotFile = path.join(dir, "snapshot.json");
+        setEnv({ AUTH0_DOMAIN: real.url, AUTH0_API_TOKEN: SAMPLE_TOKEN });
+        const printed: string[] = [];
+        const before = real.journal.length;
+        const r = await runRehearse(["--stack", STACK, "--stacks-dir", stacksDir, "--snapshot", snapshotFile], (s) => printed.push(s));
+        setEnv({ AUTH0_DOMAIN: undefined, AUTH0_API_TOKEN: undefined });
+        const text = printed.join("\n");
+        if (process.env.REHEARSE_TRANSCRIPT !== undefined) writeFileSync(process.env.REHEARSE_TRANSCRIPT, `${text}\n`);
+        assert.equal(r.exitCode, 0, text);
+        assert.deepEqual([...new Set(real.journal.slice(before).map((e) => e.method))], ["GET"], "the rehearsal wrote to the real tenant");
+        assert.match(text, /contoso-entra \(waad, con_NVLFL5zT7EU0vCX8\)\n {2}changed {9}profile sync "on_first_login" → "never_on_login"/);
+        assert.match(text, /Preview after up: no changes/);
+        assert.match(text, /500 connections, 4 declared/);
+        const snapshot = readFileSync(snapshotFile, "utf8");
+        for (const secret of tenantSecrets(seed)) {
+            assert.ok(!snapshot.includes(secret), `a secret of the tenant is in the snapshot: ${secret.slice(0, 4)}...`);
+            assert.ok(!text.includes(secret), `rehearse printed a secret of the tenant: ${secret.slice(0, 4)}...`);
+        }
+        // The same up against the real tenant, timed: the estimate must be within 20 % of it.
+        const estimate = Number(/Estimate for .+?: ([\d.]+) s \(/.exec(text)?.[1]);
+        writeFileSync(path.join(dir, "project", "stacks", `Pulumi.${STACK}.yaml`), stackFileText(GOOD));
+        await stack.setAllConfig({ "auth0:domain": { value: real.url }, "auth0:apiToken": { value: SAMPLE_TOKEN, secret: true } });
+        const t0 = performance.now();
+        const up = await stack.up({ color: "never" });
+        const measured = (performance.now() - t0) / 1000;
+        assert.equal(up.summary.result, "succeeded");
+        assert.ok(Math.abs(estimate - measured) <= 0.2 * measured, `estimate ${estimate} s, measured ${measured.toFixed(1)} s`);
+    });
+
+    it("rehearses --from a snapshot with no credential, and catches a third SCIM token with the message that refuses it", async () => {
+        const stacksDir = path.join(dir, "stacks");
+        // The snapshot a pull request would find committed: taken beforehand, by someone with read access.
+        const snapshotFile = path.join(dir, "committed-snapshot.json");
+        const api = createApi({ kind: "token", token: SAMPLE_TOKEN, host: real.domain, scheme: "http", timeoutMs: 15_000 });
+        writeFileSync(snapshotFile, JSON.stringify(await takeSnapshot(readOnly(api), STACK, Object.keys(REFUSED))));
+        writeFileSync(path.join(stacksDir, `Pulumi.${STACK}.yaml`), stackFileText(REFUSED));
+        setEnv({ AUTH0_DOMAIN: undefined, AUTH0_API_TOKEN: undefined, AUTH0_CLIENT_ID: undefined, AUTH0_CLIENT_SECRET: undefined });
+        const printed: string[] = [];
+        const before = real.journal.length;
+        const r = await runRehearse(["--stack", STACK, "--stacks-dir", stacksDir, "--from", snapshotFile, "--state-from-backend"], (s) =>
+            printed.push(s),
+        );
+        const text = printed.join("\n");
+        if (process.env.REHEARSE_TRANSCRIPT !== undefined) writeFileSync(`${process.env.REHEARSE_TRANSCRIPT}.refused`, `${text}\n`);
+        assert.equal(r.exitCode, 1, text);
+        assert.equal(real.journal.length, before, "the rehearsal from a snapshot reached the real tenant");
+        assert.match(text, /no credential used/);
+        assert.match(text, /at most 2 active/i);
+        assert.match(text, /pulumi up on the twin FAILED/);
+    });
+});

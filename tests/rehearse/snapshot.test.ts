@@ -1,0 +1,107 @@
+import * as assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createApi } from "../../management-api/client";
+import { type RunningEmulator, type Seed, startEmulator } from "../../emulator";
+import { SAMPLE_SEED_PATH } from "../../emulator";
+import { placeholder, redact } from "../../scripts/rehearse/redact";
+import { readOnly, takeSnapshot } from "../../scripts/rehearse/snapshot";
+import { SAMPLE_TOKEN } from "../helpers/sample";
+
+/** Known secret values, planted where a tenant keeps them (nested, under odd keys, PEM by shape). */
+const SECRETS = {
+    clientSecret: "okta-PLANTED-client-secret-7731",
+    password: "Planted-Password-99!",
+    nestedKey: "planted-nested-signing-key-4410",
+    pem: "-----BEGIN RSA PRIVATE KEY-----\nMIIPLANTEDbodyOfAPrivateKey0123456789abcdefABCDEF\n-----END RSA PRIVATE KEY-----\n",
+    adminToken: "ya29.planted-admin-access-token",
+    scimToken: "tok_PLANTED.0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+};
+
+function plantedSeed(): Seed {
+    const seed = JSON.parse(readFileSync(SAMPLE_SEED_PATH, "utf8")) as Seed;
+    const byName = (n: string) => (seed.connections ?? []).find((c) => c.name === n);
+    const okta = byName("okta-workforce");
+    const saml = byName("acme-saml");
+    const google = byName("google-workspace");
+    assert.ok(okta?.options && saml?.options && google?.options);
+    okta.options.client_secret = SECRETS.clientSecret;
+    okta.options.upstream_params = { login_hint: { value: "x" }, deep: { signing: { signing_key: SECRETS.nestedKey } } };
+    saml.options.x_vendor_blob = SECRETS.pem;
+    saml.options.bind_password = SECRETS.password;
+    google.options.admin_access_token = SECRETS.adminToken;
+    seed.scim_tokens = {
+        [saml.id ?? ""]: [
+            { token_id: "tok_planted0001", token: SECRETS.scimToken, scopes: ["get:users"], created_at: "2026-01-01T00:00:00.000Z" },
+        ],
+    };
+    return seed;
+}
+
+describe("rehearse snapshot", () => {
+    let live: RunningEmulator;
+    beforeEach(async () => {
+        live = await startEmulator({ seed: plantedSeed() });
+    });
+    afterEach(() => live.close());
+
+    const api = () => createApi({ kind: "token", token: SAMPLE_TOKEN, host: live.domain, scheme: "http", timeoutMs: 5000 });
+
+    it("holds none of the tenant's secret values, and says which values it replaced", async () => {
+        const snap = await takeSnapshot(readOnly(api()), "dev", ["okta-workforce", "acme-saml", "google-workspace"]);
+        const text = JSON.stringify(snap);
+        for (const [what, value] of Object.entries(SECRETS)) {
+            assert.ok(!text.includes(value), `${what} is in the snapshot`);
+            // No fragment long enough to mean something either (the PEM's body, the token's hex); the
+            // PEM armour lines are kept on purpose, they say what kind of key it was.
+            for (const part of value.split(/[\n.]/).filter((p) => p.length >= 12 && !p.startsWith("-----")))
+                assert.ok(!text.includes(part), `part of ${what} is in the snapshot`);
+        }
+        assert.ok(snap.placeholders.includes("connections[okta-workforce].options.upstream_params.deep.signing.signing_key"));
+        assert.ok(snap.placeholders.includes("connections[acme-saml].options.x_vendor_blob"));
+        assert.ok(!text.includes(SAMPLE_TOKEN), "the credential is in the snapshot");
+    });
+
+    it("keeps the shape of a replaced value and every other option as it is", async () => {
+        const snap = await takeSnapshot(readOnly(api()), "dev", ["okta-workforce"]);
+        const okta = snap.connections.find((c) => typeof c === "object" && c !== null && !Array.isArray(c) && c.name === "okta-workforce");
+        assert.ok(okta && typeof okta === "object" && !Array.isArray(okta));
+        const options = okta.options as Record<string, unknown>;
+        assert.equal(options.client_secret, placeholder(SECRETS.clientSecret));
+        assert.equal(String(options.client_secret).length, SECRETS.clientSecret.length);
+        assert.equal(options.domain, "acme-corp.okta.com");
+        assert.equal(options.x_okta_legacy_flag, true);
+    });
+
+    it("lists the connections it does not declare by id, name and strategy only", async () => {
+        const snap = await takeSnapshot(readOnly(api()), "dev", ["contoso-entra"]);
+        assert.equal(snap.connections.length, 6);
+        const others = snap.connections.filter((c) => typeof c === "object" && c !== null && !Array.isArray(c) && c.listed_only === true);
+        assert.equal(others.length, 5);
+        for (const c of others) assert.deepEqual(Object.keys(c ?? {}).sort(), ["id", "listed_only", "name", "strategy"]);
+    });
+
+    it("only reads the tenant: every request it makes is a GET", async () => {
+        await takeSnapshot(readOnly(api()), "dev", ["okta-workforce", "acme-saml", "google-workspace", "contoso-entra"]);
+        assert.ok(live.journal.length > 0);
+        assert.deepEqual([...new Set(live.journal.map((e) => e.method))], ["GET"]);
+    });
+
+    it("records token metadata without a token value", async () => {
+        const snap = await takeSnapshot(readOnly(api()), "dev", ["acme-saml"]);
+        const tokens = Object.values(snap.scim_tokens).flat();
+        assert.deepEqual(tokens, [{ token_id: "tok_planted0001", scopes: ["get:users"], created_at: "2026-01-01T00:00:00.000Z" }]);
+    });
+});
+
+describe("rehearse redaction", () => {
+    it("replaces values under credential names at any depth, and PEM private keys under any name", () => {
+        const r = redact({ a: { clientSecret: "s3cret", list: [{ password: "pw1" }] }, blob: SECRETS.pem, token_endpoint: "https://x" });
+        assert.deepEqual(r.replaced.sort(), ["a.clientSecret", "a.list[0].password", "blob"]);
+        assert.equal(JSON.stringify(r.value).includes("s3cret"), false);
+        assert.ok(JSON.stringify(r.value).includes("https://x"));
+    });
+
+    it("never returns the value itself as its placeholder", () => {
+        for (const v of ["xxX0-0", "x", "0", "Xx_0x"]) assert.notEqual(placeholder(v), v);
+    });
+});
