@@ -45,9 +45,9 @@ async function work(job: WorkerJob): Promise<void> {
     port.postMessage({ kind: "ready" } satisfies ToParent);
 }
 
-/** Runs seeds from `next()` in a new worker thread (TypeScript through ts-node) until it returns undefined. */
+/** Runs seeds from `next()` in a new worker thread (TypeScript through the tests' cached loader) until it returns undefined. */
 export function runInWorker(job: WorkerJob, next: () => number | undefined, onResult: (r: SeedResult) => void): Promise<void> {
-    const boot = `require(${JSON.stringify(require.resolve("ts-node/register/transpile-only"))}); require(${JSON.stringify(__filename)});`;
+    const boot = `require(${JSON.stringify(require.resolve("../helpers/register-ts.js"))}); require(${JSON.stringify(__filename)});`;
     const worker = new Worker(boot, { eval: true, workerData: job });
     return new Promise((resolve, reject) => {
         let stopped = false;

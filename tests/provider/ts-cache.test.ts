@@ -1,0 +1,108 @@
+/**
+ * The cached TypeScript loader (components/provider/ts-cache.js) that provider.js registers in a
+ * checkout and the test runners use: each case runs fresh Node processes on a scratch project, as
+ * the engine starts a new provider process per operation.
+ */
+import * as assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { REPO_ROOT } from "../../scripts/toolchain";
+
+const LOADER = path.join(REPO_ROOT, "components", "provider", "ts-cache.js");
+
+/** What a fresh process saw: the module's value, whether it loaded the compiler, and a stack line. */
+interface Seen {
+    readonly value: unknown;
+    readonly compilerLoaded: boolean;
+    readonly stackLine: string;
+}
+
+/** Loads `src/main.ts` of `dir` in a new Node process through the loader. */
+function load(dir: string): Seen {
+    const script = `
+        require(${JSON.stringify(LOADER)}).register(${JSON.stringify(path.join(dir, "tsconfig.json"))});
+        const m = require(${JSON.stringify(path.join(dir, "src", "main.ts"))});
+        let stackLine = "";
+        try { m.fail(); } catch (err) { stackLine = err.stack.split("\\n")[1].trim(); }
+        const compilerLoaded = Object.keys(require.cache).some((f) => f.includes(\`\${require("node:path").sep}typescript\${require("node:path").sep}lib\`));
+        process.stdout.write(JSON.stringify({ value: m.value, compilerLoaded, stackLine }));`;
+    return JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: dir, encoding: "utf8" })) as Seen;
+}
+
+function source(value: string): string {
+    return [
+        "interface Shape { readonly n: number }",
+        `export const value: string = ${JSON.stringify(value)};`,
+        "export function fail(): never {",
+        "    const shape: Shape = { n: 1 };",
+        "    throw new Error(`failed ${shape.n}`);",
+        "}",
+        "",
+    ].join("\n");
+}
+
+describe("The cached TypeScript loader of a checkout", () => {
+    let dir: string;
+
+    beforeEach(() => {
+        dir = mkdtempSync(path.join(os.tmpdir(), "ts-cache-"));
+        mkdirSync(path.join(dir, "node_modules"));
+        symlinkSync(path.join(REPO_ROOT, "node_modules", "typescript"), path.join(dir, "node_modules", "typescript"), "dir");
+        // As in this project: sources below the root, compiled to bin/ (the map must still point at the source).
+        writeFileSync(
+            path.join(dir, "tsconfig.json"),
+            JSON.stringify({ compilerOptions: { target: "es2022", module: "node16", strict: true, rootDir: ".", outDir: "bin" } }),
+        );
+        mkdirSync(path.join(dir, "src"));
+        writeFileSync(path.join(dir, "src", "main.ts"), source("first"));
+    });
+
+    afterEach(() => {
+        rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("transpiles a file once; the next process loads it from the cache without loading the compiler", () => {
+        const first = load(dir);
+        const second = load(dir);
+        assert.deepEqual([first.value, first.compilerLoaded], ["first", true]);
+        assert.deepEqual([second.value, second.compilerLoaded], ["first", false]);
+    });
+
+    it("transpiles again when the source changes, and never serves the old output", () => {
+        load(dir);
+        writeFileSync(path.join(dir, "src", "main.ts"), source("second"));
+        const seen = load(dir);
+        assert.equal(seen.value, "second");
+        assert.equal(seen.compilerLoaded, true);
+    });
+
+    it("transpiles again when the compiler options change", () => {
+        load(dir);
+        writeFileSync(
+            path.join(dir, "tsconfig.json"),
+            JSON.stringify({ compilerOptions: { target: "es2020", module: "node16", strict: true } }),
+        );
+        assert.equal(load(dir).compilerLoaded, true);
+    });
+
+    it("points stack traces at the line of the TypeScript source", () => {
+        load(dir);
+        for (const seen of [load(dir), load(dir)])
+            assert.match(seen.stackLine, new RegExp(`${path.join(dir, "src", "main.ts").replace(/[/\\.]/g, "\\$&")}:5:11`));
+    });
+
+    it("still loads, transpiling each time, where the cache cannot be written", () => {
+        // A file where the cache folder would go: no folder can be made below it.
+        writeFileSync(path.join(dir, "node_modules", ".cache"), "");
+        const seen = [load(dir), load(dir)];
+        assert.deepEqual(
+            seen.map((s) => [s.value, s.compilerLoaded]),
+            [
+                ["first", true],
+                ["first", true],
+            ],
+        );
+    });
+});
