@@ -37,7 +37,7 @@ function source(value: string): string {
         `export const value: string = ${JSON.stringify(value)};`,
         "export function fail(): never {",
         "    const shape: Shape = { n: 1 };",
-        "    throw new Error(`failed ${shape.n}`);",
+        "    throw new Error(\"failed \" + String(shape.n));",
         "}",
         "",
     ].join("\n");
