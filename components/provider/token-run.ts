@@ -48,6 +48,14 @@ function facts(api: Auth0Api): RunFacts {
     return f;
 }
 
+/**
+ * Forgets what this client's run knew: a new run starts. Each Pulumi command runs the providers in
+ * a new process, so this only matters to a harness that keeps its clients across commands.
+ */
+export function newRun(api: Auth0Api): void {
+    byClient.delete(api);
+}
+
 function entry<T>(map: Map<string, T>, key: string, empty: () => T): T {
     const found = map.get(key);
     if (found !== undefined) return found;

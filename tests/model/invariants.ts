@@ -6,6 +6,7 @@
 import type { EmulatorState, JournalEntry, JsonValue } from "../../emulator";
 import type { CommandResult, Engine } from "./engine";
 import { type Applied, type Model, names } from "./model";
+import { heldByPendingRequests } from "./pending-requests";
 import { canonical, getOwn, mappingKey, MODE_KEY, othersOf, type OwnedValues, ownedOf, setOwn, tokensOf, topLevelOf } from "./tenant";
 import { CONN_KEYS, CONNECTIONS, DIRECTORY_POOL, GROUP_POOL, SCIM_CONNS, SCIM_POOL, type ConnKey, type ScimConn } from "./steps";
 
@@ -175,7 +176,12 @@ function checkTokens(model: Model, state: EmulatorState, ctx: RunContext, c: Sci
             out.push({ property: "P2", message: `${name}: live scopes ${token.scopes.join(" ")}, declared ${scopes.join(" ")}` });
         }
     }
-    const strays = live.filter((t) => !foreign.has(t.id) && !held.has(t.id));
+    const pending = heldByPendingRequests(
+        entries.map(([, e]) => e),
+        live,
+        held,
+    );
+    const strays = live.filter((t) => !foreign.has(t.id) && !held.has(t.id) && !pending.has(t.id));
     if (strays.length > 0 && ctx.result.errors.length === 0) {
         out.push({
             property: "P2",

@@ -5,6 +5,7 @@
  * the invariants, and finishes with the convergence check (two fault-free `up`s).
  */
 import type { EmulatorState, FaultRule, RateLimit, RunningEmulator } from "../../emulator";
+import { newRun } from "../../components/provider/token-run";
 import { processState } from "../../management-api/state";
 import { settle, useEmulator } from "../helpers/api";
 import { Engine, type CommandResult } from "./engine";
@@ -12,6 +13,7 @@ import { checkRun, type Defaults, syncModel, type Violation } from "./invariants
 import { Model } from "./model";
 import { ownedOf, restore } from "./tenant";
 import { CONN_KEYS, type ConnKey, type FaultProfile, type Step } from "./steps";
+import { letTokenWindowsPass } from "./pending-requests";
 
 /** How a sequence runs. */
 export interface RunSettings {
@@ -41,6 +43,12 @@ export interface SequenceReport {
 
 const NO_FAULTS: FaultProfile = { kind: "none", p: 0, times: 0, seed: 0 };
 
+/** Token POSTs, the requests the `late` profile delays. */
+const TOKEN_POST = { method: "POST", path: "^/api/v2/connections/[^/]+/scim-configuration/tokens$" };
+
+/** Past the client's timeout and the provider's 3-second stray search: the token lands after the create failed. */
+const LATE_MS = 4000;
+
 /** The emulator rules (and rate limit) for a fault profile. */
 export function faultRules(f: FaultProfile, timeoutMs: number): { rules: FaultRule[]; rateLimit?: RateLimit } {
     const common = { path: f.path ?? "^/api/v2/", probability: f.p, times: f.times, ...(f.method ? { method: f.method } : {}) };
@@ -53,6 +61,9 @@ export function faultRules(f: FaultProfile, timeoutMs: number): { rules: FaultRu
             return { rules: [{ ...common, kind: "status-after-processing", status: 503 }] };
         case "slow":
             return { rules: [{ ...common, kind: "slow", delayMs: timeoutMs + 100 + (f.seed % 200) }] };
+        case "late":
+            // Every token POST of the command (up to `times`): the dice would rarely meet the few there are.
+            return { rules: [{ ...common, ...TOKEN_POST, probability: 1, kind: "slow", delayMs: LATE_MS + (f.seed % 1000) }] };
         case "drop":
             return { rules: [{ ...common, kind: "drop" }] };
         case "429-random":
@@ -70,7 +81,11 @@ export function faultRules(f: FaultProfile, timeoutMs: number): { rules: FaultRu
 function freshProcess(emu: RunningEmulator, timeoutMs: number): void {
     const clients = [...processState().clients];
     useEmulator(emu, { timeoutMs });
-    for (const [key, api] of clients) processState().clients.set(key, api);
+    for (const [key, api] of clients) {
+        processState().clients.set(key, api);
+        // What a run knows about tokens lives per client: a new process starts knowing nothing.
+        newRun(api);
+    }
 }
 
 function withLimit<T>(p: Promise<T>, ms: number): Promise<T | "hang"> {
@@ -107,6 +122,8 @@ export async function runSequence(
         const before = Object.fromEntries(CONN_KEYS.map((c) => [c, ownedOf(emu.state, c)])) as RunContextBefore;
         const appliedBefore = new Map(model.applied);
         const inStateBefore = new Set(engine.state.keys());
+        // A fault-free command comes after any open token request window, as a person would run it.
+        const waited = profile.kind === "none" ? letTokenWindowsPass(engine, emu) : 0;
         emu.clearJournal();
         const { rules, rateLimit } = faultRules(profile, settings.timeoutMs);
         emu.setFaults(rules, profile.seed);
@@ -152,7 +169,7 @@ export async function runSequence(
         violations.push(...found.map((v) => ({ ...v, step: at })));
         const ops = [...result.outcomes].map(([n, o]) => `${n}:${o.op}${o.ok ? "" : "!"}`).join(" ");
         log.push(
-            `#${at} ${cmd} [${profile.kind}] ${took} ms ${ops}${result.errors.length ? ` errors: ${result.errors.map((e) => e.message).join(" | ")}` : ""}${settled ? "" : " (emulator still busy)"}`,
+            `#${at} ${cmd} [${profile.kind}]${waited > 0 ? ` (after ${Math.round(waited / 1000)} s)` : ""} ${took} ms ${ops}${result.errors.length ? ` errors: ${result.errors.map((e) => e.message).join(" | ")}` : ""}${settled ? "" : " (emulator still busy)"}`,
         );
         return result;
     };

@@ -104,7 +104,11 @@ export const ODD_VALUES: readonly JsonValue[] = [
 
 /** How the emulator misbehaves during one command. */
 export interface FaultProfile {
-    readonly kind: "none" | "5xx" | "503-after" | "slow" | "drop" | "429-random" | "429-bucket";
+    /**
+     * `late`: token POSTs answered after the client gave up and after the provider's stray search,
+     * so the token lands after the create has failed (the server doing the work after the timeout).
+     */
+    readonly kind: "none" | "5xx" | "503-after" | "slow" | "late" | "drop" | "429-random" | "429-bucket";
     /** Probability per matching request (for the bucket kind: its refill rate per second is 20 + 60 × p). */
     readonly p: number;
     /** At most this many faults in the command (keeps runs short). */
@@ -249,6 +253,7 @@ const faults: fc.Arbitrary<FaultProfile> = fc.record({
         "5xx" as const,
         "503-after" as const,
         "slow" as const,
+        "late" as const,
         "drop" as const,
         "429-random" as const,
         "429-bucket" as const,
