@@ -1,20 +1,25 @@
 /**
  * Token requests without a clear answer, kept in the engine state until a later run settles them:
- * which live tokens they account for, and time passing between two commands without waiting for it. A token request without a clear
- * answer is settled only once its window has passed (a minute after its stray search, plus the
- * clock skew); a person runs again after that, as the refusal asks. The model cannot wait minutes
- * per sequence, so it moves what the engine and the API recorded into the past instead: the
+ * which live tokens they account for, and time passing between two commands without waiting for
+ * it. Such a request is settled only once its window has passed (a minute after its stray search,
+ * plus the clock skew); a person runs again after that, as the refusal asks. A harness cannot wait
+ * minutes per sequence, so it moves what the engine and the API recorded into the past instead: the
  * request's times in the engine state, and every token's times in the emulator, by the same amount
- * (a token created inside the window stays inside it).
+ * (a token created inside the window stays inside it). Only between commands, with no request in flight.
  */
 import type { RunningEmulator } from "../../emulator";
 import { CLOCK_SKEW_MS } from "../../components/provider/token-facts";
-import type { Engine, StateEntry } from "./engine";
+import type { Engine } from "./engine";
+
+/** What a harness keeps of a resource: its outputs. */
+export interface Stateful {
+    readonly outs: Record<string, unknown>;
+}
 
 const earlier = (iso: string, ms: number): string => new Date(Date.parse(iso) - ms).toISOString();
 
 /** The unanswered request a state entry carries, if it carries one with readable times. */
-function requestOf(e: StateEntry): { readonly raw: object; readonly askedAt: string; readonly until: string } | undefined {
+function requestOf(e: Stateful): { readonly raw: object; readonly askedAt: string; readonly until: string } | undefined {
     const raw: unknown = e.outs.unanswered;
     if (typeof raw !== "object" || raw === null) return undefined;
     const askedAt: unknown = Reflect.get(raw, "askedAt");
@@ -23,31 +28,24 @@ function requestOf(e: StateEntry): { readonly raw: object; readonly askedAt: str
     return { raw, askedAt, until };
 }
 
-function shifted(e: StateEntry, ms: number): StateEntry {
+function shifted<T extends Stateful>(e: T, ms: number): T {
     const request = requestOf(e);
     if (request === undefined) return e;
     const u = { ...request.raw, askedAt: earlier(request.askedAt, ms), until: earlier(request.until, ms) };
     return { ...e, outs: { ...e.outs, unanswered: u } };
 }
 
-/**
- * Lets every open token request window pass: returns how far time moved (0 when no request in the
- * engine state is still inside its window).
- */
-export function letTokenWindowsPass(engine: Engine, emu: RunningEmulator): number {
-    const entries = [...engine.state.values(), ...engine.pendingDeletes];
-    const open = entries.flatMap((e) => {
+/** How far time must move for every request among `entries` to be settleable (0: none is still open). */
+function shiftNeeded(entries: Iterable<Stateful>): number {
+    let ms = 0;
+    for (const e of entries) {
         const r = requestOf(e);
-        return r === undefined ? [] : [Date.parse(r.until) + CLOCK_SKEW_MS];
-    });
-    const ms = Math.max(0, ...open.map((end) => end - Date.now() + 1000));
-    if (ms === 0) return 0;
-    for (const [name, e] of engine.state) engine.state.set(name, shifted(e, ms));
-    engine.pendingDeletes.splice(
-        0,
-        engine.pendingDeletes.length,
-        ...engine.pendingDeletes.map((e) => ({ ...shifted(e, ms), name: e.name })),
-    );
+        if (r !== undefined) ms = Math.max(ms, Date.parse(r.until) + CLOCK_SKEW_MS - Date.now() + 1000);
+    }
+    return ms;
+}
+
+function shiftTokens(emu: RunningEmulator, ms: number): void {
     for (const tokens of Object.values(emu.state.scimTokens)) {
         for (const t of tokens) {
             t.created_at = earlier(t.created_at, ms);
@@ -55,6 +53,27 @@ export function letTokenWindowsPass(engine: Engine, emu: RunningEmulator): numbe
             if (t.last_used_at !== undefined) t.last_used_at = earlier(t.last_used_at, ms);
         }
     }
+}
+
+/**
+ * Lets every open token request window in a harness's `state` (resource name to what it keeps)
+ * pass: returns how far time moved (0 when no request is still inside its window).
+ */
+export function letTokenWindowsPassIn<T extends Stateful>(state: Map<string, T>, emu: RunningEmulator): number {
+    const ms = shiftNeeded(state.values());
+    if (ms === 0) return 0;
+    for (const [name, e] of state) state.set(name, shifted(e, ms));
+    shiftTokens(emu, ms);
+    return ms;
+}
+
+/** `letTokenWindowsPassIn` for the model's engine: its state and the deletes it still owes. */
+export function letTokenWindowsPass(engine: Engine, emu: RunningEmulator): number {
+    const ms = shiftNeeded([...engine.state.values(), ...engine.pendingDeletes]);
+    if (ms === 0) return 0;
+    for (const [name, e] of engine.state) engine.state.set(name, shifted(e, ms));
+    engine.pendingDeletes.splice(0, engine.pendingDeletes.length, ...engine.pendingDeletes.map((e) => shifted(e, ms)));
+    shiftTokens(emu, ms);
     return ms;
 }
 
@@ -65,7 +84,7 @@ export function letTokenWindowsPass(engine: Engine, emu: RunningEmulator): numbe
  * token is accounted for: the run that settles the request revokes it.
  */
 export function heldByPendingRequests(
-    entries: readonly StateEntry[],
+    entries: readonly Stateful[],
     live: ReadonlyArray<{ readonly id: string; readonly scopes: readonly string[] }>,
     held: ReadonlySet<string>,
 ): Set<string> {
