@@ -37,7 +37,7 @@ function source(value: string): string {
         `export const value: string = ${JSON.stringify(value)};`,
         "export function fail(): never {",
         "    const shape: Shape = { n: 1 };",
-        "    throw new Error(\"failed \" + String(shape.n));",
+        '    throw new Error("failed " + String(shape.n));',
         "}",
         "",
     ].join("\n");
@@ -104,5 +104,28 @@ describe("The cached TypeScript loader of a checkout", () => {
                 ["first", true],
             ],
         );
+    });
+});
+
+describe("The program's sources under the language host (program/fast-load.ts)", () => {
+    /** Whether the `.ts` loader is ours after program/fast-load ran under ts-node, as the language host registers it. */
+    function cachedAfterFastLoad(transpileOnly: string | undefined): boolean {
+        const script = `
+            require("ts-node").register({ transpileOnly: true });
+            require(${JSON.stringify(path.join(REPO_ROOT, "program", "fast-load.ts"))});
+            process.stdout.write(String(require.extensions[".ts"].auth0SyncCache === true));`;
+        const env = { ...process.env };
+        delete env.PULUMI_NODEJS_TRANSPILE_ONLY;
+        if (transpileOnly !== undefined) env.PULUMI_NODEJS_TRANSPILE_ONLY = transpileOnly;
+        return execFileSync(process.execPath, ["-e", script], { cwd: REPO_ROOT, env, encoding: "utf8" }) === "true";
+    }
+
+    it("loads them through the cache when the language host only transpiles", () => {
+        assert.equal(cachedAfterFastLoad("true"), true);
+    });
+
+    it("leaves them to the language host's ts-node when it checks types", () => {
+        assert.equal(cachedAfterFastLoad(undefined), false);
+        assert.equal(cachedAfterFastLoad("false"), false);
     });
 });
