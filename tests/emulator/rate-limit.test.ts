@@ -30,7 +30,8 @@ describe("Emulator rate limiting", () => {
     });
 
     it("counts the bucket down and answers 429 with the Auth0 body and retry-after when it is empty", async () => {
-        emulator.setRateLimit({ rate: 2, burst: 3 });
+        // One token per 100 s: no request of this test finds one refilled, however slow the machine.
+        emulator.setRateLimit({ rate: 0.01, burst: 3 });
         const seen: number[] = [];
         for (let i = 0; i < 3; i++) {
             const res = await call(emulator, "GET", LIST);
@@ -47,11 +48,12 @@ describe("Emulator rate limiting", () => {
             message: "Global limit has been reached",
             errorCode: "too_many_requests",
         });
-        assert.equal(limited.headers.get("retry-after"), "1");
+        // The next token in 100 s; the bucket full again (3 tokens) in 300 s.
+        assert.equal(limited.headers.get("retry-after"), "100");
         assert.equal(limits(limited.headers).remaining, 0);
         const nowSeconds = Date.now() / 1000;
         const reset = limits(limited.headers).reset;
-        assert.ok(reset >= Math.floor(nowSeconds) + 1 && reset <= Math.ceil(nowSeconds) + 2, `reset ${reset}`);
+        assert.ok(reset >= Math.floor(nowSeconds) + 290 && reset <= Math.ceil(nowSeconds) + 301, `reset ${reset}`);
         assert.equal(emulator.journal.at(-1)?.status, 429);
     });
 
