@@ -21,7 +21,7 @@ import { stackConfigGetter } from "./export/stack-config";
 import { failed, reportLines } from "./rehearse/report";
 import { rehearseOnTwin } from "./rehearse/run";
 import { declaredConnections, parseSnapshot, readOnly, type Snapshot, takeSnapshot } from "./rehearse/snapshot";
-import { exportRealState } from "./rehearse/state";
+import { exportRealState, secretFreeState, writeStateFile } from "./rehearse/state";
 import { REPO_ROOT, toolchainBin } from "./toolchain";
 
 /** The enterprise production limit (shared/auth0-api.md), the default tier. */
@@ -33,22 +33,24 @@ export interface RehearseArgs {
     snapshotOut?: string;
     from?: string;
     rate: { rate: number; burst: number };
-    /** Start from an empty state instead of a copy of the stack's (the default with --from). */
+    /** Start from an empty state instead of a copy of the stack's. */
     emptyState: boolean;
+    /** With --from: copy the state from the stack's backend rather than from the snapshot. */
+    stateFromBackend: boolean;
     stacksDir: string;
     verbose: boolean;
 }
 
-/** Parses argv; `--from` implies an empty state unless `--state-from-backend` is given. */
+/** Parses argv. */
 export function parseArgs(argv: readonly string[]): RehearseArgs {
     const args: RehearseArgs = {
         stack: "",
         rate: { ...ENTERPRISE },
         emptyState: false,
+        stateFromBackend: false,
         stacksDir: path.join(REPO_ROOT, "stacks"),
         verbose: false,
     };
-    let fromBackend = false;
     let burstGiven = false;
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
@@ -70,7 +72,7 @@ export function parseArgs(argv: readonly string[]): RehearseArgs {
             args.rate.burst = positive(value());
             burstGiven = true;
         } else if (a === "--empty-state") args.emptyState = true;
-        else if (a === "--state-from-backend") fromBackend = true;
+        else if (a === "--state-from-backend") args.stateFromBackend = true;
         else if (a === "--stacks-dir") args.stacksDir = path.resolve(value());
         else if (a === "--verbose") args.verbose = true;
         else {
@@ -81,7 +83,6 @@ export function parseArgs(argv: readonly string[]): RehearseArgs {
     }
     if (args.stack === "") throw new Error("--stack <name> is required (e.g. --stack dev)");
     if (args.from !== undefined && args.snapshotOut !== undefined) throw new Error("--from and --snapshot exclude each other");
-    if (args.from !== undefined && !fromBackend) args.emptyState = true;
     if (!burstGiven && args.rate.rate !== ENTERPRISE.rate) args.rate.burst = Math.max(1, Math.floor(args.rate.rate));
     return args;
 }
@@ -108,6 +109,22 @@ async function snapshotOfTenant(
     storeSettings({ ...settingsFromConfig(stackConfigGetter(file, args.stack)), ...extra });
     log(tenantLine(resolveCredentials(), file));
     return takeSnapshot(readOnly(getApi()), args.stack, declaredKeys(text));
+}
+
+/** Where the throwaway stack's state comes from. */
+export function stateSource(
+    args: Pick<RehearseArgs, "emptyState" | "from" | "stateFromBackend">,
+    snapshot: Pick<Snapshot, "state">,
+): "backend" | "snapshot" | "empty" {
+    if (args.emptyState) return "empty";
+    if (args.from === undefined || args.stateFromBackend) return "backend";
+    return snapshot.state !== undefined ? "snapshot" : "empty";
+}
+
+/** The secret-free copy of an exported state, for the snapshot file. */
+function stateOfSnapshot(stateFile: string): Pick<Snapshot, "state" | "state_placeholders"> {
+    const { state, replaced } = secretFreeState(JSON.parse(readFileSync(stateFile, "utf8")));
+    return { state, state_placeholders: replaced };
 }
 
 /** The variables that would point the engine at a tenant: the twin's run never sees them. */
@@ -141,16 +158,20 @@ export async function runRehearse(
             log(
                 `rehearsing from ${path.relative(process.cwd(), args.from)} (tenant ${snapshot.tenant}, taken ${snapshot.taken_at}): no credential used`,
             );
+        const stateFile = path.join(runDir, "state.json");
+        const state = stateSource(args, snapshot);
+        if (state === "backend") {
+            const n = exportRealState(bin, args.stack, stateFile, userEnv);
+            log(`state of stack ${args.stack} copied (${n} resources) from its backend into a throwaway stack under a fresh passphrase`);
+        } else if (state === "snapshot" && snapshot.state !== undefined) {
+            writeStateFile(stateFile, snapshot.state);
+            log(`state of stack ${args.stack} taken from the snapshot (its secrets replaced) into a throwaway stack`);
+        } else log("starting from an empty state: the up adopts what the tenant already has, and issues every declared token anew");
         if (args.snapshotOut !== undefined) {
-            writeFileSync(args.snapshotOut, `${JSON.stringify(snapshot, null, 2)}\n`);
+            const out = state === "backend" ? { ...snapshot, ...stateOfSnapshot(stateFile) } : snapshot;
+            writeFileSync(args.snapshotOut, `${JSON.stringify(out, null, 2)}\n`);
             log(`snapshot written to ${path.relative(process.cwd(), args.snapshotOut)}`);
         }
-        let stateFile: string | undefined;
-        if (!args.emptyState) {
-            stateFile = path.join(runDir, "state.json");
-            const n = exportRealState(bin, args.stack, stateFile, userEnv);
-            log(`state of stack ${args.stack} copied (${n} resources) into a throwaway stack under a fresh passphrase`);
-        } else log("starting from an empty state: the up adopts what the tenant already has");
         for (const key of CREDENTIAL_VARS) delete process.env[key];
         let engine = "";
         const result = await rehearseOnTwin({
@@ -160,7 +181,7 @@ export async function runRehearse(
             bin,
             rate: args.rate,
             runDir,
-            stateFile,
+            stateFile: state === "empty" ? undefined : stateFile,
             engineOutput: (t) => (args.verbose ? process.stdout.write(t) : (engine += t)),
         });
         const keys = declaredKeys(text);

@@ -29,7 +29,7 @@ export interface RehearsalResult {
     readonly upFailed: boolean;
     /** Errors the engine reported (a check's refusal, a provider's failure), one line each. */
     readonly engineErrors: readonly string[];
-    /** Median round trip of one request on the real tenant (ms). */
+    /** Round trip of one request on the real tenant (ms), without rate-limit waits. */
     readonly roundTripMs: number;
     /** The preview after `up`; undefined when it did not run (the up failed). */
     readonly previewChanges?: Readonly<Record<string, number>>;

@@ -11,6 +11,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { REPO_ROOT } from "../toolchain";
+import { isSecretKey, type Json, looksLikePrivateKey, placeholder } from "./redact";
 
 /** Config keys the copy never takes from the real stack file: the twin gets its own credentials. */
 function isCredentialKey(key: string): boolean {
@@ -88,4 +89,54 @@ export function importState(bin: string, stack: string, file: string, env: Recor
     if (exported.deployment !== undefined) exported.deployment.secrets_providers = { type: "passphrase", state: { salt } };
     writeFileSync(file, JSON.stringify(exported), { mode: 0o600 });
     pulumi(bin, ["stack", "import", "--stack", stack, "--file", file], { ...process.env, ...env }, workDir);
+}
+
+/** The marker of a secret value in an exported deployment (Pulumi's `sig` key and value). */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Every string of a value replaced by its placeholder: a secret's whole value, ids included. */
+function placeholderAll(v: Json): Json {
+    if (typeof v === "string") return placeholder(v);
+    if (Array.isArray(v)) return v.map(placeholderAll);
+    if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, placeholderAll(x)]));
+    return v;
+}
+
+/**
+ * A stack's exported state (`--show-secrets`) with no secret left, for a snapshot: every value the
+ * engine marks secret gets placeholders for all its strings, values that are credentials by name
+ * or PEM private keys elsewhere are replaced too (redact.ts), and the secrets provider is dropped.
+ * The providers diff tokens by id (kept: an id is not secret), so the state still says what exists.
+ * Returns the state and how many values were replaced.
+ */
+export function secretFreeState(exported: unknown): { state: Json; replaced: number } {
+    let replaced = 0;
+    // `secret`: under a credential-named key, every string goes; markers are kept as markers.
+    const walk = (v: unknown, secret: boolean): Json => {
+        if (typeof v === "string") {
+            if (!secret && !looksLikePrivateKey(v)) return v;
+            replaced += 1;
+            return placeholder(v);
+        }
+        if (Array.isArray(v)) return v.map((x) => walk(x, secret));
+        if (typeof v === "object" && v !== null) {
+            const o = Object.fromEntries(Object.entries(v));
+            if (o[SECRET_SIG] === SECRET_SIG_VALUE) {
+                replaced += 1;
+                const plain: Json = typeof o.plaintext === "string" ? JSON.parse(o.plaintext) : null;
+                return { [SECRET_SIG]: SECRET_SIG_VALUE, plaintext: JSON.stringify(placeholderAll(plain)) };
+            }
+            const kept = Object.entries(o).filter(([k]) => k !== "secrets_providers");
+            return Object.fromEntries(kept.map(([k, x]) => [k, walk(x, secret || isSecretKey(k))]));
+        }
+        return typeof v === "number" || typeof v === "boolean" ? v : null;
+    };
+    return { state: walk(exported, false), replaced };
+}
+
+/** Writes a snapshot's state into `file` (mode 0600) for importState. */
+export function writeStateFile(file: string, state: Json): void {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(state), { mode: 0o600 });
 }

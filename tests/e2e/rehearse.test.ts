@@ -8,6 +8,7 @@ import { type Connection, type RunningEmulator, SAMPLE_SEED_PATH, type Seed, sta
 import { createApi } from "../../management-api/client";
 import { runRehearse } from "../../scripts/rehearse";
 import { readOnly, takeSnapshot } from "../../scripts/rehearse/snapshot";
+import { exportRealState, secretFreeState } from "../../scripts/rehearse/state";
 import { copyProject, offlineEngineEnv } from "../../scripts/toolchain";
 import { REPO_ROOT, requireEngine } from "../helpers/pulumi";
 import { SAMPLE_TOKEN } from "../helpers/sample";
@@ -15,7 +16,9 @@ import { SAMPLE_TOKEN } from "../helpers/sample";
 const STACK = "rehearsal";
 const PASSPHRASE = "real-stack-passphrase";
 /** The tenant's rate limit and round trip: the "real tenant" is an emulator with both. */
-const RATE = { rate: 16, burst: 50 };
+// A low limit: the pacing, which the twin reproduces, then outweighs the engine's own start-up time,
+// which varies from run to run on a busy machine.
+const RATE = { rate: 4, burst: 4 };
 const LATENCY_MS = 40;
 
 /** The sample tenant grown to 500 connections (generated ones of known strategies). */
@@ -67,6 +70,8 @@ const REFUSED = connectionsWith((c) => {
     c["contoso-entra"].profileSync = "never_on_login";
     const tokens = (c["okta-workforce"].scim as { tokens: Record<string, unknown> }).tokens;
     tokens.backup = { scopes: ["get:users"] };
+    const dir = c["google-workspace"].directoryProvisioning as { groups: Array<Record<string, string>> };
+    dir.groups[1].email = "support@example..org";
 });
 
 // One real tenant (an emulator at the tenant's rate and round trip) with a stack applied to it by a
@@ -77,6 +82,7 @@ describe("npm run rehearse", function () {
     let dir: string;
     let stack: Stack;
     let seed: Seed;
+    let bin: string;
     const saved: Record<string, string | undefined> = {};
 
     function setEnv(values: Record<string, string | undefined>): void {
@@ -88,7 +94,7 @@ describe("npm run rehearse", function () {
     }
 
     before(async function () {
-        const bin = requireEngine(this);
+        bin = requireEngine(this);
         seed = bigTenant();
         real = await startEmulator({ seed, rateLimit: RATE, latencyMs: LATENCY_MS });
         mkdirSync(path.join(REPO_ROOT, ".e2e"), { recursive: true });
@@ -128,7 +134,10 @@ describe("npm run rehearse", function () {
         setEnv({ AUTH0_DOMAIN: real.url, AUTH0_API_TOKEN: SAMPLE_TOKEN });
         const printed: string[] = [];
         const before = real.journal.length;
-        const r = await runRehearse(["--stack", STACK, "--stacks-dir", stacksDir, "--snapshot", snapshotFile], (s) => printed.push(s));
+        const r = await runRehearse(
+            ["--stack", STACK, "--stacks-dir", stacksDir, "--snapshot", snapshotFile, "--rate", "4", "--burst", "4"],
+            (s) => printed.push(s),
+        );
         setEnv({ AUTH0_DOMAIN: undefined, AUTH0_API_TOKEN: undefined });
         const text = printed.join("\n");
         if (process.env.REHEARSE_TRANSCRIPT !== undefined) writeFileSync(process.env.REHEARSE_TRANSCRIPT, `${text}\n`);
@@ -138,7 +147,10 @@ describe("npm run rehearse", function () {
         assert.match(text, /Preview after up: no changes/);
         assert.match(text, /500 connections, 4 declared/);
         const snapshot = readFileSync(snapshotFile, "utf8");
-        for (const secret of tenantSecrets(seed)) {
+        // The SCIM token values the real stack's state holds (issued by its first up) are secrets too.
+        const issued = Object.values(real.state.scimTokens).flatMap((ts) => ts.map((t) => t.token));
+        assert.match(snapshot, /"state":/);
+        for (const secret of [...tenantSecrets(seed), ...issued]) {
             assert.ok(!snapshot.includes(secret), `a secret of the tenant is in the snapshot: ${secret.slice(0, 4)}...`);
             assert.ok(!text.includes(secret), `rehearse printed a secret of the tenant: ${secret.slice(0, 4)}...`);
         }
@@ -153,25 +165,40 @@ describe("npm run rehearse", function () {
         assert.ok(Math.abs(estimate - measured) <= 0.2 * measured, `estimate ${estimate} s, measured ${measured.toFixed(1)} s`);
     });
 
-    it("rehearses --from a snapshot with no credential, and catches a third SCIM token with the message that refuses it", async () => {
+    it("rehearses --from a snapshot with no credential, and catches a third SCIM token and a group email typo with the messages that refuse them", async () => {
         const stacksDir = path.join(dir, "stacks");
         // The snapshot a pull request would find committed: taken beforehand, by someone with read access.
         const snapshotFile = path.join(dir, "committed-snapshot.json");
         const api = createApi({ kind: "token", token: SAMPLE_TOKEN, host: real.domain, scheme: "http", timeoutMs: 15_000 });
-        writeFileSync(snapshotFile, JSON.stringify(await takeSnapshot(readOnly(api), STACK, Object.keys(REFUSED))));
+        const exported = path.join(dir, "exported-state.json");
+        exportRealState(bin, STACK, exported, process.env);
+        const { state } = secretFreeState(JSON.parse(readFileSync(exported, "utf8")));
+        rmSync(exported);
+        writeFileSync(snapshotFile, JSON.stringify({ ...(await takeSnapshot(readOnly(api), STACK, Object.keys(REFUSED))), state }));
         writeFileSync(path.join(stacksDir, `Pulumi.${STACK}.yaml`), stackFileText(REFUSED));
-        setEnv({ AUTH0_DOMAIN: undefined, AUTH0_API_TOKEN: undefined, AUTH0_CLIENT_ID: undefined, AUTH0_CLIENT_SECRET: undefined });
+        // Neither a tenant credential nor the stack's backend: what a pull request has.
+        setEnv({
+            AUTH0_DOMAIN: undefined,
+            AUTH0_API_TOKEN: undefined,
+            AUTH0_CLIENT_ID: undefined,
+            AUTH0_CLIENT_SECRET: undefined,
+            PULUMI_BACKEND_URL: undefined,
+            PULUMI_CONFIG_PASSPHRASE: undefined,
+        });
         const printed: string[] = [];
         const before = real.journal.length;
-        const r = await runRehearse(["--stack", STACK, "--stacks-dir", stacksDir, "--from", snapshotFile, "--state-from-backend"], (s) =>
-            printed.push(s),
+        const r = await runRehearse(
+            ["--stack", STACK, "--stacks-dir", stacksDir, "--from", snapshotFile, "--rate", "4", "--burst", "4"],
+            (s) => printed.push(s),
         );
         const text = printed.join("\n");
         if (process.env.REHEARSE_TRANSCRIPT !== undefined) writeFileSync(`${process.env.REHEARSE_TRANSCRIPT}.refused`, `${text}\n`);
         assert.equal(r.exitCode, 1, text);
         assert.equal(real.journal.length, before, "the rehearsal from a snapshot reached the real tenant");
         assert.match(text, /no credential used/);
-        assert.match(text, /at most 2 active/i);
+        assert.match(text, /state of stack rehearsal taken from the snapshot/);
+        assert.match(text, /okta-workforce\.scim\.tokens: declares more than 2 tokens, and Auth0 keeps at most 2 active tokens/);
+        assert.match(text, /support@example\.\.org/);
         assert.match(text, /pulumi up on the twin FAILED/);
     });
 });

@@ -95,7 +95,7 @@ describe("Emulator serving a tenant snapshot", () => {
     });
 
     it("still refuses the same unknown strategy in a hand-written seed", async () => {
-        const seed = { tenant: "t", connections: [{ name: "x", strategy: "acme-future-strategy" }] };
+        const seed = { tenant: "t", connections: [{ id: "con_AAAAAAAAAAAAAAAA", name: "x", strategy: "acme-future-strategy" }] };
         await assert.rejects(startEmulator({ seed }), /unknown strategy "acme-future-strategy"/);
     });
 });
