@@ -153,7 +153,7 @@ async function issue(api: Auth0Api, inputs: ScimTokenInputs, progress: CreatePro
             block(api, inputs.connectionId, settleableAt(request), pendingRequestMessage(inputs.connectionId, request, true));
             unansweredOn(api, inputs.connectionId).push({ request, scopes: inputs.scopes });
             progress.wrote(`unanswered-${Date.parse(askedAt)}`, { ...inputs, tokenId: "", token: "", createdAt: "", unanswered: request });
-            what += "; the next run revokes a token this request creates late";
+            what += `; a run after ${new Date(settleableAt(request)).toISOString()} revokes a token this request creates late`;
         }
         throw new Error(`${message}; ${what}. Run again to issue the token.`);
     }
