@@ -78,4 +78,20 @@ export const FOUND_BUGS: readonly FoundBug[] = [
             { t: "run", cmd: "destroy", faults: NONE },
         ],
     },
+    {
+        id: "settled-before-landing",
+        title: "a run inside an unanswered token request's window forgot the request before its token landed",
+        property: "P2",
+        why:
+            "The settle listed the tokens, found none the request could have created yet, and forgot the request; the token " +
+            "that landed afterwards was held by nobody, for good. Fixed: a request is settled only once its window (until + " +
+            "clock skew) has passed; before, the settle and any other token's create on the connection refuse, naming when.",
+        steps: [
+            { t: "scim", conn: "samlp", config: { userIdAttribute: "externalId", mapping: null, onDelete: null } },
+            { t: "token", conn: "samlp", slot: "a", scopes: ["get:users"], lifetime: null },
+            { t: "run", cmd: "up", faults: { kind: "late-next", p: 1, times: 1, seed: 1 } },
+            // Faulty only in name: nothing fails, and the run starts before the token lands.
+            { t: "run", cmd: "up", faults: { kind: "5xx", p: 0, times: 0, seed: 0 } },
+        ],
+    },
 ];

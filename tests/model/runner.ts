@@ -13,6 +13,7 @@ import { checkRun, type Defaults, syncModel, type Violation } from "./invariants
 import { Model } from "./model";
 import { ownedOf, restore } from "./tenant";
 import { CONN_KEYS, type ConnKey, type FaultProfile, type Step } from "./steps";
+import { land, type Landing, owedLandings } from "./late-landings";
 import { letTokenWindowsPass } from "./pending-requests";
 
 /** How a sequence runs. */
@@ -64,6 +65,9 @@ export function faultRules(f: FaultProfile, timeoutMs: number): { rules: FaultRu
         case "late":
             // Every token POST of the command (up to `times`): the dice would rarely meet the few there are.
             return { rules: [{ ...common, ...TOKEN_POST, probability: 1, kind: "slow", delayMs: LATE_MS + (f.seed % 1000) }] };
+        case "late-next":
+            // The connection drops before the work is done; the runner does it after the next command (late-landings.ts).
+            return { rules: [{ ...common, ...TOKEN_POST, probability: 1, kind: "drop" }] };
         case "drop":
             return { rules: [{ ...common, kind: "drop" }] };
         case "429-random":
@@ -113,6 +117,8 @@ export async function runSequence(
     let faults = 0;
     let requests = 0;
     let failedCommands = 0;
+    /** Token POSTs of the previous command the server has yet to carry out (`late-next`). */
+    let owed: Landing[] = [];
 
     const command = async (
         cmd: "up" | "preview" | "refresh" | "destroy",
@@ -122,7 +128,9 @@ export async function runSequence(
         const before = Object.fromEntries(CONN_KEYS.map((c) => [c, ownedOf(emu.state, c)])) as RunContextBefore;
         const appliedBefore = new Map(model.applied);
         const inStateBefore = new Set(engine.state.keys());
-        // A fault-free command comes after any open token request window, as a person would run it.
+        // A fault-free command comes after any owed token landed and any open token request window
+        // passed, as a person would run it; a faulty one runs while the owed tokens have not landed yet.
+        const landedFirst = profile.kind === "none" ? land(emu, owed.splice(0)) : [];
         const waited = profile.kind === "none" ? letTokenWindowsPass(engine, emu) : 0;
         emu.clearJournal();
         const { rules, rateLimit } = faultRules(profile, settings.timeoutMs);
@@ -145,6 +153,9 @@ export async function runSequence(
         emu.setFaults([]);
         emu.setRateLimit(undefined);
         const settled = await settle(emu);
+        // The server does the work of the previous command's lost token POSTs now, after this run's reads.
+        const landedAfter = land(emu, owed.splice(0));
+        owed = profile.kind === "late-next" ? owedLandings(emu.journal) : [];
         commands += 1;
         requests += emu.journal.length;
         faults += emu.journal.filter((e) => e.fault !== undefined || e.status === 429).length;
@@ -167,9 +178,10 @@ export async function runSequence(
         const found = checkRun(model, emu.state, ctx);
         syncModel(model, emu.state, ctx);
         violations.push(...found.map((v) => ({ ...v, step: at })));
+        const landed = [...landedFirst, ...landedAfter];
         const ops = [...result.outcomes].map(([n, o]) => `${n}:${o.op}${o.ok ? "" : "!"}`).join(" ");
         log.push(
-            `#${at} ${cmd} [${profile.kind}]${waited > 0 ? ` (after ${Math.round(waited / 1000)} s)` : ""} ${took} ms ${ops}${result.errors.length ? ` errors: ${result.errors.map((e) => e.message).join(" | ")}` : ""}${settled ? "" : " (emulator still busy)"}`,
+            `#${at} ${cmd} [${profile.kind}]${landed.length > 0 ? ` (late token ${landed.join(", ")} landed)` : ""}${waited > 0 ? ` (after ${Math.round(waited / 1000)} s)` : ""} ${took} ms ${ops}${result.errors.length ? ` errors: ${result.errors.map((e) => e.message).join(" | ")}` : ""}${settled ? "" : " (emulator still busy)"}`,
         );
         return result;
     };
