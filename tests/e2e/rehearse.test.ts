@@ -165,38 +165,56 @@ describe("npm run rehearse", function () {
         assert.ok(Math.abs(estimate - measured) <= 0.2 * measured, `estimate ${estimate} s, measured ${measured.toFixed(1)} s`);
     });
 
-    it("rehearses --from a snapshot with no credential, and catches a third SCIM token and a group email typo with the messages that refuse them", async () => {
-        const stacksDir = path.join(dir, "stacks");
-        // The snapshot a pull request would find committed: taken beforehand, by someone with read access.
-        const snapshotFile = path.join(dir, "committed-snapshot.json");
+    /** A snapshot as a pull request finds it committed: taken beforehand by someone with read access. */
+    async function committedSnapshot(keys: readonly string[]): Promise<string> {
+        const file = mkdtempSync(path.join(dir, "committed-"));
         const api = createApi({ kind: "token", token: SAMPLE_TOKEN, host: real.domain, scheme: "http", timeoutMs: 15_000 });
-        const exported = path.join(dir, "exported-state.json");
+        const exported = path.join(file, "exported-state.json");
         exportRealState(bin, STACK, exported, process.env);
         const { state } = secretFreeState(JSON.parse(readFileSync(exported, "utf8")));
         rmSync(exported);
-        writeFileSync(snapshotFile, JSON.stringify({ ...(await takeSnapshot(readOnly(api), STACK, Object.keys(REFUSED))), state }));
-        writeFileSync(path.join(stacksDir, `Pulumi.${STACK}.yaml`), stackFileText(REFUSED));
-        // Neither a tenant credential nor the stack's backend: what a pull request has.
-        setEnv({
-            AUTH0_DOMAIN: undefined,
-            AUTH0_API_TOKEN: undefined,
-            AUTH0_CLIENT_ID: undefined,
-            AUTH0_CLIENT_SECRET: undefined,
-            PULUMI_BACKEND_URL: undefined,
-            PULUMI_CONFIG_PASSPHRASE: undefined,
-        });
+        const snapshotFile = path.join(file, "snapshot.json");
+        writeFileSync(snapshotFile, JSON.stringify({ ...(await takeSnapshot(readOnly(api), STACK, keys)), state }));
+        return snapshotFile;
+    }
+
+    /** Runs a rehearsal --from `snapshotFile` with neither a tenant credential nor the stack's backend. */
+    async function rehearseFrom(snapshotFile: string, connections: Record<string, unknown>): Promise<{ exitCode: number; text: string }> {
+        const stacksDir = mkdtempSync(path.join(dir, "stacks-"));
+        writeFileSync(path.join(stacksDir, `Pulumi.${STACK}.yaml`), stackFileText(connections));
+        const backend = {
+            PULUMI_BACKEND_URL: process.env.PULUMI_BACKEND_URL,
+            PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE,
+        };
+        setEnv({ AUTH0_DOMAIN: undefined, AUTH0_API_TOKEN: undefined, AUTH0_CLIENT_ID: undefined, AUTH0_CLIENT_SECRET: undefined });
+        setEnv({ PULUMI_BACKEND_URL: undefined, PULUMI_CONFIG_PASSPHRASE: undefined });
         const printed: string[] = [];
         const before = real.journal.length;
-        const r = await runRehearse(
-            ["--stack", STACK, "--stacks-dir", stacksDir, "--from", snapshotFile, "--rate", "4", "--burst", "4"],
-            (s) => printed.push(s),
-        );
-        const text = printed.join("\n");
-        if (process.env.REHEARSE_TRANSCRIPT !== undefined) writeFileSync(`${process.env.REHEARSE_TRANSCRIPT}.refused`, `${text}\n`);
-        assert.equal(r.exitCode, 1, text);
-        assert.equal(real.journal.length, before, "the rehearsal from a snapshot reached the real tenant");
+        try {
+            const args = ["--stack", STACK, "--stacks-dir", stacksDir, "--from", snapshotFile, "--rate", "4", "--burst", "4"];
+            const r = await runRehearse(args, (s) => printed.push(s));
+            assert.equal(real.journal.length, before, "the rehearsal from a snapshot reached the real tenant");
+            return { exitCode: r.exitCode, text: printed.join("\n") };
+        } finally {
+            setEnv(backend);
+        }
+    }
+
+    it("rehearses --from a snapshot with no credential and no backend, on the stack's state the snapshot carries", async () => {
+        const { exitCode, text } = await rehearseFrom(await committedSnapshot(Object.keys(GOOD)), GOOD);
+        if (process.env.REHEARSE_TRANSCRIPT !== undefined) writeFileSync(`${process.env.REHEARSE_TRANSCRIPT}.from`, `${text}\n`);
+        assert.equal(exitCode, 0, text);
         assert.match(text, /no credential used/);
         assert.match(text, /state of stack rehearsal taken from the snapshot/);
+        // Nothing re-issued or re-created: the state's secrets were replaced, the ids it diffs by were not.
+        assert.doesNotMatch(text, /issued|created/);
+        assert.match(text, /Preview after up: no changes/);
+    });
+
+    it("catches a third SCIM token and a group email typo from a snapshot, with the messages that refuse them", async () => {
+        const { exitCode, text } = await rehearseFrom(await committedSnapshot(Object.keys(REFUSED)), REFUSED);
+        if (process.env.REHEARSE_TRANSCRIPT !== undefined) writeFileSync(`${process.env.REHEARSE_TRANSCRIPT}.refused`, `${text}\n`);
+        assert.equal(exitCode, 1, text);
         assert.match(text, /okta-workforce\.scim\.tokens: declares more than 2 tokens, and Auth0 keeps at most 2 active tokens/);
         assert.match(text, /support@example\.\.org/);
         assert.match(text, /pulumi up on the twin FAILED/);
