@@ -27,7 +27,7 @@ export interface RehearsalResult {
     readonly upJournal: readonly JournalEntry[];
     readonly upMs: number;
     readonly upFailed: boolean;
-    /** Errors the engine reported (a check's refusal, a provider's failure), one line each. */
+    /** Errors the engine reported (a check's refusal, a provider's failure), each with its lines. */
     readonly engineErrors: readonly string[];
     /** Round trip of one request on the real tenant (ms), without rate-limit waits. */
     readonly roundTripMs: number;
@@ -132,7 +132,7 @@ export function reportLines(r: RehearsalResult): string[] {
     }
     if (r.engineErrors.length > 0) {
         lines.push("The engine reported:");
-        lines.push(...r.engineErrors.map((e) => `  ${e}`), "");
+        lines.push(...r.engineErrors.flatMap((e) => e.split("\n").map((l) => `  ${l.trim().startsWith("-") ? "  " : ""}${l.trim()}`)), "");
     }
     const up = countRequests(r.upJournal);
     lines.push(`pulumi up on the twin ${r.upFailed ? "FAILED" : "succeeded"} after ${seconds(r.upMs)}: ${requestsText(up)}.`);

@@ -50,12 +50,13 @@ function copyState(s: EmulatorState): EmulatorState {
     return { ...structuredClone(rest), deletedConnectionIds: new Set(deletedConnectionIds) };
 }
 
-/** An engine error as one line: the resource it is about, then the message's first lines. */
+/** An engine error: the resource it is about, then the message's first lines. */
 function errorLine(event: EngineEvent): string | undefined {
     const diag = event.diagnosticEvent;
     if (diag === undefined || diag.severity !== "error") return undefined;
     const on = diag.urn === undefined || diag.urn === "" ? "" : `${diag.urn.split("::").pop()}: `;
-    return `${on}${diag.message.trim().split("\n").slice(0, 4).join(" ")}`;
+    // The message's own lines (a config error lists one problem a line), at most ten of them.
+    return `${on}${diag.message.trim().split("\n").slice(0, 10).join("\n")}`;
 }
 
 /** Runs `up` then (when it succeeded) the preview on a twin of the snapshot. */
