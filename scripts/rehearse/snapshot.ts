@@ -10,6 +10,7 @@ import { performance } from "node:perf_hooks";
 import type { Auth0Api } from "../../management-api/client";
 import { isAuth0ApiError } from "../../management-api/errors";
 import { DIRECTORY_STRATEGIES, SCIM_STRATEGIES, type Connection } from "../../management-api/types";
+import { z } from "zod";
 import { type Json, redact } from "./redact";
 
 /** The `format` of a snapshot document (the emulator checks it). */
@@ -125,22 +126,22 @@ export async function takeSnapshot(api: ReadOnlyApi, stack: string, keys: readon
         placeholders.push(...r.replaced);
         return r.value;
     };
-    const snap = {
-        scim_configurations: {} as Record<string, Json>,
-        scim_tokens: {} as Record<string, Json[]>,
-        directory_provisionings: {} as Record<string, Json>,
-        synchronized_groups: {} as Record<string, Json[]>,
+    const snap: Pick<Snapshot, "scim_configurations" | "scim_tokens" | "directory_provisionings" | "synchronized_groups"> = {
+        scim_configurations: {},
+        scim_tokens: {},
+        directory_provisionings: {},
+        synchronized_groups: {},
     };
     let directoryEnabled: boolean | undefined;
     for (const c of declared) {
-        if ((SCIM_STRATEGIES as readonly string[]).includes(c.strategy)) {
+        if (SCIM_STRATEGIES.some((x) => x === c.strategy)) {
             const scim = await timed(() => api.getScimConfig(c.id));
             if (scim !== undefined) {
                 snap.scim_configurations[c.id] = clean(scim, `scim_configurations[${c.name}]`);
                 snap.scim_tokens[c.id] = (await timed(() => api.listScimTokens(c.id))).map(tokenMetadata);
             }
         }
-        if ((DIRECTORY_STRATEGIES as readonly string[]).includes(c.strategy)) {
+        if (DIRECTORY_STRATEGIES.some((x) => x === c.strategy)) {
             try {
                 const dir = await timed(() => api.getDirectoryProvisioning(c.id));
                 directoryEnabled = true;
@@ -182,18 +183,38 @@ export async function takeSnapshot(api: ReadOnlyApi, stack: string, keys: readon
     };
 }
 
-/** Reads a snapshot file written by `--snapshot`, checking just enough to use it (the emulator checks the rest). */
+const jsonValue: z.ZodType<Json> = z.lazy(() =>
+    z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
+);
+
+/** What the product side reads of a snapshot document; the emulator checks the rest. */
+const snapshotSchema = z.object({
+    format: z.literal(SNAPSHOT_FORMAT),
+    version: z.literal(1),
+    tenant: z.string().min(1),
+    stack: z.string(),
+    taken_at: z.string(),
+    read_round_trip_ms: z.number().min(0),
+    timed_reads: z.number().int().min(0),
+    directory_provisioning_enabled: z.boolean().optional(),
+    connections: z.array(jsonValue),
+    scim_configurations: z.record(z.string(), jsonValue),
+    scim_tokens: z.record(z.string(), z.array(jsonValue)),
+    directory_provisionings: z.record(z.string(), jsonValue),
+    synchronized_groups: z.record(z.string(), z.array(jsonValue)),
+    placeholders: z.array(z.string()),
+    state: jsonValue.optional(),
+    state_placeholders: z.number().optional(),
+});
+
+/** Reads a snapshot file written by `--snapshot`; names the first problem when it is not one. */
 export function parseSnapshot(text: string, file: string): Snapshot {
-    const doc: unknown = JSON.parse(text);
-    const ok =
-        typeof doc === "object" &&
-        doc !== null &&
-        "format" in doc &&
-        doc.format === SNAPSHOT_FORMAT &&
-        "version" in doc &&
-        doc.version === 1 &&
-        "connections" in doc &&
-        Array.isArray(doc.connections);
-    if (!ok) throw new Error(`${file} is not a tenant snapshot (written by npm run rehearse -- --snapshot FILE)`);
-    return doc as Snapshot;
+    const parsed = snapshotSchema.safeParse(JSON.parse(text));
+    if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new Error(
+            `${file} is not a tenant snapshot written by npm run rehearse -- --snapshot FILE (${issue.path.join(".") || "document"}: ${issue.message})`,
+        );
+    }
+    return parsed.data;
 }

@@ -63,12 +63,19 @@ function pulumi(bin: string, args: readonly string[], env: NodeJS.ProcessEnv, cw
  */
 export function exportRealState(bin: string, stack: string, file: string, userEnv: NodeJS.ProcessEnv): number {
     mkdirSync(path.dirname(file), { recursive: true });
-    pulumi(
-        bin,
-        ["stack", "export", "--stack", stack, "--show-secrets", "--file", file],
-        { ...userEnv, PULUMI_SKIP_UPDATE_CHECK: "true" },
-        REPO_ROOT,
-    );
+    try {
+        pulumi(
+            bin,
+            ["stack", "export", "--stack", stack, "--show-secrets", "--file", file],
+            { ...userEnv, PULUMI_SKIP_UPDATE_CHECK: "true" },
+            REPO_ROOT,
+        );
+    } catch (err) {
+        throw new Error(
+            `${err instanceof Error ? err.message : String(err)} (the stack's state is read from its backend: log in to it and set ` +
+                "PULUMI_CONFIG_PASSPHRASE, or rehearse a first run with --empty-state)",
+        );
+    }
     chmodSync(file, 0o600);
     const exported: { deployment?: { secrets_providers?: unknown; resources?: unknown[] } } = JSON.parse(readFileSync(file, "utf8"));
     if (exported.deployment !== undefined) delete exported.deployment.secrets_providers;

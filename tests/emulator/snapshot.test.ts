@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { ALL_SCOPES, type RunningEmulator, startEmulator } from "../../emulator";
+import { parseArgs } from "../../emulator/cli";
 
 const ACCESS = { tokens: [{ token: "twin-token", scopes: [...ALL_SCOPES] }] };
 
@@ -111,5 +112,18 @@ describe("Emulator latency", () => {
         } finally {
             await emu.close();
         }
+    });
+});
+
+describe("Emulator command line for snapshots", () => {
+    it("serves --snapshot with the sample's local credentials, and takes --latency-ms", () => {
+        const options = parseArgs(["--snapshot", "snap.json", "--latency-ms", "40"]);
+        assert.equal(options.snapshot, "snap.json");
+        assert.equal(options.latencyMs, 40);
+        assert.deepEqual(
+            options.snapshotAccess?.clients?.map((c) => c.client_id),
+            ["local-client"],
+        );
+        assert.throws(() => parseArgs(["--snapshot", "a.json", "--seed", "b.json"]), /exclude each other/);
     });
 });

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { parse } from "yaml";
 import { declaredKeys, parseArgs, stateSource } from "../../scripts/rehearse";
+import { parseSnapshot } from "../../scripts/rehearse/snapshot";
 import { secretFreeState, twinStackFile } from "../../scripts/rehearse/state";
 
 const SIG = "4dabf18193072939515e22adb298388d";
@@ -47,6 +48,11 @@ describe("rehearse arguments", () => {
         assert.throws(() => parseArgs(["--stack", "dev", "--from", "a", "--snapshot", "b"]), /exclude each other/);
         assert.throws(() => parseArgs(["--stack", "dev", "--rate", "0"]), /--rate must be a positive number/);
         assert.throws(() => parseArgs(["--stack", "dev", "--write"]), /unknown argument --write/);
+    });
+
+    it("refuses a --from file that is not a snapshot, naming the first problem", () => {
+        assert.throws(() => parseSnapshot(JSON.stringify({ tenant: "t" }), "x.json"), /x\.json is not a tenant snapshot .*\(format: /);
+        assert.throws(() => parseSnapshot(JSON.stringify({ format: "auth0-tenant-snapshot", version: 2 }), "x.json"), /\(version: /);
     });
 
     it("reads the declared connection keys as written, names and ids", () => {
