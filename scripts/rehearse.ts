@@ -111,6 +111,15 @@ async function snapshotOfTenant(
     return takeSnapshot(readOnly(getApi()), args.stack, declaredKeys(text));
 }
 
+/** Declared keys that the snapshot holds only as listed (`--from` a snapshot older than the declaration). */
+export function listedOnlyDeclared(snapshot: Pick<Snapshot, "connections">, keys: readonly string[]): string[] {
+    return snapshot.connections.flatMap((c) =>
+        typeof c === "object" && c !== null && !Array.isArray(c) && c.listed_only === true && keys.some((k) => k === c.id || k === c.name)
+            ? [String(c.name)]
+            : [],
+    );
+}
+
 /** Where the throwaway stack's state comes from. */
 export function stateSource(
     args: Pick<RehearseArgs, "emptyState" | "from" | "stateFromBackend">,
@@ -158,6 +167,12 @@ export async function runRehearse(
             log(
                 `rehearsing from ${path.relative(process.cwd(), args.from)} (tenant ${snapshot.tenant}, taken ${snapshot.taken_at}): no credential used`,
             );
+        for (const name of listedOnlyDeclared(snapshot, declaredKeys(text))) {
+            log(
+                `warning: ${name} was not declared when the snapshot was taken, so its options, SCIM and directory settings are not in it: ` +
+                    "the twin serves it without them; take a new snapshot to rehearse it faithfully",
+            );
+        }
         const stateFile = path.join(runDir, "state.json");
         const state = stateSource(args, snapshot);
         if (state === "backend") {

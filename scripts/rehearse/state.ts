@@ -27,19 +27,13 @@ export function twinStackFile(text: string): { text: string; dropped: string[] }
     const doc = parseDocument(text);
     const dropped: string[] = [];
     for (const key of ["encryptionsalt", "encryptedkey", "secretsprovider"]) doc.delete(key);
-    const config = doc.get("config");
     const json: unknown = doc.toJSON();
-    const entries =
-        typeof json === "object" && json !== null && "config" in json && typeof json.config === "object" && json.config !== null
-            ? Object.entries(json.config)
-            : [];
-    if (config !== undefined) {
-        for (const [key, value] of entries) {
-            const secure = typeof value === "object" && value !== null && "secure" in value;
-            if (isCredentialKey(key) || secure) {
-                doc.deleteIn(["config", key]);
-                if (!isCredentialKey(key)) dropped.push(key);
-            }
+    const config = typeof json === "object" && json !== null && "config" in json ? json.config : undefined;
+    for (const [key, value] of typeof config === "object" && config !== null ? Object.entries(config) : []) {
+        const secure = typeof value === "object" && value !== null && "secure" in value;
+        if (isCredentialKey(key) || secure) {
+            doc.deleteIn(["config", key]);
+            if (!isCredentialKey(key)) dropped.push(key);
         }
     }
     return { text: doc.toString({ lineWidth: 0 }), dropped };

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { parse } from "yaml";
-import { declaredKeys, parseArgs, stateSource } from "../../scripts/rehearse";
+import { declaredKeys, listedOnlyDeclared, parseArgs, stateSource } from "../../scripts/rehearse";
+import type { Json } from "../../scripts/rehearse/redact";
 import { parseSnapshot } from "../../scripts/rehearse/snapshot";
 import { secretFreeState, twinStackFile } from "../../scripts/rehearse/state";
 
@@ -53,6 +54,15 @@ describe("rehearse arguments", () => {
     it("refuses a --from file that is not a snapshot, naming the first problem", () => {
         assert.throws(() => parseSnapshot(JSON.stringify({ tenant: "t" }), "x.json"), /x\.json is not a tenant snapshot .*\(format: /);
         assert.throws(() => parseSnapshot(JSON.stringify({ format: "auth0-tenant-snapshot", version: 2 }), "x.json"), /\(version: /);
+    });
+
+    it("names a declared connection that a snapshot holds only as listed", () => {
+        const connections: Json[] = [
+            { id: "con_A", name: "okta-workforce", strategy: "okta", options: {} },
+            { id: "con_NVLFL5zT7EU0vCX8", name: "contoso-entra", strategy: "waad", listed_only: true },
+            { id: "con_C", name: "other", strategy: "waad", listed_only: true },
+        ];
+        assert.deepEqual(listedOnlyDeclared({ connections }, declaredKeys(STACK_FILE)), ["contoso-entra"]);
     });
 
     it("reads the declared connection keys as written, names and ids", () => {
