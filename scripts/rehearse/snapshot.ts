@@ -9,7 +9,7 @@
 import { performance } from "node:perf_hooks";
 import type { Auth0Api } from "../../management-api/client";
 import { isAuth0ApiError } from "../../management-api/errors";
-import { DIRECTORY_STRATEGIES, SCIM_STRATEGIES, type Connection } from "../../management-api/types";
+import { DIRECTORY_STRATEGIES, PASSWORDLESS_STRATEGIES, SCIM_STRATEGIES, type Connection } from "../../management-api/types";
 import { z } from "zod";
 import { type Json, redact } from "./redact";
 
@@ -120,6 +120,14 @@ export async function takeSnapshot(api: ReadOnlyApi, stack: string, keys: readon
     const total = await api.countConnections();
     const listed = await api.listConnections();
     const declared = declaredConnections(keys, listed);
+    // The API hides options without read:connections_options: a twin without them would rehearse another tenant.
+    const hidden = declared.filter((c) => c.options === undefined && !PASSWORDLESS_STRATEGIES.some((x) => x === c.strategy));
+    if (hidden.length > 0) {
+        throw new Error(
+            `the tenant answered without the options of ${hidden.map((c) => c.name).join(", ")}: the credentials lack ` +
+                "the read:connections_options scope, which the snapshot needs",
+        );
+    }
     const placeholders: string[] = [];
     const clean = (value: unknown, at: string): Json => {
         const r = redact(value, at);

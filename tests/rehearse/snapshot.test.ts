@@ -5,6 +5,7 @@ import { type RunningEmulator, type Seed, startEmulator } from "../../emulator";
 import { SAMPLE_SEED_PATH } from "../../emulator";
 import { placeholder, redact } from "../../scripts/rehearse/redact";
 import { readOnly, takeSnapshot } from "../../scripts/rehearse/snapshot";
+import { tokenWithScopes } from "../helpers/api";
 import { SAMPLE_TOKEN } from "../helpers/sample";
 
 /** Known secret values, planted where a tenant keeps them (nested, under odd keys, PEM by shape). */
@@ -84,6 +85,24 @@ describe("rehearse snapshot", () => {
         await takeSnapshot(readOnly(api()), "dev", ["okta-workforce", "acme-saml", "google-workspace", "contoso-entra"]);
         assert.ok(live.journal.length > 0);
         assert.deepEqual([...new Set(live.journal.map((e) => e.method))], ["GET"]);
+    });
+
+    it("fails, naming the scope, when the credentials cannot read the options", async () => {
+        const token = tokenWithScopes(live, ["read:connections", "read:scim_config", "read:scim_token", "read:directory_provisionings"]);
+        const limited = createApi({ kind: "token", token, host: live.domain, scheme: "http", timeoutMs: 5000 });
+        await assert.rejects(
+            takeSnapshot(readOnly(limited), "dev", ["okta-workforce"]),
+            /okta-workforce: the credentials lack the read:connections_options scope/,
+        );
+    });
+
+    it("fails with the API's message when a read is refused (a scope missing)", async () => {
+        const token = tokenWithScopes(live, ["read:connections", "read:connections_options"]);
+        const limited = createApi({ kind: "token", token, host: live.domain, scheme: "http", timeoutMs: 5000 });
+        await assert.rejects(
+            takeSnapshot(readOnly(limited), "dev", ["acme-saml"]),
+            /Insufficient scope, expected any of: read:scim_config/,
+        );
     });
 
     it("records token metadata without a token value", async () => {
