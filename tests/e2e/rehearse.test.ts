@@ -74,6 +74,11 @@ const REFUSED = connectionsWith((c) => {
     dir.groups[1].email = "support@example..org";
 });
 
+/** Selected groups on a generated google-apps connection whose group API is off (`api_enable_groups` unset). */
+const GROUPS_OFF = connectionsWith((c) => {
+    c["gen-9"] = { directoryProvisioning: { synchronizeGroups: "selected", groups: [{ id: "02grqrue4a2vzdq" }] } };
+});
+
 // One real tenant (an emulator at the tenant's rate and round trip) with a stack applied to it by a
 // real `up`; every rehearsal below reads that stack's state and must leave the tenant untouched.
 describe("npm run rehearse", function () {
@@ -96,7 +101,8 @@ describe("npm run rehearse", function () {
     before(async function () {
         bin = requireEngine(this);
         seed = bigTenant();
-        real = await startEmulator({ seed, rateLimit: RATE, latencyMs: LATENCY_MS });
+        // Unlimited while the stack is set up and snapshots are taken; the estimate test sets RATE.
+        real = await startEmulator({ seed, latencyMs: LATENCY_MS });
         mkdirSync(path.join(REPO_ROOT, ".e2e"), { recursive: true });
         dir = mkdtempSync(path.join(REPO_ROOT, ".e2e", "rehearse-"));
         const workDir = path.join(dir, "project");
@@ -118,6 +124,8 @@ describe("npm run rehearse", function () {
         setEnv({ PULUMI_BACKEND_URL: env.PULUMI_BACKEND_URL, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, PULUMI_HOME: env.PULUMI_HOME });
     });
 
+    afterEach(() => real?.setRateLimit(undefined));
+
     after(async () => {
         for (const [k, v] of Object.entries(saved)) {
             if (v === undefined) delete process.env[k];
@@ -131,11 +139,23 @@ describe("npm run rehearse", function () {
         const stacksDir = path.join(dir, "stacks");
         writeFileSync(path.join(stacksDir, `Pulumi.${STACK}.yaml`), stackFileText(GOOD));
         const snapshotFile = path.join(dir, "snapshot.json");
+        real.setRateLimit(RATE);
         setEnv({ AUTH0_DOMAIN: real.url, AUTH0_API_TOKEN: SAMPLE_TOKEN });
         const printed: string[] = [];
         const before = real.journal.length;
         const r = await runRehearse(
-            ["--stack", STACK, "--stacks-dir", stacksDir, "--snapshot", snapshotFile, "--rate", "4", "--burst", "4"],
+            [
+                "--stack",
+                STACK,
+                "--stacks-dir",
+                stacksDir,
+                "--snapshot",
+                snapshotFile,
+                "--rate",
+                String(RATE.rate),
+                "--burst",
+                String(RATE.burst),
+            ],
             (s) => printed.push(s),
         );
         setEnv({ AUTH0_DOMAIN: undefined, AUTH0_API_TOKEN: undefined });
@@ -191,7 +211,7 @@ describe("npm run rehearse", function () {
         const printed: string[] = [];
         const before = real.journal.length;
         try {
-            const args = ["--stack", STACK, "--stacks-dir", stacksDir, "--from", snapshotFile, "--rate", "4", "--burst", "4"];
+            const args = ["--stack", STACK, "--stacks-dir", stacksDir, "--from", snapshotFile];
             const r = await runRehearse(args, (s) => printed.push(s));
             assert.equal(real.journal.length, before, "the rehearsal from a snapshot reached the real tenant");
             return { exitCode: r.exitCode, text: printed.join("\n") };
@@ -217,6 +237,20 @@ describe("npm run rehearse", function () {
         assert.equal(exitCode, 1, text);
         assert.match(text, /okta-workforce\.scim\.tokens: declares more than 2 tokens, and Auth0 keeps at most 2 active tokens/);
         assert.match(text, /support@example\.\.org/);
+        assert.match(text, /pulumi up on the twin FAILED/);
+    });
+
+    it("catches what the preview cannot refuse: selected groups on a connection whose group API is off", async () => {
+        const { exitCode, text } = await rehearseFrom(await committedSnapshot(Object.keys(GROUPS_OFF)), GROUPS_OFF);
+        assert.equal(exitCode, 1, text);
+        assert.match(
+            text,
+            /directoryProvisioning\.groups on connection "gen-9" \(con_gen0000000000009\) requires options\.api_enable_groups: true/,
+        );
+        assert.match(
+            text,
+            /gen-9 \(google-apps, con_gen0000000000009\)\n {2}changed {9}nothing\n {2}requests {8}\d+ requests? \(0 writes\)/,
+        );
         assert.match(text, /pulumi up on the twin FAILED/);
     });
 });
