@@ -17,10 +17,12 @@ import {
     expiryOf,
     isActive,
     lateTokenCandidates,
+    blockedUntil,
+    landsBy,
+    lateLandingMs,
     pendingRequestMessage,
     rotationDue,
     sameScopes,
-    settleableAt,
     tooManyActiveMessage,
     type UnansweredRequest,
 } from "./token-facts";
@@ -46,9 +48,6 @@ const STRAY_SEARCH_MS = 3000;
 
 /** Token POSTs sent in one create when each is answered 429, every repeat after a listing. */
 const RATE_LIMITED_POSTS = 3;
-
-/** How long after the stray search a token is still counted as the unanswered request's, should it land late. */
-const LATE_LANDING_MS = 60_000;
 
 /** A token POST answered without a clear outcome: no answer, a 5xx, or a 429 (a gateway may send it after the server issued the token). */
 function ambiguous(err: unknown): boolean {
@@ -130,6 +129,7 @@ async function issue(api: Auth0Api, inputs: ScimTokenInputs, progress: CreatePro
         }
     } catch (err) {
         if (!ambiguous(err)) throw err;
+        const failedAt = Date.now();
         const message = err instanceof Error ? err.message : String(err);
         let revoked: string[] = [];
         let what: string;
@@ -147,26 +147,28 @@ async function issue(api: Auth0Api, inputs: ScimTokenInputs, progress: CreatePro
             // token they match (its value was shown only in the answer we lost, so it cannot be adopted).
             const request: UnansweredRequest = {
                 askedAt,
-                until: new Date(Date.now() + LATE_LANDING_MS).toISOString(),
+                until: new Date(Date.now() + lateLandingMs(Date.parse(askedAt), failedAt)).toISOString(),
                 baseline: baseline.map((t) => t.token_id),
             };
-            block(api, inputs.connectionId, settleableAt(request), pendingRequestMessage(inputs.connectionId, request, true));
+            block(api, inputs.connectionId, blockedUntil(request), pendingRequestMessage(inputs.connectionId, request));
             unansweredOn(api, inputs.connectionId).push({ request, scopes: inputs.scopes });
             progress.wrote(`unanswered-${Date.parse(askedAt)}`, { ...inputs, tokenId: "", token: "", createdAt: "", unanswered: request });
-            what += `; a run after ${new Date(settleableAt(request)).toISOString()} revokes a token this request creates late`;
+            what += `; the next run revokes a token this request creates late (it may land until ${request.until})`;
         }
         throw new Error(`${message}; ${what}. Run again to issue the token.`);
     }
 }
 
 /**
- * Settles an unanswered request recorded in state (its delete: a failure keeps it in state). Only
- * once its window has passed: before, its token may still land, and forgetting the request would
- * leave that token held by nobody. Then the one token it matches is revoked (we never held its
- * value, so it cannot serve as the declared token); more than one is a guess, refused.
+ * Settles an unanswered request recorded in state (its delete: a failure keeps it in state). A run
+ * that starts while the request's token may still land waits until it cannot: listing earlier and
+ * forgetting the request would leave a token landing afterwards held by nobody. Then the one token
+ * it matches is revoked (we never held its value, so it cannot serve as the declared token); more
+ * than one is a guess, refused.
  */
 async function settle(api: Auth0Api, props: ScimTokenOutputs, request: UnansweredRequest): Promise<void> {
-    if (Date.now() <= settleableAt(request)) throw new Error(pendingRequestMessage(props.connectionId, request, false));
+    const wait = landsBy(request, Date.now()) - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     await oneAtATime(providerState().tokenCreations, `${api.host}|${props.connectionId}`, async () => {
         const live = await api.listScimTokens(props.connectionId);
         const candidates = lateTokenCandidates(request, props.scopes, live, held(api, props.connectionId));
@@ -221,9 +223,8 @@ export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchem
                 // Revoke first what the unanswered request created (delete settles it), then issue.
                 const request = olds.unanswered;
                 unansweredOn(api, olds.connectionId).push({ request, scopes: olds.scopes });
-                // While its token may still land, the settle refuses, and so does any other token's create.
-                if (Date.now() > settleableAt(request)) unblock(api, olds.connectionId);
-                else block(api, olds.connectionId, settleableAt(request), pendingRequestMessage(olds.connectionId, request, false));
+                // The settle waits for the request's window itself; tokens this run issues are held, never taken for the late one.
+                unblock(api, olds.connectionId);
                 return { changes: true, replaces: ["tokenId"], deleteBeforeReplace: true };
             }
             held(api, olds.connectionId).add(olds.tokenId);

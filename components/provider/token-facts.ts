@@ -127,29 +127,50 @@ export function lateTokenCandidates<T extends TokenFacts & { readonly token_id: 
     });
 }
 
+/** The shortest and the longest time after its stray search that an unanswered request may still land. */
+export const LATE_LANDING_MIN_MS = 1_000;
+export const LATE_LANDING_MAX_MS = 60_000;
+
 /**
- * When the unanswered request can be settled, by our clock: after its window (`until`) and the
- * clock skew, no token it creates can still land and be counted as created inside the window, so a
- * listing then shows all it may have done. An unreadable window (a state edited by hand) cannot be
- * waited out: it is settleable at once, and matches no token (see `lateTokenCandidates`).
+ * How long after its stray search an unanswered request may still land: as long again as it went
+ * unanswered (the client's timeout and retries), between LATE_LANDING_MIN_MS and LATE_LANDING_MAX_MS.
+ * A request the server has not carried out by then is taken as never to be carried out.
  */
-export function settleableAt(request: UnansweredRequest): number {
+export function lateLandingMs(askedAt: number, failedAt: number): number {
+    return Math.min(LATE_LANDING_MAX_MS, Math.max(LATE_LANDING_MIN_MS, failedAt - askedAt));
+}
+
+/**
+ * Until when, by our clock, the request's token may still land (`until`); a run that settles the
+ * request waits until then, so it never forgets a request whose token is on its way. An unreadable
+ * window (a state edited by hand) is not waited for: it matches no token (see `lateTokenCandidates`).
+ * A window further ahead than LATE_LANDING_MAX_MS (a clock that jumped back) is waited for that long at most.
+ */
+export function landsBy(request: UnansweredRequest, now: number): number {
+    const until = Date.parse(request.until);
+    return Number.isFinite(until) ? Math.min(until, now + LATE_LANDING_MAX_MS) : 0;
+}
+
+/**
+ * Until when no other token may be issued on the connection in the run that sent the request: a
+ * token issued before its window (and the clock skew) has passed could be taken for the late one
+ * by the next run's settle, which runs before that token's own resource is read.
+ */
+export function blockedUntil(request: UnansweredRequest): number {
     const until = Date.parse(request.until);
     return Number.isFinite(until) ? until + CLOCK_SKEW_MS : 0;
 }
 
 /**
- * Why the unanswered request is not settled yet (and no other token is issued on its connection):
- * it names the connection, the request, and when it can be settled. `ours` says the request was
- * sent by this run.
+ * Why no other token is issued on the connection in the run whose token request got no clear
+ * answer: it names the connection and the request, and says that the next run settles it.
  */
-export function pendingRequestMessage(connectionId: string, request: UnansweredRequest, ours: boolean): string {
-    const after = new Date(settleableAt(request)).toISOString();
+export function pendingRequestMessage(connectionId: string, request: UnansweredRequest): string {
     return (
         `connection "${connectionId}": the SCIM token request POST /api/v2/connections/${connectionId}/scim-configuration/tokens ` +
-        `sent at ${request.askedAt}${ours ? " by this run" : ""} got no clear answer, and the token it may create can still land ` +
-        `until ${request.until}. It can be settled (a token it created revoked) only after ${after}: until then it is kept ` +
-        `in state and no other token is issued on the connection, so a late token is never taken for another. Run again after ${after}.`
+        `sent at ${request.askedAt} by this run got no clear answer, and the token it may create can still land until ${request.until}, ` +
+        "so no other token is issued on the connection in this run (it could be taken for the late one). The next run settles the " +
+        "request (waiting until then if it starts earlier, and revoking a token it created) and issues the tokens. Run again."
     );
 }
 

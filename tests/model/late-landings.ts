@@ -1,8 +1,9 @@
 /**
  * Token POSTs the server processes only after the client gave up, later than any wait of the
  * command that sent them: the emulator drops the connection without doing the work, and the model
- * does it in the server's place after the next command, so a run can start while the request's
- * token has not landed yet (the case a settle must not forget).
+ * does it in the server's place while the next command runs, just before the request's window ends
+ * (`until`, recorded in the state), so a run can start while the request's token has not landed
+ * yet: the case a settle must not forget by listing too early.
  */
 import type { JournalEntry, RunningEmulator } from "../../emulator";
 
@@ -61,4 +62,15 @@ export function land(emu: RunningEmulator, owed: readonly Landing[]): string[] {
         ids.push(id);
     }
     return ids;
+}
+
+/**
+ * Lands `owed` once `until` (by our clock) is 100 ms away, or at once without one: the timer runs
+ * beside the command, so the command's own waits decide whether it sees the token. Resolves with
+ * the ids of the tokens that landed.
+ */
+export function landBefore(emu: RunningEmulator, owed: readonly Landing[], until: number | undefined): Promise<string[]> {
+    if (owed.length === 0) return Promise.resolve([]);
+    const delay = until === undefined ? 0 : Math.max(0, until - Date.now() - 100);
+    return new Promise((resolve) => setTimeout(() => resolve(land(emu, owed)), delay));
 }

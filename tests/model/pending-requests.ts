@@ -1,11 +1,12 @@
 /**
  * Token requests without a clear answer, kept in the engine state until a later run settles them:
  * which live tokens they account for, and time passing between two commands without waiting for
- * it. Such a request is settled only once its window has passed (a minute after its stray search,
- * plus the clock skew); a person runs again after that, as the refusal asks. A harness cannot wait
- * minutes per sequence, so it moves what the engine and the API recorded into the past instead: the
- * request's times in the engine state, and every token's times in the emulator, by the same amount
- * (a token created inside the window stays inside it). Only between commands, with no request in flight.
+ * it. A run that starts while such a request's token may still land (before its `until`) waits
+ * that out before it settles; a fault-free command of a sequence comes later, as a person's next
+ * run would, so instead of waiting the harness moves what the engine and the API recorded into the
+ * past: the request's times in the engine state, and every token's times in the emulator, by the
+ * same amount (a token created inside the window stays inside it). Only between commands, with no
+ * request in flight.
  */
 import type { RunningEmulator } from "../../emulator";
 import { CLOCK_SKEW_MS } from "../../components/provider/token-facts";
@@ -65,6 +66,18 @@ export function letTokenWindowsPassIn<T extends Stateful>(state: Map<string, T>,
     for (const [name, e] of state) state.set(name, shifted(e, ms));
     shiftTokens(emu, ms);
     return ms;
+}
+
+/**
+ * The soonest time, by our clock, until which a token request kept in the model engine's state may
+ * still land (its `until`), or undefined when none is kept.
+ */
+export function soonestLanding(engine: Engine): number | undefined {
+    const untils = [...engine.state.values(), ...engine.pendingDeletes].flatMap((e) => {
+        const r = requestOf(e);
+        return r === undefined ? [] : [Date.parse(r.until)];
+    });
+    return untils.length === 0 ? undefined : Math.min(...untils);
 }
 
 /** `letTokenWindowsPassIn` for the model's engine: its state and the deletes it still owes. */

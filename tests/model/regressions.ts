@@ -84,8 +84,8 @@ export const FOUND_BUGS: readonly FoundBug[] = [
         property: "P2",
         why:
             "The settle listed the tokens, found none the request could have created yet, and forgot the request; the token " +
-            "that landed afterwards was held by nobody, for good. Fixed: a request is settled only once its window (until + " +
-            "clock skew) has passed; before, the settle and any other token's create on the connection refuse, naming when.",
+            "that landed afterwards was held by nobody, for good. Fixed: a run that starts while the request's token may still " +
+            "land (before its until) waits that out before it lists, and revokes the token that landed meanwhile.",
         steps: [
             { t: "scim", conn: "samlp", config: { userIdAttribute: "externalId", mapping: null, onDelete: null } },
             { t: "token", conn: "samlp", slot: "a", scopes: ["get:users"], lifetime: null },

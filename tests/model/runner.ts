@@ -13,8 +13,8 @@ import { checkRun, type Defaults, syncModel, type Violation } from "./invariants
 import { Model } from "./model";
 import { ownedOf, restore } from "./tenant";
 import { CONN_KEYS, type ConnKey, type FaultProfile, type Step } from "./steps";
-import { land, type Landing, owedLandings } from "./late-landings";
-import { letTokenWindowsPass } from "./pending-requests";
+import { land, landBefore, type Landing, owedLandings } from "./late-landings";
+import { letTokenWindowsPass, soonestLanding } from "./pending-requests";
 
 /** How a sequence runs. */
 export interface RunSettings {
@@ -129,8 +129,10 @@ export async function runSequence(
         const appliedBefore = new Map(model.applied);
         const inStateBefore = new Set(engine.state.keys());
         // A fault-free command comes after any owed token landed and any open token request window
-        // passed, as a person would run it; a faulty one runs while the owed tokens have not landed yet.
+        // passed, as a person would run it; a faulty one starts while the owed tokens have not landed
+        // yet, and they land while it runs, just before their request's window ends.
         const landedFirst = profile.kind === "none" ? land(emu, owed.splice(0)) : [];
+        const landing = landBefore(emu, owed.splice(0), soonestLanding(engine));
         const waited = profile.kind === "none" ? letTokenWindowsPass(engine, emu) : 0;
         emu.clearJournal();
         const { rules, rateLimit } = faultRules(profile, settings.timeoutMs);
@@ -152,9 +154,8 @@ export async function runSequence(
         const took = Date.now() - started;
         emu.setFaults([]);
         emu.setRateLimit(undefined);
+        const landedAfter = await landing;
         const settled = await settle(emu);
-        // The server does the work of the previous command's lost token POSTs now, after this run's reads.
-        const landedAfter = land(emu, owed.splice(0));
         owed = profile.kind === "late-next" ? owedLandings(emu.journal) : [];
         commands += 1;
         requests += emu.journal.length;
