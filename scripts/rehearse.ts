@@ -111,6 +111,17 @@ async function snapshotOfTenant(
     return takeSnapshot(readOnly(getApi()), args.stack, declaredKeys(text));
 }
 
+/** Reads `--from`'s snapshot, refusing one taken for another stack (its state and connections are that stack's). */
+export function snapshotFor(stack: string, file: string): Snapshot {
+    const snapshot = parseSnapshot(readFileSync(file, "utf8"), file);
+    if (snapshot.stack !== stack) {
+        throw new Error(
+            `${path.basename(file)} was taken for stack ${snapshot.stack}, not ${stack}: take one with --stack ${stack} --snapshot FILE`,
+        );
+    }
+    return snapshot;
+}
+
 /** Declared keys that the snapshot holds only as listed (`--from` a snapshot older than the declaration). */
 export function listedOnlyDeclared(snapshot: Pick<Snapshot, "connections">, keys: readonly string[]): string[] {
     return snapshot.connections.flatMap((c) =>
@@ -151,6 +162,8 @@ export async function runRehearse(
     const args = parseArgs(argv);
     const file = path.join(args.stacksDir, `Pulumi.${args.stack}.yaml`);
     const text = readFileSync(file, "utf8");
+    // A snapshot is checked before anything starts: a wrong file fails at once, with no engine.
+    const given = args.from === undefined ? undefined : snapshotFor(args.stack, args.from);
     const bin = toolchainBin({ build: true });
     if (bin === undefined) throw new Error("no Pulumi CLI: scripts/pulumi-toolchain.sh printed no bin directory");
     const stateRoot = path.join(REPO_ROOT, ".pulumi-state");
@@ -159,10 +172,7 @@ export async function runRehearse(
     const runDir = mkdtempSync(path.join(stateRoot, `rehearse-${args.stack}-`));
     const userEnv = { ...process.env };
     try {
-        const snapshot =
-            args.from !== undefined
-                ? parseSnapshot(readFileSync(args.from, "utf8"), args.from)
-                : await snapshotOfTenant(args, file, text, log, extra);
+        const snapshot = given ?? (await snapshotOfTenant(args, file, text, log, extra));
         if (args.from !== undefined)
             log(
                 `rehearsing from ${path.relative(process.cwd(), args.from)} (tenant ${snapshot.tenant}, taken ${snapshot.taken_at}): no credential used`,

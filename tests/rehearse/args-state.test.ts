@@ -1,6 +1,9 @@
 import * as assert from "node:assert/strict";
 import { parse } from "yaml";
-import { declaredKeys, listedOnlyDeclared, parseArgs, stateSource } from "../../scripts/rehearse";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { declaredKeys, listedOnlyDeclared, parseArgs, runRehearse, stateSource } from "../../scripts/rehearse";
 import type { Json } from "../../scripts/rehearse/redact";
 import { parseSnapshot } from "../../scripts/rehearse/snapshot";
 import { secretFreeState, twinStackFile } from "../../scripts/rehearse/state";
@@ -54,6 +57,37 @@ describe("rehearse arguments", () => {
     it("refuses a --from file that is not a snapshot, naming the first problem", () => {
         assert.throws(() => parseSnapshot(JSON.stringify({ tenant: "t" }), "x.json"), /x\.json is not a tenant snapshot .*\(format: /);
         assert.throws(() => parseSnapshot(JSON.stringify({ format: "auth0-tenant-snapshot", version: 2 }), "x.json"), /\(version: /);
+    });
+
+    it("refuses a snapshot taken for another stack before anything starts", async () => {
+        const dir = mkdtempSync(path.join(tmpdir(), "rehearse-args-"));
+        try {
+            writeFileSync(path.join(dir, "Pulumi.dev.yaml"), STACK_FILE);
+            const snapshot = {
+                format: "auth0-tenant-snapshot",
+                version: 1,
+                tenant: "acme.eu.auth0.com",
+                stack: "prod",
+                taken_at: "2026-12-01T00:00:00.000Z",
+                read_round_trip_ms: 40,
+                timed_reads: 3,
+                connections: [],
+                scim_configurations: {},
+                scim_tokens: {},
+                directory_provisionings: {},
+                synchronized_groups: {},
+                placeholders: [],
+            };
+            writeFileSync(path.join(dir, "prod.json"), JSON.stringify(snapshot));
+            const printed: string[] = [];
+            await assert.rejects(
+                runRehearse(["--stack", "dev", "--stacks-dir", dir, "--from", path.join(dir, "prod.json")], (s) => printed.push(s)),
+                /prod\.json was taken for stack prod, not dev: take one with --stack dev --snapshot FILE/,
+            );
+            assert.deepEqual(printed, []);
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     it("names a declared connection that a snapshot holds only as listed", () => {
