@@ -16,9 +16,10 @@ import { SAMPLE_TOKEN } from "../helpers/sample";
 const STACK = "rehearsal";
 const PASSPHRASE = "real-stack-passphrase";
 /** The tenant's rate limit and round trip: the "real tenant" is an emulator with both. */
-// A low limit: the pacing, which the twin reproduces, then outweighs the engine's own start-up time,
-// which varies from run to run on a busy machine.
-const RATE = { rate: 4, burst: 4 };
+// The free tier's limit: the up's requests then take most of the run in pacing, which the twin
+// reproduces, against the engine's start-up, which varies by seconds from run to run on a busy
+// machine (at 4/s the start-up was half the run, and the 20 % check could fail under load).
+const RATE = { rate: 2, burst: 2 };
 const LATENCY_MS = 40;
 
 /** The sample tenant grown to 500 connections (generated ones of known strategies). */
@@ -135,29 +136,14 @@ describe("npm run rehearse", function () {
         if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
     });
 
-    it("rehearses a good change clean, estimates the real run within 20 %, and neither writes to the tenant nor prints a secret", async () => {
+    it("rehearses a good change clean, and neither writes to the tenant nor prints a secret", async () => {
         const stacksDir = path.join(dir, "stacks");
         writeFileSync(path.join(stacksDir, `Pulumi.${STACK}.yaml`), stackFileText(GOOD));
         const snapshotFile = path.join(dir, "snapshot.json");
-        real.setRateLimit(RATE);
         setEnv({ AUTH0_DOMAIN: real.url, AUTH0_API_TOKEN: SAMPLE_TOKEN });
         const printed: string[] = [];
         const before = real.journal.length;
-        const r = await runRehearse(
-            [
-                "--stack",
-                STACK,
-                "--stacks-dir",
-                stacksDir,
-                "--snapshot",
-                snapshotFile,
-                "--rate",
-                String(RATE.rate),
-                "--burst",
-                String(RATE.burst),
-            ],
-            (s) => printed.push(s),
-        );
+        const r = await runRehearse(["--stack", STACK, "--stacks-dir", stacksDir, "--snapshot", snapshotFile], (s) => printed.push(s));
         setEnv({ AUTH0_DOMAIN: undefined, AUTH0_API_TOKEN: undefined });
         const text = printed.join("\n");
         if (process.env.REHEARSE_TRANSCRIPT !== undefined) writeFileSync(process.env.REHEARSE_TRANSCRIPT, `${text}\n`);
@@ -174,14 +160,31 @@ describe("npm run rehearse", function () {
             assert.ok(!snapshot.includes(secret), `a secret of the tenant is in the snapshot: ${secret.slice(0, 4)}...`);
             assert.ok(!text.includes(secret), `rehearse printed a secret of the tenant: ${secret.slice(0, 4)}...`);
         }
-        // The same up against the real tenant, timed: the estimate must be within 20 % of it.
-        const estimate = Number(/Estimate for .+?: ([\d.]+) s \(/.exec(text)?.[1]);
+    });
+
+    it("estimates the real run within 20 %: a rehearsal from a snapshot and the same up on the tenant, side by side", async () => {
+        const snapshotFile = await committedSnapshot(Object.keys(GOOD));
+        // Both at the tenant's limit, and started together, so that the machine's load falls on both
+        // alike: the engine's own time varies by seconds from run to run on a busy machine.
+        real.setRateLimit(RATE);
         writeFileSync(path.join(dir, "project", "stacks", `Pulumi.${STACK}.yaml`), stackFileText(GOOD));
         await stack.setAllConfig({ "auth0:domain": { value: real.url }, "auth0:apiToken": { value: SAMPLE_TOKEN, secret: true } });
+        const rate = ["--rate", String(RATE.rate), "--burst", String(RATE.burst)];
         const t0 = performance.now();
-        const up = await stack.up({ color: "never" });
-        const measured = (performance.now() - t0) / 1000;
-        assert.equal(up.summary.result, "succeeded");
+        const [rehearsal, measured] = await Promise.all([
+            rehearseFrom(snapshotFile, GOOD, { extraArgs: rate, alongsideTenantWrites: true }),
+            stack.up({ color: "never" }).then((up) => {
+                assert.equal(up.summary.result, "succeeded");
+                return (performance.now() - t0) / 1000;
+            }),
+        ]);
+        // The tenant and the stack as the other tests expect them: the change undone, unpaced.
+        real.setRateLimit(undefined);
+        writeFileSync(path.join(dir, "project", "stacks", `Pulumi.${STACK}.yaml`), stackFileText(connectionsWith(() => undefined)));
+        await stack.setAllConfig({ "auth0:domain": { value: real.url }, "auth0:apiToken": { value: SAMPLE_TOKEN, secret: true } });
+        await stack.up({ color: "never" });
+        assert.equal(rehearsal.exitCode, 0, rehearsal.text);
+        const estimate = Number(/Estimate for .+?: ([\d.]+) s \(/.exec(rehearsal.text)?.[1]);
         assert.ok(Math.abs(estimate - measured) <= 0.2 * measured, `estimate ${estimate} s, measured ${measured.toFixed(1)} s`);
     });
 
@@ -198,8 +201,16 @@ describe("npm run rehearse", function () {
         return snapshotFile;
     }
 
-    /** Runs a rehearsal --from `snapshotFile` with neither a tenant credential nor the stack's backend. */
-    async function rehearseFrom(snapshotFile: string, connections: Record<string, unknown>): Promise<{ exitCode: number; text: string }> {
+    /**
+     * Runs a rehearsal --from `snapshotFile` with neither a tenant credential nor the stack's backend.
+     * It must send nothing to the real tenant, unless something else writes to it meanwhile
+     * (`alongsideTenantWrites`: the journal then holds that run's requests).
+     */
+    async function rehearseFrom(
+        snapshotFile: string,
+        connections: Record<string, unknown>,
+        opts: { extraArgs?: readonly string[]; alongsideTenantWrites?: boolean } = {},
+    ): Promise<{ exitCode: number; text: string }> {
         const stacksDir = mkdtempSync(path.join(dir, "stacks-"));
         writeFileSync(path.join(stacksDir, `Pulumi.${STACK}.yaml`), stackFileText(connections));
         const backend = {
@@ -211,9 +222,10 @@ describe("npm run rehearse", function () {
         const printed: string[] = [];
         const before = real.journal.length;
         try {
-            const args = ["--stack", STACK, "--stacks-dir", stacksDir, "--from", snapshotFile];
+            const args = ["--stack", STACK, "--stacks-dir", stacksDir, "--from", snapshotFile, ...(opts.extraArgs ?? [])];
             const r = await runRehearse(args, (s) => printed.push(s));
-            assert.equal(real.journal.length, before, "the rehearsal from a snapshot reached the real tenant");
+            if (opts.alongsideTenantWrites !== true)
+                assert.equal(real.journal.length, before, "the rehearsal from a snapshot reached the real tenant");
             return { exitCode: r.exitCode, text: printed.join("\n") };
         } finally {
             setEnv(backend);
