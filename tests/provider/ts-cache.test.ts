@@ -19,16 +19,22 @@ interface Seen {
     readonly stackLine: string;
 }
 
-/** Loads `src/main.ts` of `dir` in a new Node process through the loader. */
-function load(dir: string): Seen {
+/**
+ * Loads `src/main.ts` of `dir` in a new Node process through the loader; `preload` is required
+ * first, as the engine's hosts load source-map-support before any of our code.
+ */
+function load(dir: string, preload?: string): Seen {
     const script = `
+        ${preload === undefined ? "" : `require(${JSON.stringify(preload)});`}
         require(${JSON.stringify(LOADER)}).register(${JSON.stringify(path.join(dir, "tsconfig.json"))});
         const m = require(${JSON.stringify(path.join(dir, "src", "main.ts"))});
         let stackLine = "";
         try { m.fail(); } catch (err) { stackLine = err.stack.split("\\n")[1].trim(); }
         const compilerLoaded = Object.keys(require.cache).some((f) => f.includes(\`\${require("node:path").sep}typescript\${require("node:path").sep}lib\`));
         process.stdout.write(JSON.stringify({ value: m.value, compilerLoaded, stackLine }));`;
-    return JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: dir, encoding: "utf8" })) as Seen;
+    return JSON.parse(
+        execFileSync(process.execPath, ["-e", script], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }),
+    ) as Seen;
 }
 
 function source(value: string): string {
@@ -46,21 +52,30 @@ function source(value: string): string {
 describe("The cached TypeScript loader of a checkout", () => {
     let dir: string;
 
-    beforeEach(() => {
-        dir = mkdtempSync(path.join(os.tmpdir(), "ts-cache-"));
-        mkdirSync(path.join(dir, "node_modules"));
-        symlinkSync(path.join(REPO_ROOT, "node_modules", "typescript"), path.join(dir, "node_modules", "typescript"), "dir");
+    let tmp: string;
+
+    /** A scratch project in `at`: TypeScript and @pulumi/pulumi installed, one source file. */
+    function scratch(at: string): string {
+        mkdirSync(path.join(at, "node_modules", "@pulumi"), { recursive: true });
+        symlinkSync(path.join(REPO_ROOT, "node_modules", "typescript"), path.join(at, "node_modules", "typescript"), "dir");
+        symlinkSync(path.join(REPO_ROOT, "node_modules", "@pulumi", "pulumi"), path.join(at, "node_modules", "@pulumi", "pulumi"), "dir");
         // As in this project: sources below the root, compiled to bin/ (the map must still point at the source).
         writeFileSync(
-            path.join(dir, "tsconfig.json"),
+            path.join(at, "tsconfig.json"),
             JSON.stringify({ compilerOptions: { target: "es2022", module: "node16", strict: true, rootDir: ".", outDir: "bin" } }),
         );
-        mkdirSync(path.join(dir, "src"));
-        writeFileSync(path.join(dir, "src", "main.ts"), source("first"));
+        mkdirSync(path.join(at, "src"));
+        writeFileSync(path.join(at, "src", "main.ts"), source("first"));
+        return at;
+    }
+
+    beforeEach(() => {
+        tmp = mkdtempSync(path.join(os.tmpdir(), "ts-cache-"));
+        dir = scratch(path.join(tmp, "project"));
     });
 
     afterEach(() => {
-        rmSync(dir, { recursive: true, force: true });
+        rmSync(tmp, { recursive: true, force: true });
     });
 
     it("transpiles a file once; the next process loads it from the cache without loading the compiler", () => {
@@ -91,6 +106,32 @@ describe("The cached TypeScript loader of a checkout", () => {
         load(dir);
         for (const seen of [load(dir), load(dir)])
             assert.match(seen.stackLine, new RegExp(`${path.join(dir, "src", "main.ts").replace(/[/\\.]/g, "\\$&")}:5:11`));
+    });
+
+    it("points stack traces at the TypeScript line also where source-map-support formats them (the engine's hosts)", () => {
+        const sourceMapSupport = require.resolve("source-map-support/register", {
+            paths: [path.dirname(require.resolve("@pulumi/pulumi/package.json"))],
+        });
+        load(dir, sourceMapSupport);
+        const where = new RegExp(`${path.join(dir, "src", "main.ts").replace(/[/\\.]/g, "\\$&")}:5:11`);
+        for (const seen of [load(dir, sourceMapSupport), load(dir, sourceMapSupport)]) assert.match(seen.stackLine, where);
+    });
+
+    it("refuses a syntax error as ts-node does, naming the file and line, and caches nothing for it", () => {
+        writeFileSync(path.join(dir, "src", "main.ts"), `${source("first")}export const broken = Math.max(1 2);\n`);
+        for (let i = 0; i < 2; i++) {
+            assert.throws(
+                () => load(dir),
+                (err: Error) => /main\.ts:7:\d+ - error TS1005: ',' expected/.test(String(Reflect.get(err, "stderr"))),
+            );
+        }
+        writeFileSync(path.join(dir, "src", "main.ts"), source("fixed"));
+        assert.equal(load(dir).value, "fixed");
+    });
+
+    it("transpiles a checkout that lies below a node_modules folder", () => {
+        const nested = scratch(path.join(tmp, "node_modules", "checkout"));
+        assert.equal(load(nested).value, "first");
     });
 
     it("still loads, transpiling each time, where the cache cannot be written", () => {
