@@ -21,7 +21,8 @@ import { stackConfigGetter } from "./export/stack-config";
 import { failed, reportLines } from "./rehearse/report";
 import { rehearseOnTwin } from "./rehearse/run";
 import { declaredConnections, parseSnapshot, readOnly, type Snapshot, takeSnapshot } from "./rehearse/snapshot";
-import { exportRealState, secretFreeState, writeStateFile } from "./rehearse/state";
+import { exitOnSignals, forgetRunDir, keepRunDir } from "./rehearse/interrupt";
+import { exportStack, secretFreeState } from "./rehearse/state";
 import { REPO_ROOT, toolchainBin } from "./toolchain";
 
 /** The enterprise production limit (shared/auth0-api.md), the default tier. */
@@ -142,8 +143,8 @@ export function stateSource(
 }
 
 /** The secret-free copy of an exported state, for the snapshot file. */
-function stateOfSnapshot(stateFile: string): Pick<Snapshot, "state" | "state_placeholders"> {
-    const { state, replaced } = secretFreeState(JSON.parse(readFileSync(stateFile, "utf8")));
+function stateOfSnapshot(exported: unknown): Pick<Snapshot, "state" | "state_placeholders"> {
+    const { state, replaced } = secretFreeState(exported);
     return { state, state_placeholders: replaced };
 }
 
@@ -168,8 +169,9 @@ export async function runRehearse(
     if (bin === undefined) throw new Error("no Pulumi CLI: scripts/pulumi-toolchain.sh printed no bin directory");
     const stateRoot = path.join(REPO_ROOT, ".pulumi-state");
     mkdirSync(stateRoot, { recursive: true });
-    // Holds the state's plaintext export and the twin's stack: deleted on every path below.
+    // Holds the twin's stack and its state: deleted on every path below, and by a signal's handler.
     const runDir = mkdtempSync(path.join(stateRoot, `rehearse-${args.stack}-`));
+    keepRunDir(runDir);
     const userEnv = { ...process.env };
     try {
         const snapshot = given ?? (await snapshotOfTenant(args, file, text, log, extra));
@@ -183,17 +185,20 @@ export async function runRehearse(
                     "the twin serves it without them; take a new snapshot to rehearse it faithfully",
             );
         }
-        const stateFile = path.join(runDir, "state.json");
         const state = stateSource(args, snapshot);
+        // The backend's export (secrets in plaintext) stays in memory: no file of it can outlive the run.
+        let copied: unknown;
         if (state === "backend") {
-            const n = exportRealState(bin, args.stack, stateFile, userEnv);
+            const exported = exportStack(bin, args.stack, userEnv);
+            copied = exported;
+            const n = exported.deployment?.resources?.length ?? 0;
             log(`state of stack ${args.stack} copied (${n} resources) from its backend into a throwaway stack under a fresh passphrase`);
         } else if (state === "snapshot" && snapshot.state !== undefined) {
-            writeStateFile(stateFile, snapshot.state);
+            copied = snapshot.state;
             log(`state of stack ${args.stack} taken from the snapshot (its secrets replaced) into a throwaway stack`);
         } else log("starting from an empty state: the up adopts what the tenant already has, and issues every declared token anew");
         if (args.snapshotOut !== undefined) {
-            const out = state === "backend" ? { ...snapshot, ...stateOfSnapshot(stateFile) } : snapshot;
+            const out = state === "backend" ? { ...snapshot, ...stateOfSnapshot(copied) } : snapshot;
             writeFileSync(args.snapshotOut, `${JSON.stringify(out, null, 2)}\n`);
             log(`snapshot written to ${path.relative(process.cwd(), args.snapshotOut)}`);
         }
@@ -206,7 +211,7 @@ export async function runRehearse(
             bin,
             rate: args.rate,
             runDir,
-            stateFile: state === "empty" ? undefined : stateFile,
+            state: copied,
             engineOutput: (t) => (args.verbose ? process.stdout.write(t) : (engine += t)),
         });
         const keys = declaredKeys(text);
@@ -237,18 +242,17 @@ export async function runRehearse(
         for (const [key, value] of Object.entries(userEnv))
             if (CREDENTIAL_VARS.includes(key) && value !== undefined) process.env[key] = value;
         rmSync(runDir, { recursive: true, force: true });
+        forgetRunDir(runDir);
     }
 }
 
 if (require.main === module) {
-    let stop = false;
-    process.once("SIGINT", () => {
-        stop = true;
-        process.exitCode = 130;
-    });
+    // Ctrl-C, a CI cancel (SIGTERM) or a closed terminal (SIGHUP) ends the run at once: the engine's
+    // processes are stopped and the run folder is removed before the process exits (interrupt.ts).
+    exitOnSignals();
     runRehearse(process.argv.slice(2))
         .then((r) => {
-            process.exitCode = stop ? 130 : r.exitCode;
+            process.exitCode = r.exitCode;
         })
         .catch((err: unknown) => {
             process.stderr.write(`rehearse failed: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -26,8 +26,8 @@ export interface TwinRunOptions {
     readonly rate: { readonly rate: number; readonly burst: number };
     /** The run's private folder (deleted by the caller). */
     readonly runDir: string;
-    /** The real stack's exported state, or undefined to start from an empty state. */
-    readonly stateFile?: string;
+    /** The state to copy (an export, in memory), or undefined to start from an empty state. */
+    readonly state?: unknown;
     /** Where the engine's own output goes (verbose), or kept and returned. */
     readonly engineOutput: (text: string) => void;
 }
@@ -88,7 +88,7 @@ export async function rehearseOnTwin(opts: TwinRunOptions): Promise<TwinRunResul
             { stackName: opts.stack, workDir },
             { pulumiCommand: await PulumiCommand.get({ root: path.dirname(opts.bin), skipVersionCheck: true }), envVars: env },
         );
-        if (opts.stateFile !== undefined) importState(opts.bin, opts.stack, opts.stateFile, env, workDir);
+        if (opts.state !== undefined) await importState(opts.bin, opts.stack, opts.state, env, workDir);
         await stack.setAllConfig({
             "auth0:domain": { value: twin.url },
             "auth0:clientId": { value: client.client_id },

@@ -2,12 +2,12 @@
  * The throwaway stack a rehearsal runs on: a project copy whose stack file points at the twin, on
  * a private file backend under a fresh passphrase, holding a copy of the real stack's state. The
  * state is exported from the stack's own backend (`pulumi stack export --show-secrets`, with the
- * user's Pulumi environment, read-only) and imported under the new passphrase. Its folder holds
- * secrets (the state's plaintext export, the token values it records): the caller deletes it on
- * every exit path.
+ * user's Pulumi environment, read-only) into memory and imported under the new passphrase through
+ * the CLI's standard input: the plaintext export is never a file. The folder still holds the token
+ * values the throwaway state records (encrypted): the caller deletes it on every exit path.
  */
-import { execFileSync } from "node:child_process";
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { REPO_ROOT } from "../toolchain";
@@ -42,25 +42,43 @@ export function twinStackFile(text: string): { text: string; dropped: string[] }
 /** Runs the Pulumi CLI, its output kept (never printed: an export holds secrets). */
 function pulumi(bin: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): string {
     try {
-        return execFileSync(path.join(bin, "pulumi"), args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+        // An export of a few thousand resources is megabytes: far above the 1 MB default.
+        return execFileSync(path.join(bin, "pulumi"), args, {
+            cwd,
+            env,
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "pipe"],
+            maxBuffer: 1 << 30,
+        });
     } catch (err) {
-        const stderr = typeof err === "object" && err !== null && "stderr" in err ? String(err.stderr) : "";
-        throw new Error(`pulumi ${args.slice(0, 2).join(" ")} failed: ${stderr.trim().split("\n").slice(0, 3).join(" ")}`);
+        throw new Error(`pulumi ${args.slice(0, 2).join(" ")} failed: ${stderrOf(err)}`);
     }
 }
 
+function stderrOf(err: unknown): string {
+    const stderr = typeof err === "object" && err !== null && "stderr" in err ? String(err.stderr) : "";
+    return stderr.trim().split("\n").slice(0, 3).join(" ");
+}
+
+/** An exported deployment, as far as the copy touches it. */
+export interface ExportedState {
+    deployment?: { secrets_providers?: unknown; resources?: unknown[]; [key: string]: unknown };
+    [key: string]: unknown;
+}
+
 /**
- * Exports the real stack's state into `file` (mode 0600) with the user's own Pulumi environment
- * (backend, login, passphrase), from the checkout (its Pulumi.yaml names the project). The export
- * only reads the backend. The secrets provider of the real stack is dropped from the copy, so the
- * import takes the throwaway stack's own.
+ * Exports the real stack's state, secrets in plaintext, into memory (never a file: a file could
+ * outlive an interrupted run) with the user's own Pulumi environment (backend, login,
+ * passphrase), from the checkout (its Pulumi.yaml names the project). The export only reads the
+ * backend. The secrets provider of the real stack is dropped, so the import takes the throwaway
+ * stack's own.
  */
-export function exportRealState(bin: string, stack: string, file: string, userEnv: NodeJS.ProcessEnv): number {
-    mkdirSync(path.dirname(file), { recursive: true });
+export function exportStack(bin: string, stack: string, userEnv: NodeJS.ProcessEnv): ExportedState {
+    let text: string;
     try {
-        pulumi(
+        text = pulumi(
             bin,
-            ["stack", "export", "--stack", stack, "--show-secrets", "--file", file],
+            ["stack", "export", "--stack", stack, "--show-secrets"],
             { ...userEnv, PULUMI_SKIP_UPDATE_CHECK: "true" },
             REPO_ROOT,
         );
@@ -70,26 +88,53 @@ export function exportRealState(bin: string, stack: string, file: string, userEn
                 "PULUMI_CONFIG_PASSPHRASE, or rehearse a first run with --empty-state)",
         );
     }
-    chmodSync(file, 0o600);
-    const exported: { deployment?: { secrets_providers?: unknown; resources?: unknown[] } } = JSON.parse(readFileSync(file, "utf8"));
+    const exported: ExportedState = JSON.parse(text);
     if (exported.deployment !== undefined) delete exported.deployment.secrets_providers;
+    return exported;
+}
+
+/** {@link exportStack} into `file` (mode 0600), for a caller that keeps it; returns the resource count. */
+export function exportRealState(bin: string, stack: string, file: string, userEnv: NodeJS.ProcessEnv): number {
+    const exported = exportStack(bin, stack, userEnv);
+    mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, JSON.stringify(exported), { mode: 0o600 });
     return exported.deployment?.resources?.length ?? 0;
 }
 
 /**
- * Imports `file` into the throwaway stack (`env` is its offline environment, `workDir` its project
- * copy). The copy's secrets provider becomes the throwaway stack's own (the passphrase salt its
- * stack file got when it was created), so the plaintext secrets are encrypted under the fresh passphrase.
+ * Imports `exported` into the throwaway stack (`env` is its offline environment, `workDir` its
+ * project copy) through the CLI's standard input: the plaintext never lands in a file. The copy's
+ * secrets provider becomes the throwaway stack's own (the passphrase salt its stack file got when
+ * it was created), so the plaintext secrets are encrypted under the fresh passphrase. Asynchronous,
+ * so that a signal reaches the rehearsal (and its clean-up) while the CLI runs.
  */
-export function importState(bin: string, stack: string, file: string, env: Record<string, string>, workDir: string): void {
+export async function importState(
+    bin: string,
+    stack: string,
+    exported: unknown,
+    env: Record<string, string>,
+    workDir: string,
+): Promise<void> {
     const stackFile = path.join(workDir, "stacks", `Pulumi.${stack}.yaml`);
     const salt: unknown = parseDocument(readFileSync(stackFile, "utf8")).get("encryptionsalt");
     if (typeof salt !== "string") throw new Error(`the throwaway stack has no passphrase salt in ${path.basename(stackFile)}`);
-    const exported: { deployment?: Record<string, unknown> } = JSON.parse(readFileSync(file, "utf8"));
-    if (exported.deployment !== undefined) exported.deployment.secrets_providers = { type: "passphrase", state: { salt } };
-    writeFileSync(file, JSON.stringify(exported), { mode: 0o600 });
-    pulumi(bin, ["stack", "import", "--stack", stack, "--file", file], { ...process.env, ...env }, workDir);
+    const copy = typeof exported === "object" && exported !== null ? { ...exported } : {};
+    const deployment =
+        "deployment" in copy && typeof copy.deployment === "object" && copy.deployment !== null ? copy.deployment : undefined;
+    const input = JSON.stringify(
+        deployment === undefined
+            ? copy
+            : { ...copy, deployment: { ...deployment, secrets_providers: { type: "passphrase", state: { salt } } } },
+    );
+    await new Promise<void>((resolve, reject) => {
+        const child = execFile(
+            path.join(bin, "pulumi"),
+            ["stack", "import", "--stack", stack],
+            { cwd: workDir, env: { ...process.env, ...env }, encoding: "utf8" },
+            (err, _stdout, stderr) => (err === null ? resolve() : reject(new Error(`pulumi stack import failed: ${stderrOf({ stderr })}`))),
+        );
+        child.stdin?.end(input);
+    });
 }
 
 /** The marker of a secret value in an exported deployment (Pulumi's `sig` key and value). */
@@ -134,10 +179,4 @@ export function secretFreeState(exported: unknown): { state: Json; replaced: num
         return typeof v === "number" || typeof v === "boolean" ? v : null;
     };
     return { state: walk(exported, false), replaced };
-}
-
-/** Writes a snapshot's state into `file` (mode 0600) for importState. */
-export function writeStateFile(file: string, state: Json): void {
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, JSON.stringify(state), { mode: 0o600 });
 }
