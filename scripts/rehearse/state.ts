@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { REPO_ROOT } from "../toolchain";
-import { isSecretKey, type Json, looksLikePrivateKey, placeholder } from "./redact";
+import { isSecretKey, type Json, placeholder, withoutEmbeddedSecrets } from "./redact";
 
 /** Config keys the copy never takes from the real stack file: the twin gets its own credentials. */
 function isCredentialKey(key: string): boolean {
@@ -150,22 +150,30 @@ function placeholderAll(v: Json): Json {
 }
 
 /**
+ * Maps of the program's exports keyed by a name the user chose (a connection's, a token's): a key
+ * there is data, not a field name, so `Username-Password-Authentication` is no password.
+ */
+const NAME_KEYED = new Set(["connections", "scimTokens"]);
+
+/**
  * A stack's exported state (`--show-secrets`) with no secret left, for a snapshot: every value the
  * engine marks secret gets placeholders for all its strings, values that are credentials by name
- * or PEM private keys elsewhere are replaced too (redact.ts), and the secrets provider is dropped.
- * The providers diff tokens by id (kept: an id is not secret), so the state still says what exists.
- * Returns the state and how many values were replaced.
+ * and private keys (or a URL's password) elsewhere are replaced too (redact.ts), and the secrets
+ * provider is dropped. The providers diff tokens by id (kept: an id is not secret), so the state
+ * still says what exists. Returns the state and how many values were replaced.
  */
 export function secretFreeState(exported: unknown): { state: Json; replaced: number } {
     let replaced = 0;
     // `secret`: under a credential-named key, every string goes; markers are kept as markers.
-    const walk = (v: unknown, secret: boolean): Json => {
+    // `names`: the keys here are names (NAME_KEYED), not judged as field names.
+    const walk = (v: unknown, secret: boolean, names: boolean): Json => {
         if (typeof v === "string") {
-            if (!secret && !looksLikePrivateKey(v)) return v;
+            const cleaned = secret ? placeholder(v) : withoutEmbeddedSecrets(v);
+            if (cleaned === undefined) return v;
             replaced += 1;
-            return placeholder(v);
+            return cleaned;
         }
-        if (Array.isArray(v)) return v.map((x) => walk(x, secret));
+        if (Array.isArray(v)) return v.map((x) => walk(x, secret, false));
         if (typeof v === "object" && v !== null) {
             const o = Object.fromEntries(Object.entries(v));
             if (o[SECRET_SIG] === SECRET_SIG_VALUE) {
@@ -174,9 +182,9 @@ export function secretFreeState(exported: unknown): { state: Json; replaced: num
                 return { [SECRET_SIG]: SECRET_SIG_VALUE, plaintext: JSON.stringify(placeholderAll(plain)) };
             }
             const kept = Object.entries(o).filter(([k]) => k !== "secrets_providers");
-            return Object.fromEntries(kept.map(([k, x]) => [k, walk(x, secret || isSecretKey(k))]));
+            return Object.fromEntries(kept.map(([k, x]) => [k, walk(x, secret || (!names && isSecretKey(k)), NAME_KEYED.has(k))]));
         }
         return typeof v === "number" || typeof v === "boolean" ? v : null;
     };
-    return { state: walk(exported, false), replaced };
+    return { state: walk(exported, false, false), replaced };
 }
