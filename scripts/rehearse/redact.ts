@@ -5,7 +5,8 @@
  * database's `configuration` and `customScripts`), private key blocks of any kind in any string
  * (PEM, PGP, OpenSSH, PuTTY, base64 of a PEM, a JSON Web Key's private members) and the password of
  * a URL. Kept: settings whose names only look like credentials (`passwordPolicy`, the password
- * dictionary...), public certificates, and everything else as it is, since the twin serves it.
+ * dictionary...), public certificates outside credential names, and everything else as it is,
+ * since the twin serves it.
  * A replaced value gets a fixed placeholder, so nothing of it is left, its length and character
  * classes included; a private key keeps its armour lines, which say what kind of key it was.
  * Pure: a value in, a redacted copy and the paths replaced out.
@@ -37,21 +38,11 @@ const SETTINGS = new Set([
     "disableselfservicechangepassword",
 ]);
 /**
- * Members kept under a credential name: a certificate next to its key, a key's id and kind, and the
- * settings of a sign-in method (`authentication_methods.password.api_behavior`).
+ * Members kept under a credential name: a key's id, kind and thumbprints, and the settings of a
+ * sign-in method (`authentication_methods.password.api_behavior`). Not a certificate beside its
+ * key (`decryptionKey.cert`): the twin does not need it, and a test pair may share the key's bytes.
  */
-const PUBLIC_MEMBERS = new Set([
-    "cert",
-    "certificate",
-    "publickey",
-    "thumbprint",
-    "thumbprints",
-    "kid",
-    "kty",
-    "alg",
-    "use",
-    "apibehavior",
-]);
+const PUBLIC_MEMBERS = new Set(["thumbprint", "thumbprints", "kid", "kty", "alg", "use", "apibehavior"]);
 /** The private members of a JSON Web Key (RFC 7518): `d` and the CRT values, `k` of a symmetric key. */
 const JWK_PRIVATE = new Set(["d", "p", "q", "dp", "dq", "qi", "oth", "k"]);
 
@@ -104,11 +95,6 @@ export function withoutEmbeddedSecrets(value: string): string | undefined {
     return undefined;
 }
 
-/** A public certificate or key (PEM with no private block): what a credential object may show. */
-function isPublicPem(value: string): boolean {
-    return /-----BEGIN (CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY)-----/.test(value) && !looksLikePrivateKey(value);
-}
-
 /** A JSON value as a snapshot carries it. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
@@ -121,7 +107,7 @@ export interface Redacted {
 /**
  * Redacts `value`. Under a credential name (at any depth, arrays and objects under it included)
  * every string is replaced and every number becomes 0, except a credential object's public
- * members (a certificate, a key id); elsewhere a string loses the secrets it holds (private keys,
+ * members (a key id, thumbprints); elsewhere a string loses the secrets it holds (private keys,
  * a URL's password), a JSON Web Key its private members, and the rest is kept. Booleans and null
  * are kept: they carry no secret and some options need their type. `at` prefixes the reported paths.
  */
@@ -129,7 +115,7 @@ export function redact(value: unknown, at = ""): Redacted {
     const replaced: string[] = [];
     const walk = (v: unknown, path: string, secret: boolean): Json => {
         if (typeof v === "string") {
-            const cleaned = secret && !isPublicPem(v) ? placeholder(v) : withoutEmbeddedSecrets(v);
+            const cleaned = secret ? placeholder(v) : withoutEmbeddedSecrets(v);
             if (cleaned === undefined) return v;
             replaced.push(path);
             return cleaned;

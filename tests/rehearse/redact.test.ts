@@ -91,7 +91,7 @@ describe("rehearse redaction", () => {
         assert.equal(r.value.upstream, `postgres://admin:${PLACEHOLDER}@db.acme.internal/users`);
     });
 
-    it("keeps settings whose names look like credentials, public certificates and token settings", () => {
+    it("keeps settings whose names look like credentials, public certificates and token settings; a key's pair goes whole", () => {
         const options = {
             passwordPolicy: "good",
             password_complexity_options: { min_length: 12 },
@@ -99,14 +99,15 @@ describe("rehearse redaction", () => {
             password_dictionary: { enable: true, dictionary: ["acme", "summer2024"] },
             password_no_personal_info: { enable: true },
             authentication_methods: { password: { enabled: true, api_behavior: "required" } },
-            decryptionKey: { cert: CERT, key: RSA },
+            decryptionKey: { cert: CERT, key: RSA, thumbprint: "9f86d081884c" },
             signingCert: Buffer.from(CERT).toString("base64"),
             token_endpoint: "https://idp.example.com/token",
             admin_access_token_expiresin: "2026-12-01T00:00:00.000Z",
         };
         const r = redact({ options });
-        assert.deepEqual(r.replaced, ["options.decryptionKey.key"]);
-        assert.deepEqual(r.value, { options: { ...options, decryptionKey: { cert: CERT, key: PLACEHOLDER } } });
+        assert.deepEqual(r.replaced, ["options.decryptionKey.cert", "options.decryptionKey.key"]);
+        const decryptionKey = { cert: PLACEHOLDER, key: PLACEHOLDER, thumbprint: "9f86d081884c" };
+        assert.deepEqual(r.value, { options: { ...options, decryptionKey } });
     });
 });
 
