@@ -24,6 +24,7 @@ import { CONNECTIONS_KEY, entryOf, exportConnection, hasNonDefault, keysIn, rend
 import { checkStrategies } from "./export/strategies";
 import { stackConfigGetter } from "./export/stack-config";
 import { checkBlock, validateExported } from "./export/validate";
+import { flagValue } from "./argv";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -44,11 +45,7 @@ export function parseArgs(argv: readonly string[]): ExportArgs {
     const args: ExportArgs = { stack: "", write: false, nonDefault: false, stacksDir: path.join(ROOT, "stacks"), filters: [] };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
-        const value = () => {
-            const v = argv[++i];
-            if (v === undefined) throw new Error(`${a} needs a value`);
-            return v;
-        };
+        const value = () => flagValue(argv, a, ++i);
         if (a === "--stack") args.stack = value();
         else if (a === "--write") args.write = true;
         else if (a === "--non-default") {

@@ -24,6 +24,7 @@ import { declaredConnections, parseSnapshot, readOnly, type Snapshot, takeSnapsh
 import { exitOnSignals, forgetRunDir, keepRunDir } from "./rehearse/interrupt";
 import { exportStack, secretFreeState } from "./rehearse/state";
 import { REPO_ROOT, toolchainBin } from "./toolchain";
+import { flagValue } from "./argv";
 
 /** The enterprise production limit (shared/auth0-api.md), the default tier. */
 const ENTERPRISE = { rate: 16, burst: 50 };
@@ -55,11 +56,7 @@ export function parseArgs(argv: readonly string[]): RehearseArgs {
     let burstGiven = false;
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
-        const value = () => {
-            const v = argv[++i];
-            if (v === undefined) throw new Error(`${a} needs a value`);
-            return v;
-        };
+        const value = () => flagValue(argv, a, ++i);
         const positive = (v: string) => {
             const n = Number(v);
             if (!(n > 0) || !Number.isFinite(n)) throw new Error(`${a} must be a positive number (got ${v})`);
