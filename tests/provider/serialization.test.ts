@@ -8,21 +8,32 @@ import { scimTokenProvider } from "../../components/provider/scimToken";
 import { storeSettings } from "../../management-api/settings";
 import { thinProvider } from "../../components/provider/loader";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, symlinkSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 
 const REPO_ROOT = path.resolve(__dirname, "../..");
 const KINDS = ["ProfileSync", "ScimConfiguration", "ScimToken", "DirectoryProvisioning"] as const;
+/** What release 0.1.0 stored for each kind (the same fixture the upgrade test writes into state). */
+const RELEASE_0_1_0_LOADERS: Record<string, string> = JSON.parse(
+    readFileSync(path.join(REPO_ROOT, "tests/e2e/fixtures/stored-loaders-0.1.0.json"), "utf8"),
+);
 
-/** Runs the serialized provider's check() in a fresh node process started in `cwd`. */
+/**
+ * Runs the serialized provider in a fresh node process started in `cwd` as the engine's host does:
+ * `handler()`, then `configure()` once, then `check()` on the same object. Each step that fails
+ * prints its error.
+ */
 function checkInFreshProcess(serialized: string, cwd: string): string {
     const dir = mkdtempSync(path.join(tmpdir(), "thin-provider-"));
     try {
         writeFileSync(path.join(dir, "provider.js"), serialized);
         const script =
-            `require(${JSON.stringify(path.join(dir, "provider.js"))}).handler()` +
-            `.check({}, { connectionId: "con_x", mode: "bogus" })` +
+            `const p = require(${JSON.stringify(path.join(dir, "provider.js"))}).handler();` +
+            `const check = () => p.check({}, { connectionId: "con_x", mode: "bogus" });` +
+            `p.configure({ config: { get: () => undefined } })` +
+            `.catch((e) => console.log("CONFIGURE " + e.message))` +
+            `.then(check)` +
             `.then((r) => console.log(JSON.stringify(r.failures)), (e) => console.log("ERROR " + e.message));`;
         return execFileSync(process.execPath, ["-e", script], { cwd, encoding: "utf8" }).trim();
     } finally {
@@ -66,7 +77,13 @@ describe("Provider serialization", () => {
                 });
                 const provider = thinProvider(kind);
                 const { text } = await pulumi.runtime.serializeFunction(() => provider);
-                assert.ok(text.length < 8_000, `${text.length} characters`);
+                // Stored twice per resource and rewritten with the whole state after every step.
+                const release010 = RELEASE_0_1_0_LOADERS[kind] ?? "";
+                assert.ok(text.length < 2_600, `${text.length} characters`);
+                assert.ok(
+                    text.length < release010.length * 0.75,
+                    `${text.length} characters against ${release010.length} in release 0.1.0`,
+                );
                 assert.ok(!text.includes('require("auth0")'), "the loader must not carry the client");
                 for (const secret of ["very-secret-value", "token-value", "cid-value"]) {
                     assert.ok(!text.includes(secret), `serialized provider contains ${secret}`);
@@ -96,16 +113,41 @@ describe("Provider serialization", () => {
             }
         });
 
+        it("fails every method, rather than reading a missing one as done, while configure() has not run", async () => {
+            const provider = thinProvider("ScimToken");
+            const { text } = await pulumi.runtime.serializeFunction(() => provider);
+            const dir = mkdtempSync(path.join(tmpdir(), "thin-provider-"));
+            try {
+                writeFileSync(path.join(dir, "provider.js"), text);
+                const fresh = require(path.join(dir, "provider.js")).handler() as pulumi.dynamic.ResourceProvider;
+                const calls: Array<[string, () => Promise<unknown> | undefined]> = [
+                    ["check", () => fresh.check?.({}, {})],
+                    ["diff", () => fresh.diff?.("id", {}, {})],
+                    ["create", () => fresh.create({})],
+                    ["read", () => fresh.read?.("id", {})],
+                    ["update", () => fresh.update?.("id", {}, {})],
+                    ["delete", () => fresh.delete?.("id", {})],
+                ];
+                for (const [name, call] of calls) {
+                    await assert.rejects(async () => call(), /provider not loaded/, name);
+                }
+            } finally {
+                rmSync(dir, { recursive: true, force: true });
+            }
+        });
+
         it("says what to install when the package is nowhere to be found", async function () {
             this.timeout(30_000);
             const provider = thinProvider("ProfileSync");
             const { text } = await pulumi.runtime.serializeFunction(() => provider);
             const elsewhere = mkdtempSync(path.join(tmpdir(), "no-package-"));
             try {
+                // The host keeps the provider object although configure() failed: check() must fail too.
                 assert.equal(
                     checkInFreshProcess(text, elsewhere),
-                    `ERROR cannot load the auth0-connection-sync provider: the package is not installed where the Pulumi program runs (${elsewhere}). ` +
-                        "Run npm ci (or npm install auth0-connection-sync) in the program's directory and try again.",
+                    `CONFIGURE cannot load the auth0-connection-sync provider: the package is not installed where the Pulumi program runs (${elsewhere}). ` +
+                        "Run npm ci (or npm install auth0-connection-sync) in the program's directory and try again.\n" +
+                        "ERROR auth0-connection-sync: provider not loaded (configure() failed, see the first error, or the host never called it)",
                 );
             } finally {
                 rmSync(elsewhere, { recursive: true, force: true });
