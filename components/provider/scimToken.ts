@@ -10,22 +10,21 @@ import { liveScimTokens } from "./live-reads";
 import { handOff, oneAtATime, providerState, takeHandOff } from "./process";
 import { durationSeconds, MAX_ACTIVE_SCIM_TOKENS, scimTokenRules, scimTokenSchema, type ScimTokenInputs } from "./schemas";
 import { type CreateProgress, defineProvider } from "./skeleton";
-import { block, blockedBy, held, noteIssued, unansweredOn, unblock, vetNewTokens } from "./token-run";
+import { block, blockedBy, held, noteIssued, noteRead, noteStarted, requestKey, unansweredOn, unblock, vetNewTokens } from "./token-run";
 import {
-    ambiguousLateTokensMessage,
     cappedLifetimeWarning,
     expiryOf,
     isActive,
     lateTokenCandidates,
     blockedUntil,
-    landsBy,
     lateLandingMs,
-    pendingRequestMessage,
+    parseUnanswered,
     rotationDue,
     sameScopes,
-    tooManyActiveMessage,
     type UnansweredRequest,
 } from "./token-facts";
+import { pendingRequestMessage, tooManyActiveMessage } from "./token-messages";
+import { afterSettles, settleLater, settleRequest } from "./token-settle";
 
 export type { ScimTokenInputs } from "./schemas";
 export { sameScopes } from "./token-facts";
@@ -113,8 +112,11 @@ async function issue(api: Auth0Api, inputs: ScimTokenInputs, progress: CreatePro
     // The API's refusal of a third token is not a documented answer; say what is wrong before asking.
     if (active.length >= MAX_ACTIVE_SCIM_TOKENS) throw tooManyActive(api, inputs.connectionId, active);
     const askedAt = new Date().toISOString();
+    // When each later POST went out, after the first: each may have created a token.
+    const retriedAfterMs: number[] = [];
     try {
         for (let attempt = 1; ; attempt += 1) {
+            if (attempt > 1) retriedAfterMs.push(Math.max(0, Date.now() - Date.parse(askedAt)));
             try {
                 return await api.createScimToken(inputs.connectionId, {
                     scopes: [...inputs.scopes],
@@ -149,6 +151,7 @@ async function issue(api: Auth0Api, inputs: ScimTokenInputs, progress: CreatePro
                 askedAt,
                 until: new Date(Date.now() + lateLandingMs(Date.parse(askedAt), failedAt)).toISOString(),
                 baseline: baseline.map((t) => t.token_id),
+                ...(retriedAfterMs.length > 0 ? { retriedAfterMs } : {}),
             };
             block(api, inputs.connectionId, blockedUntil(request), pendingRequestMessage(inputs.connectionId, request));
             unansweredOn(api, inputs.connectionId).push({ request, scopes: inputs.scopes });
@@ -157,24 +160,6 @@ async function issue(api: Auth0Api, inputs: ScimTokenInputs, progress: CreatePro
         }
         throw new Error(`${message}; ${what}. Run again to issue the token.`);
     }
-}
-
-/**
- * Settles an unanswered request recorded in state (its delete: a failure keeps it in state). A run
- * that starts while the request's token may still land waits until it cannot: listing earlier and
- * forgetting the request would leave a token landing afterwards held by nobody. Then the one token
- * it matches is revoked (we never held its value, so it cannot serve as the declared token); more
- * than one is a guess, refused.
- */
-async function settle(api: Auth0Api, props: ScimTokenOutputs, request: UnansweredRequest): Promise<void> {
-    const wait = landsBy(request, Date.now()) - Date.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    await oneAtATime(providerState().tokenCreations, `${api.host}|${props.connectionId}`, async () => {
-        const live = await api.listScimTokens(props.connectionId);
-        const candidates = lateTokenCandidates(request, props.scopes, live, held(api, props.connectionId));
-        if (candidates.length > 1) throw new Error(ambiguousLateTokensMessage(props.connectionId, request, candidates));
-        for (const t of candidates) await api.deleteScimToken(props.connectionId, t.token_id);
-    });
 }
 
 function slot(api: Auth0Api, connectionId: string, tokenId: string): string {
@@ -217,17 +202,19 @@ export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchem
     {
         vet: vetNewTokens,
 
-        async diff(_id, olds, news) {
+        async diff(id, olds, news) {
             const api = getApi();
             if (olds.unanswered !== undefined) {
                 // Revoke first what the unanswered request created (delete settles it), then issue.
-                const request = olds.unanswered;
-                unansweredOn(api, olds.connectionId).push({ request, scopes: olds.scopes });
-                // The settle waits for the request's window itself; tokens this run issues are held, never taken for the late one.
+                const request = parseUnanswered(olds.unanswered, `SCIM token ${id} on connection ${olds.connectionId}`);
+                settleLater(api, olds.connectionId, { request, scopes: olds.scopes });
+                noteRead(api, olds.connectionId, requestKey(request), news.tokensOnConnection ?? 1);
+                // The settle waits for the request's window itself; tokens this run issues wait for the settle.
                 unblock(api, olds.connectionId);
                 return { changes: true, replaces: ["tokenId"], deleteBeforeReplace: true };
             }
             held(api, olds.connectionId).add(olds.tokenId);
+            noteRead(api, olds.connectionId, olds.tokenId, news.tokensOnConnection ?? 1);
             const live =
                 takeHandOff(providerState().handOffs.scimTokens, slot(api, news.connectionId, olds.tokenId)) ??
                 // A SCIM configuration deleted out of band took its tokens along: read as none, so the token is re-issued.
@@ -240,11 +227,16 @@ export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchem
             // Auth0 keeps at most two active tokens per connection: issue the new one first when that
             // fits (the identity provider never holds a dead token), else revoke the old one first.
             const active = live.filter((t) => isActive(t, Date.now())).length;
+            // Its create is no new token: a settle on the connection must not count it as one.
+            noteStarted(api, news.connectionId, "replacing");
             return { changes: true, replaces, deleteBeforeReplace: mustRevokeFirst(active, news.tokensOnConnection ?? 1) };
         },
 
         async create(inputs, progress) {
             const api = getApi();
+            noteStarted(api, inputs.connectionId, "create");
+            // Before the queue: a settle waiting for its requests' windows must not hold up other connections' work.
+            await afterSettles(api, inputs.connectionId);
             const created = await oneAtATime(providerState().tokenCreations, `${api.host}|${inputs.connectionId}`, async () => {
                 const token = await issue(api, inputs, progress);
                 // Held before the queue moves on, so a settle right after never takes it for a late token.
@@ -273,19 +265,27 @@ export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchem
 
         async read(id, props) {
             if (props === undefined) return undefined;
-            // Nothing to read yet: the facts stay in state until the next run settles them.
-            if (props.unanswered !== undefined) return { id, props, inputs: inputsOf(props, props.scopes) };
             const api = getApi();
+            if (props.unanswered !== undefined) {
+                // Nothing to read yet: the facts stay in state until the next run settles them.
+                const request = parseUnanswered(props.unanswered, `SCIM token ${id} on connection ${props.connectionId}`);
+                noteRead(api, props.connectionId, requestKey(request), undefined);
+                return { id, props, inputs: inputsOf(props, props.scopes) };
+            }
             const live = await liveScimTokens(api, props.connectionId);
             const token = live.find((t) => t.token_id === (props.tokenId ?? id));
             if (token === undefined) return undefined;
             handOff(providerState().handOffs.scimTokens, slot(api, props.connectionId, props.tokenId ?? id), live);
             held(api, props.connectionId).add(token.token_id);
+            noteRead(api, props.connectionId, token.token_id, undefined);
             return { id, props: { ...props, scopes: [...token.scopes] }, inputs: inputsOf(props, token.scopes) };
         },
 
         async delete(id, props) {
-            if (props.unanswered !== undefined) return settle(getApi(), props, props.unanswered);
+            if (props.unanswered !== undefined) {
+                const request = parseUnanswered(props.unanswered, `SCIM token ${id} on connection ${props.connectionId}`);
+                return settleRequest(getApi(), props.connectionId, { request, scopes: props.scopes });
+            }
             await getApi().deleteScimToken(props.connectionId, props.tokenId ?? id);
         },
     },

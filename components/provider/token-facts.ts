@@ -6,7 +6,7 @@
  * identity provider holds.
  */
 
-import { MAX_ACTIVE_SCIM_TOKENS } from "./schemas";
+import { z } from "zod";
 
 /** A token's expiry as listed: none, a time, or a value we cannot read. */
 export type Expiry =
@@ -95,6 +95,48 @@ export interface UnansweredRequest {
     readonly askedAt: string;
     readonly until: string;
     readonly baseline: readonly string[];
+    /**
+     * When each later POST of the request was sent (a 429 answer is retried), in ms after `askedAt`:
+     * each may have created a token. Relative, so moving `askedAt` moves them all. Absent: one POST.
+     */
+    readonly retriedAfterMs?: readonly number[];
+}
+
+const isoTime = (what: string) =>
+    z
+        .string({ error: `must be an ISO 8601 date-time string (${what})` })
+        .refine((v) => timeOf(v) !== undefined, { error: `must be an ISO 8601 date-time string (${what})` });
+
+const unansweredSchema = z.object({
+    askedAt: isoTime("when the request was sent"),
+    until: isoTime("until when its token may land"),
+    baseline: z.array(z.string({ error: "must be a token id string" }), {
+        error: "must be a list of token ids (listed before the request)",
+    }),
+    retriedAfterMs: z.array(z.number().int().nonnegative(), { error: "must be a list of whole milliseconds >= 0" }).optional(),
+});
+
+/**
+ * The unanswered request a token's state holds, checked: a state written by an older version or
+ * edited by hand must not be settled from times we cannot read. Throws an error naming the field
+ * (`unanswered.until`, ...) and what to do; `where` names the resource.
+ */
+export function parseUnanswered(value: unknown, where: string): UnansweredRequest {
+    const parsed = unansweredSchema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    const field = ["unanswered", ...(issue?.path ?? []).map(String)].join(".");
+    throw new Error(
+        `${where}: the state's ${field} ${issue?.message ?? "is unreadable"}, so the token request it records cannot be settled. ` +
+            "Correct it in the state (pulumi stack export, edit, pulumi stack import), or remove the field once no token on the " +
+            "connection is one that request created (revoke by hand any token no declared token holds).",
+    );
+}
+
+/** One unanswered request with the scopes it asked for. */
+export interface PendingRequest {
+    readonly request: UnansweredRequest;
+    readonly scopes: readonly string[];
 }
 
 /** How far the server's clock may be from ours when a token's `created_at` is compared with our times. */
@@ -125,6 +167,43 @@ export function lateTokenCandidates<T extends TokenFacts & { readonly token_id: 
             !held.has(t.token_id)
         );
     });
+}
+
+/**
+ * The live tokens a connection's unanswered requests may have created, settled together: every
+ * token some request's window matches (see `lateTokenCandidates`; each POST a request sent may have
+ * created one), and whether they are all accounted for, that is, whether each can be the token of
+ * a distinct POST whose window covers it. Then revoking them all is no guess; if not, at least one
+ * is someone else's and none may be revoked.
+ */
+export function lateTokensOf<T extends TokenFacts & { readonly token_id: string; readonly scopes: readonly string[] }>(
+    pending: readonly PendingRequest[],
+    live: readonly T[],
+    held: ReadonlySet<string>,
+): { readonly tokens: T[]; readonly accounted: boolean } {
+    // One slot per POST sent, each with the tokens its window covers.
+    const slots = pending.flatMap(({ request, scopes }) => {
+        const asked = Date.parse(request.askedAt);
+        const posts = [0, ...(request.retriedAfterMs ?? [])];
+        return posts.map((after) =>
+            lateTokenCandidates({ ...request, askedAt: new Date(asked + after).toISOString() }, scopes, live, held).map((t) => t.token_id),
+        );
+    });
+    const ids = new Set(slots.flat());
+    const tokens = live.filter((t) => ids.has(t.token_id));
+    // A matching of tokens to slots (augmenting paths): small inputs, at most a few of each.
+    const slotOf = new Map<number, string>();
+    const place = (id: string, seen: Set<number>): boolean =>
+        slots.some((covers, i) => {
+            if (!covers.includes(id) || seen.has(i)) return false;
+            seen.add(i);
+            const taken = slotOf.get(i);
+            if (taken !== undefined && !place(taken, seen)) return false;
+            slotOf.set(i, id);
+            return true;
+        });
+    const accounted = tokens.every((t) => place(t.token_id, new Set()));
+    return { tokens, accounted };
 }
 
 /** The shortest and the longest time after its stray search that an unanswered request may still land. */
@@ -158,75 +237,7 @@ export function landsBy(request: UnansweredRequest, now: number): number {
  */
 export function blockedUntil(request: UnansweredRequest): number {
     const until = Date.parse(request.until);
-    return Number.isFinite(until) ? until + CLOCK_SKEW_MS : 0;
-}
-
-/**
- * Why no other token is issued on the connection in the run whose token request got no clear
- * answer: it names the connection and the request, and says that the next run settles it.
- */
-export function pendingRequestMessage(connectionId: string, request: UnansweredRequest): string {
-    return (
-        `connection "${connectionId}": the SCIM token request POST /api/v2/connections/${connectionId}/scim-configuration/tokens ` +
-        `sent at ${request.askedAt} by this run got no clear answer, and the token it may create can still land until ${request.until}, ` +
-        "so no other token is issued on the connection in this run (it could be taken for the late one). The next run settles the " +
-        "request (waiting until then if it starts earlier, and revoking a token it created) and issues the tokens. Run again."
-    );
-}
-
-/** How to revoke a token by hand. */
-export function revokeAdvice(connectionId: string, tokenId: string): string {
-    return `revoke it in the dashboard or with DELETE /api/v2/connections/${connectionId}/scim-configuration/tokens/${tokenId}`;
-}
-
-/**
- * The refusal to settle an unanswered request that more than one listed token matches (another
- * token with its scopes was created in its window, by someone else or by hand): revoking one would
- * be a guess, so none is, the request stays in state, and each candidate is named with how to
- * revoke it by hand.
- */
-export function ambiguousLateTokensMessage(
-    connectionId: string,
-    request: UnansweredRequest,
-    candidates: readonly { readonly token_id: string }[],
-): string {
-    const ids = candidates.map((t) => t.token_id);
-    return (
-        `a SCIM token request on connection ${connectionId} at ${request.askedAt} got no clear answer, and ${ids.length} ` +
-        `unknown tokens with its scopes were created in its window (${ids.join(", ")}); nothing was revoked, as that would be ` +
-        `a guess, and the request stays in state. For each one the identity provider does not use: ` +
-        `${ids.map((id) => `${id}: ${revokeAdvice(connectionId, id)}`).join("; ")}. Then run again.`
-    );
-}
-
-/**
- * Why no token was issued on a connection that holds `active.length` active tokens (the most Auth0
- * allows). A token no declared token of this run holds (`held`) is named, with how to revoke it;
- * one inside an unanswered request's window (`late`) is said to be that request's likely token.
- */
-export function tooManyActiveMessage(
-    connectionId: string,
-    active: readonly { readonly token_id: string }[],
-    held: ReadonlySet<string>,
-    late: ReadonlySet<string>,
-): string {
-    const head =
-        `connection ${connectionId} already holds ${active.length} active SCIM tokens (${active.map((t) => t.token_id).join(", ")}) ` +
-        `and Auth0 allows ${MAX_ACTIVE_SCIM_TOKENS}, so no token was issued.`;
-    const unknown = active.filter((t) => !held.has(t.token_id));
-    if (unknown.length === 0) {
-        return (
-            `${head} A token removed from the config is revoked only at the end of a run, after every new one is issued: ` +
-            "remove it in one run and add the new token in the next, or revoke a token you no longer use in the dashboard."
-        );
-    }
-    const named = unknown.map(
-        (t) =>
-            `${t.token_id} ${
-                late.has(t.token_id)
-                    ? "is unknown: it was created with the scopes of a token request that got no clear answer, while it could still land"
-                    : "is held by no token this stack declares on the connection"
-            }; if the identity provider does not use it, ${revokeAdvice(connectionId, t.token_id)}`,
-    );
-    return `${head} ${named.join(". ")}. Then run again.`;
+    // Twice: the window's end is stretched by the skew on the server's clock, and a token we ask for
+    // at our time t may carry a `created_at` as early as t minus the skew.
+    return Number.isFinite(until) ? until + 2 * CLOCK_SKEW_MS : 0;
 }

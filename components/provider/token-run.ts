@@ -9,7 +9,7 @@ import { getApi, type Auth0Api } from "../../management-api/client";
 import { unlessGone } from "../../management-api/errors";
 import { liveScimTokens } from "./live-reads";
 import { MAX_ACTIVE_SCIM_TOKENS, type ScimTokenInputs } from "./schemas";
-import { isActive, type UnansweredRequest } from "./token-facts";
+import { isActive, type PendingRequest, type UnansweredRequest } from "./token-facts";
 
 /** An unanswered request and the scopes it asked with. */
 export interface Unanswered {
@@ -29,6 +29,28 @@ interface RunFacts {
      * level's tokens concurrently, so a token can be issued after the round that counted it closed.
      */
     readonly issued: Map<string, Set<string>>;
+    /** Per connection, the declared tokens with state this run read (diff or read): token ids, or an unanswered request's key. */
+    readonly reads: Map<string, Set<string>>;
+    /** Per connection, how many tokens the config declares there, as this run's checks and diffs said. */
+    readonly declared: Map<string, number>;
+    /** Per connection, how many token creates this run started. */
+    readonly creates: Map<string, number>;
+    /** Per connection, how many tokens read from state this run's diffs replace (their creates are no new tokens). */
+    readonly replacing: Map<string, number>;
+    /** Per connection, the unanswered requests read from state, by key, and what settling each came to. */
+    readonly settles: Map<string, Map<string, Settle>>;
+    /** Per connection, the settle in progress. */
+    readonly settling: Map<string, Promise<void>>;
+    /** Resolved (and replaced) whenever one of the facts above changes: waiters look again. */
+    changed: { readonly promise: Promise<void>; readonly resolve: () => void };
+    /** When a token was last checked, diffed or read in this run. */
+    lastActivity: number;
+}
+
+/** An unanswered request read from state, and what settling it came to (undefined: not yet). */
+export interface Settle {
+    readonly pending: PendingRequest;
+    outcome?: "settled" | Error;
 }
 
 /** The checks of one run's declared tokens on a connection: each is checked once per run. */
@@ -42,10 +64,115 @@ const byClient = new WeakMap<Auth0Api, RunFacts>();
 function facts(api: Auth0Api): RunFacts {
     let f = byClient.get(api);
     if (f === undefined) {
-        f = { held: new Map(), unanswered: new Map(), blocked: new Map(), rounds: new Map(), kept: new Map(), issued: new Map() };
+        f = {
+            held: new Map(),
+            unanswered: new Map(),
+            blocked: new Map(),
+            rounds: new Map(),
+            kept: new Map(),
+            issued: new Map(),
+            reads: new Map(),
+            declared: new Map(),
+            creates: new Map(),
+            replacing: new Map(),
+            settles: new Map(),
+            settling: new Map(),
+            changed: signal(),
+            lastActivity: Date.now(),
+        };
         byClient.set(api, f);
     }
     return f;
+}
+
+function signal(): RunFacts["changed"] {
+    let resolve = () => {};
+    const promise = new Promise<void>((r) => {
+        resolve = r;
+    });
+    return { promise, resolve };
+}
+
+/** Wakes every waiter: a fact changed (a token read, a check round done, a settle done). */
+export function notifyChange(api: Auth0Api): void {
+    const f = facts(api);
+    f.lastActivity = Date.now();
+    const { resolve } = f.changed;
+    f.changed = signal();
+    resolve();
+}
+
+/** Resolves at the next change, or after `ms`, whichever comes first. */
+export async function nextChange(api: Auth0Api, ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((r) => {
+        timer = setTimeout(r, Math.max(0, ms));
+    });
+    try {
+        await Promise.race([facts(api).changed.promise, timeout]);
+    } finally {
+        clearTimeout(timer);
+    }
+}
+
+/** When a token was last checked, diffed or read in this run (or the run began). */
+export function lastActivity(api: Auth0Api): number {
+    return facts(api).lastActivity;
+}
+
+/** A key for an unanswered request, the same whichever copy of the state it was read from. */
+export function requestKey(request: UnansweredRequest): string {
+    return `unanswered@${request.askedAt}|${request.until}`;
+}
+
+/**
+ * Notes a declared token this run read from state on the connection (by token id, or by its
+ * unanswered request's key), and how many tokens the config declares there.
+ */
+export function noteRead(api: Auth0Api, connectionId: string, key: string, declared: number | undefined): void {
+    entry(facts(api).reads, connectionId, () => new Set<string>()).add(key);
+    noteDeclared(api, connectionId, declared);
+}
+
+function noteDeclared(api: Auth0Api, connectionId: string, declared: number | undefined): void {
+    const { declared: counts } = facts(api);
+    if (declared !== undefined) counts.set(connectionId, Math.max(declared, counts.get(connectionId) ?? 0));
+    notifyChange(api);
+}
+
+/** Counts a token create started on the connection, or (`replacing`) a diff that replaces a token read from state. */
+export function noteStarted(api: Auth0Api, connectionId: string, what: "create" | "replacing"): void {
+    const map = what === "create" ? facts(api).creates : facts(api).replacing;
+    map.set(connectionId, (map.get(connectionId) ?? 0) + 1);
+    notifyChange(api);
+}
+
+/**
+ * What this run knows of the tokens declared on the connection: how many (undefined when no token
+ * there was checked or diffed, as in a destroy), which it read from state, and how many new ones it
+ * has started creating (creates started beyond the replacements of tokens read; at least that many).
+ */
+export function declaredOn(
+    api: Auth0Api,
+    connectionId: string,
+): { readonly declared?: number; readonly read: ReadonlySet<string>; readonly creating: number } {
+    const f = facts(api);
+    const creates = f.creates.get(connectionId) ?? 0;
+    return {
+        declared: f.declared.get(connectionId),
+        read: entry(f.reads, connectionId, () => new Set<string>()),
+        creating: Math.max(0, creates - (f.replacing.get(connectionId) ?? 0)),
+    };
+}
+
+/** The unanswered requests on the connection read from state in this run, by key, with what settling each came to. */
+export function settlesOn(api: Auth0Api, connectionId: string): Map<string, Settle> {
+    return entry(facts(api).settles, connectionId, () => new Map<string, Settle>());
+}
+
+/** Per connection, the settle in progress in this run. */
+export function settlingNow(api: Auth0Api): Map<string, Promise<void>> {
+    return facts(api).settling;
 }
 
 /**
@@ -139,6 +266,7 @@ export function countCheck(
  */
 export async function vetNewTokens(olds: Partial<ScimTokenInputs>, news: ScimTokenInputs): Promise<void> {
     const api = getApi();
+    noteDeclared(api, news.connectionId, news.tokensOnConnection ?? 1);
     const { tokensOnConnection: _count, ...own } = news;
     const round = countCheck(api, news.connectionId, Object.keys(olds).length === 0, news.tokensOnConnection ?? 1, JSON.stringify(own));
     if (round === undefined || round.added === 0) return;
