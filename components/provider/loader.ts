@@ -17,74 +17,69 @@ import type * as Entry from "./entry";
 type EntryModule = typeof Entry;
 type Real = Required<pulumi.dynamic.ResourceProvider>;
 
+/** What the engine stores: the kind, and methods that fail until `configure` replaces them. */
+interface Thin extends pulumi.dynamic.ResourceProvider {
+    readonly kind: Entry.ProviderKind;
+}
+
 /**
- * The real provider of `kind`, from `provider.js` of the package as seen from the working folder:
- * installed beside the program, else the checkout the program lives in (found by walking up). The
- * entry loaded first is kept on `globalThis` under the key every earlier loader used, so state
- * written by several versions shares one entry (one pacer, one run's token facts) per process.
- * No comments inside, and short names: the body is stored in every resource's state.
+ * Loads the real provider of `this.kind` from `provider.js` of the package as seen from the
+ * working folder (installed beside the program, else the checkout the program lives in, found by
+ * walking up), copies its methods onto `this` (they are plain functions of an object literal, see
+ * skeleton.ts) and configures it. The entry loaded first is kept on
+ * `globalThis` under the key every earlier loader used, so state written by several versions
+ * shares one entry (one pacer, one run's token facts) per process. No comments inside, and short
+ * names: the body is stored in every resource's state.
  */
-function loadProvider(kind: Entry.ProviderKind): Real {
+async function configure(this: Thin, req: pulumi.dynamic.ConfigureRequest): Promise<void> {
     const g = globalThis as unknown as Record<string, EntryModule | undefined>;
-    const k = "__auth0ConnectionSyncEntry";
     const n = "auth0-connection-sync";
     const cwd = process.cwd();
     const p = require("node:path") as typeof import("node:path");
-    const fs = require("node:fs") as typeof import("node:fs");
     let f: string | undefined;
     try {
-        f = g[k] ? "" : require.resolve(`${n}/provider.js`, { paths: [cwd] });
+        f = g.__auth0ConnectionSyncEntry ? "" : require.resolve(`${n}/provider.js`, { paths: [cwd] });
     } catch {
-        for (let d = p.resolve(cwd); !f && p.dirname(d) !== d; d = p.dirname(d)) {
-            const m = p.join(d, "package.json");
-            if (fs.existsSync(m) && JSON.parse(fs.readFileSync(m, "utf8")).name === n) f = p.join(d, "provider.js");
+        for (let d = cwd; !f && p.dirname(d) !== d; d = p.dirname(d)) {
+            try {
+                if (JSON.parse(require("node:fs").readFileSync(p.join(d, "package.json"), "utf8")).name === n) f = p.join(d, "provider.js");
+            } catch {}
         }
         if (!f)
-            throw new Error(
-                `cannot load the ${n} provider: the package is not installed where the Pulumi program runs (${cwd}). Run npm ci (or npm install ${n}) in the program's directory and try again.`,
-            );
+            throw new Error(`cannot load the ${n} provider: it is not installed where the Pulumi program runs (${cwd}). Run npm ci there.`);
     }
-    g[k] ??= require(f) as EntryModule;
-    return g[k].providers[kind] as Real;
+    g.__auth0ConnectionSyncEntry ??= require(f) as EntryModule;
+    const r: Real = g.__auth0ConnectionSyncEntry.providers[this.kind];
+    Object.assign(this, r);
+    return r.configure(req);
+}
+
+async function notLoaded(): Promise<never> {
+    throw new Error("auth0-connection-sync: provider not loaded (see the first error)");
 }
 
 // One object per kind: the SDK caches a provider's serialization by object identity.
-const made = new Map<string, pulumi.dynamic.ResourceProvider>();
+const made = new Map<string, Thin>();
 
 /**
- * The provider a resource of `kind` stores: `configure` (which the engine's host calls once per
- * stored provider, before any other method, on the object it then calls) loads the real provider
- * and copies its methods onto this object. Until then every method fails: a host that never calls
- * `configure` must not read a missing `delete` or `update` as done. If loading fails, the methods
- * keep failing, since the host keeps the object even when `configure` throws.
+ * The provider a resource of `kind` stores: the engine's host calls `configure` once per stored
+ * provider, before any other method, on the object it then calls; `configure` loads the real
+ * provider and takes on its methods. Until then every method fails: a host that never calls
+ * `configure` must not read a missing `delete` or `update` as done, and the host keeps the object
+ * even when `configure` throws.
  */
 export function thinProvider(kind: Entry.ProviderKind): pulumi.dynamic.ResourceProvider {
     const known = made.get(kind);
     if (known !== undefined) return known;
-    const no = async () => {
-        throw new Error(
-            "auth0-connection-sync: provider not loaded (configure() failed, see the first error, or the host never called it)",
-        );
-    };
-    const thin: pulumi.dynamic.ResourceProvider = {
-        check: no,
-        diff: no,
-        create: no,
-        read: no,
-        update: no,
-        delete: no,
-        async configure(req) {
-            const r = loadProvider(kind);
-            Object.assign(this, {
-                check: r.check.bind(r),
-                diff: r.diff.bind(r),
-                create: r.create.bind(r),
-                read: r.read.bind(r),
-                update: r.update.bind(r),
-                delete: r.delete.bind(r),
-            });
-            return r.configure(req);
-        },
+    const thin: Thin = {
+        kind,
+        check: notLoaded,
+        diff: notLoaded,
+        create: notLoaded,
+        read: notLoaded,
+        update: notLoaded,
+        delete: notLoaded,
+        configure,
     };
     made.set(kind, thin);
     return thin;
