@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import type { RunningEmulator } from "../../emulator";
 import { type ScimTokenOutputs, scimTokenProvider as p } from "../../components/provider/scimToken";
+import { ResourceInitError } from "../../components/provider/skeleton";
 import { CLOCK_SKEW_MS, type UnansweredRequest } from "../../components/provider/token-facts";
 import { emulatorFetch, SAMPLE, SAMPLE_TOKEN, settle, startForProvider, useEmulator, writes } from "../helpers/api";
 
@@ -67,35 +68,43 @@ describe("ScimToken: a connection's unanswered token requests are settled togeth
         emu.clearJournal();
     });
 
-    it("holds a new token's create until the pending request is settled, so its stray search never takes the late token for its own", async () => {
-        // Run 2: A's token lands 0.5 s in; its window ends at 1.5 s. New token C's POST times out (1 s) and its token lands at 2.5 s.
-        emu.setFaults([
-            { method: "POST", path: TOKENS_PATH, kind: "slow", delayMs: 500, times: 1 },
-            { method: "POST", path: TOKENS_PATH, kind: "slow", delayMs: 2500, times: 1 },
-        ]);
-        const landing = postedElsewhere(emu);
-        useEmulator(emu, { timeoutMs: 1000 });
-        const a = pendingState(requestNow(1500), 2);
-        const inputs = { connectionId: CONN, scopes: USERS, tokensOnConnection: 2 };
-        // The same inputs as A: nothing tells C's create from A's replacement but the order.
-        const c = { connectionId: CONN, scopes: USERS, tokensOnConnection: 2 };
-        await p.check(a, inputs);
-        await p.check({}, c);
-        await p.diff("unanswered-a", a, inputs);
-        const settling = p.delete("unanswered-a", a);
-        const creatingC = p.create(c).then(
-            () => undefined,
-            (e: unknown) => e,
-        );
-        await settling;
-        const issuedA = await p.create(inputs);
-        const cFailure = await creatingC;
-        const late = await landing;
-        assert.ok(await settle(emu, 10_000), "every slow POST was answered");
-        assert.ok(cFailure === undefined || cFailure instanceof Error, "C's create ends: issued, or failed after revoking its own token");
-        assert.ok(!ids(emu).includes(late), "A's late token was revoked");
-        assert.deepEqual(ids(emu), [issuedA.outs.tokenId], "no token is held by nobody: only A's declared token is left");
-    });
+    for (const order of ["after", "before"] as const) {
+        it(`holds a new token's create, started ${order} the diff that reads the pending request, until that request is settled, so its stray search never takes the late token for its own`, async () => {
+            // Run 2: A's token lands 0.5 s in; its window ends at 1.5 s. New token C's POST times out (1 s) and its token lands at 2.5 s.
+            emu.setFaults([
+                { method: "POST", path: TOKENS_PATH, kind: "slow", delayMs: 500, times: 1 },
+                { method: "POST", path: TOKENS_PATH, kind: "slow", delayMs: 2500, times: 1 },
+            ]);
+            const landing = postedElsewhere(emu);
+            useEmulator(emu, { timeoutMs: 1000 });
+            const a = pendingState(requestNow(1500), 2);
+            const inputs = { connectionId: CONN, scopes: USERS, tokensOnConnection: 2 };
+            // The same inputs as A: nothing tells C's create from A's replacement but the order.
+            const c = { connectionId: CONN, scopes: USERS, tokensOnConnection: 2 };
+            await p.check(a, inputs);
+            await p.check({}, c);
+            const createC = () =>
+                p.create(c).then(
+                    () => undefined,
+                    (e: unknown) => e,
+                );
+            const earlyC = order === "before" ? createC() : undefined;
+            await p.diff("unanswered-a", a, inputs);
+            const settling = p.delete("unanswered-a", a);
+            const creatingC = earlyC ?? createC();
+            await settling;
+            const issuedA = await p.create(inputs);
+            const cFailure = await creatingC;
+            const late = await landing;
+            assert.ok(await settle(emu, 10_000), "every slow POST was answered");
+            assert.ok(
+                cFailure === undefined || cFailure instanceof Error,
+                "C's create ends: issued, or failed after revoking its own token",
+            );
+            assert.ok(!ids(emu).includes(late), "A's late token was revoked");
+            assert.deepEqual(ids(emu), [issuedA.outs.tokenId], "no token is held by nobody: only A's declared token is left");
+        });
+    }
 
     it("settles two unanswered requests whose tokens fall in both windows together, revoking both", async () => {
         const first = await postedElsewhere(emu);
@@ -145,6 +154,24 @@ describe("ScimToken: a connection's unanswered token requests are settled togeth
         await p.diff("unanswered-a", a, { connectionId: CONN, scopes: USERS });
         await p.delete("unanswered-a", a);
         assert.deepEqual(ids(emu), [], "both tokens its two POSTs created are revoked");
+    });
+
+    it("records when each POST of a request answered 429 then left unanswered went out, for the next run's settle", async () => {
+        useEmulator(emu, { timeoutMs: 1000 });
+        emu.setFaults([
+            { method: "POST", path: TOKENS_PATH, kind: "status", status: 429, times: 1 },
+            // Lands after the 1 s client timeout and the 3 s stray search.
+            { method: "POST", path: TOKENS_PATH, kind: "slow", delayMs: 6000, times: 1 },
+        ]);
+        const err = await p.create({ connectionId: CONN, scopes: USERS }).then(
+            () => assert.fail("expected the create to fail"),
+            (e: unknown) => e,
+        );
+        assert.ok(err instanceof ResourceInitError, String(err));
+        const request: unknown = err.properties.unanswered;
+        const retried: unknown = typeof request === "object" && request !== null ? Reflect.get(request, "retriedAfterMs") : undefined;
+        assert.ok(Array.isArray(retried) && retried.length === 1, `one retry recorded: ${JSON.stringify(request)}`);
+        assert.ok(await settle(emu, 10_000), "the slow POST is answered");
     });
 
     it("refuses, revoking nothing, to settle before every token declared on the connection was read in the run (--target)", async () => {

@@ -2,7 +2,18 @@ import * as assert from "node:assert/strict";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { resetProcessState } from "../../components/provider/process";
 import { scimTokenProvider as p, type ScimTokenInputs } from "../../components/provider/scimToken";
-import { cappedLifetimeWarning, expiryOf, grantedLifetimeMs, isActive, rotationDue } from "../../components/provider/token-facts";
+import {
+    blockedUntil,
+    CLOCK_SKEW_MS,
+    cappedLifetimeWarning,
+    expiryOf,
+    grantedLifetimeMs,
+    isActive,
+    lateTokenCandidates,
+    lateTokensOf,
+    rotationDue,
+    type UnansweredRequest,
+} from "../../components/provider/token-facts";
 import { storeSettings } from "../../management-api/settings";
 import { answer, hostileProxy, type HostileProxy, type Rule } from "../helpers/hostile-proxy";
 import { SAMPLE, SAMPLE_TOKEN, writes } from "../helpers/api";
@@ -56,6 +67,51 @@ describe("SCIM token facts from the server", () => {
             const full = { ...capped, valid_until: iso(NOW + 30 * DAY) };
             assert.equal(cappedLifetimeWarning(full, 30 * 86_400, "7d", 7 * DAY), undefined);
             assert.equal(cappedLifetimeWarning(capped, 30 * 86_400, undefined, 0), undefined);
+        });
+    });
+
+    describe("late tokens of unanswered requests", () => {
+        const request: UnansweredRequest = { askedAt: iso(NOW), until: iso(NOW + 10_000), baseline: [] };
+        const token = (id: string, at: number) => ({ token_id: id, scopes: ["get:users"], created_at: iso(at) });
+        const pending = (r: UnansweredRequest) => ({ request: r, scopes: ["get:users"] });
+
+        it("lifts the sending run's block only when a token issued then can no longer fall inside the window, whatever the skew", () => {
+            // Blocked up to blockedUntil itself; the first token may be issued a millisecond later, on a
+            // server whose clock is behind ours by the full skew.
+            const firstAllowed = blockedUntil(request) + 1;
+            const issued = token("tok_next", firstAllowed - CLOCK_SKEW_MS);
+            assert.deepEqual(lateTokenCandidates(request, ["get:users"], [issued], new Set()), []);
+            const stillBlocked = token("tok_early", firstAllowed - 1 - CLOCK_SKEW_MS);
+            assert.equal(
+                lateTokenCandidates(request, ["get:users"], [stillBlocked], new Set()).length,
+                1,
+                "the block is not longer than needed",
+            );
+        });
+
+        it("accounts for unknown tokens only when each can be a distinct POST's, whose window covers it", () => {
+            const later: UnansweredRequest = {
+                askedAt: iso(NOW + 5 * CLOCK_SKEW_MS),
+                until: iso(NOW + 5 * CLOCK_SKEW_MS + 10_000),
+                baseline: [],
+            };
+            const early = [token("tok_1", NOW + 1000), token("tok_2", NOW + 2000)];
+            const table: ReadonlyArray<readonly [string, UnansweredRequest[], boolean]> = [
+                ["one request, two tokens", [request], false],
+                ["two requests, both windows cover both", [request, { ...request, askedAt: iso(NOW + 10) }], true],
+                ["two requests, only one window covers them", [request, later], false],
+                ["one request that sent two POSTs", [{ ...request, retriedAfterMs: [500] }], true],
+            ];
+            for (const [what, requests, accounted] of table) {
+                const found = lateTokensOf(requests.map(pending), early, new Set());
+                assert.deepEqual(
+                    { ids: found.tokens.map((t) => t.token_id), accounted: found.accounted },
+                    { ids: ["tok_1", "tok_2"], accounted },
+                    what,
+                );
+            }
+            const held = lateTokensOf([pending(request)], early, new Set(["tok_1"]));
+            assert.deepEqual({ ids: held.tokens.map((t) => t.token_id), accounted: held.accounted }, { ids: ["tok_2"], accounted: true });
         });
     });
 
