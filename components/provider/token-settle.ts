@@ -144,10 +144,11 @@ export async function settleRequest(api: Auth0Api, connectionId: string, pending
 }
 
 /**
- * Holds a token create on the connection until every token declared there was read (or the run went
- * quiet), then until every unanswered request read from state there was settled (or failed to, which blocks the connection), and at most until no token issued now could
- * be taken for theirs (`blockedUntil`): a token issued earlier would fall inside their windows, and
- * the stray search of a create whose own POST goes unanswered could take their token for its own.
+ * Holds a token create on the connection until every token declared there was read (or the run
+ * went quiet), then until every unanswered request read from state there was settled (or failed
+ * to, which blocks the connection), and at most until no token issued now could be taken for
+ * theirs (`blockedUntil`): a token issued earlier would fall inside their windows, and the stray
+ * search of a create whose own POST goes unanswered could take their token for its own.
  */
 export async function afterSettles(api: Auth0Api, connectionId: string): Promise<void> {
     // First every sibling with state is read: one whose request is unanswered may be diffed after this create started.
