@@ -102,19 +102,21 @@ export interface UnansweredRequest {
     readonly retriedAfterMs?: readonly number[];
 }
 
-const isoTime = (what: string) =>
-    z
-        .string({ error: `must be an ISO 8601 date-time string (${what})` })
-        .refine((v) => timeOf(v) !== undefined, { error: `must be an ISO 8601 date-time string (${what})` });
-
-const unansweredSchema = z.object({
-    askedAt: isoTime("when the request was sent"),
-    until: isoTime("until when its token may land"),
-    baseline: z.array(z.string({ error: "must be a token id string" }), {
-        error: "must be a list of token ids (listed before the request)",
-    }),
-    retriedAfterMs: z.array(z.number().int().nonnegative(), { error: "must be a list of whole milliseconds >= 0" }).optional(),
-});
+/** The schema of a state's `unanswered`; built when asked, as a built schema cannot be serialized with the provider. */
+function unansweredSchema() {
+    const isoTime = (what: string) =>
+        z
+            .string({ error: `must be an ISO 8601 date-time string (${what})` })
+            .refine((v) => timeOf(v) !== undefined, { error: `must be an ISO 8601 date-time string (${what})` });
+    return z.object({
+        askedAt: isoTime("when the request was sent"),
+        until: isoTime("until when its token may land"),
+        baseline: z.array(z.string({ error: "must be a token id string" }), {
+            error: "must be a list of token ids (listed before the request)",
+        }),
+        retriedAfterMs: z.array(z.number().int().nonnegative(), { error: "must be a list of whole milliseconds >= 0" }).optional(),
+    });
+}
 
 /**
  * The unanswered request a token's state holds, checked: a state written by an older version or
@@ -122,7 +124,7 @@ const unansweredSchema = z.object({
  * (`unanswered.until`, ...) and what to do; `where` names the resource.
  */
 export function parseUnanswered(value: unknown, where: string): UnansweredRequest {
-    const parsed = unansweredSchema.safeParse(value);
+    const parsed = unansweredSchema().safeParse(value);
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0];
     const field = ["unanswered", ...(issue?.path ?? []).map(String)].join(".");
