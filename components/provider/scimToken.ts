@@ -10,7 +10,19 @@ import { liveScimTokens } from "./live-reads";
 import { handOff, oneAtATime, providerState, takeHandOff } from "./process";
 import { durationSeconds, MAX_ACTIVE_SCIM_TOKENS, scimTokenRules, scimTokenSchema, type ScimTokenInputs } from "./schemas";
 import { type CreateProgress, defineProvider } from "./skeleton";
-import { block, blockedBy, held, noteIssued, noteRead, noteStarted, requestKey, unansweredOn, unblock, vetNewTokens } from "./token-run";
+import {
+    block,
+    blockedBy,
+    held,
+    noteIssued,
+    noteCreate,
+    noteRead,
+    noteReplacing,
+    requestKey,
+    unansweredOn,
+    unblock,
+    vetNewTokens,
+} from "./token-run";
 import {
     cappedLifetimeWarning,
     expiryOf,
@@ -228,13 +240,13 @@ export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchem
             // fits (the identity provider never holds a dead token), else revoke the old one first.
             const active = live.filter((t) => isActive(t, Date.now())).length;
             // Its create is no new token: a settle on the connection must not count it as one.
-            noteStarted(api, news.connectionId, "replacing");
+            noteReplacing(api, news.connectionId, olds.tokenId);
             return { changes: true, replaces, deleteBeforeReplace: mustRevokeFirst(active, news.tokensOnConnection ?? 1) };
         },
 
         async create(inputs, progress) {
             const api = getApi();
-            noteStarted(api, inputs.connectionId, "create");
+            noteCreate(api, inputs.connectionId);
             // Before the queue: a settle waiting for its requests' windows must not hold up other connections' work.
             await afterSettles(api, inputs.connectionId);
             const created = await oneAtATime(providerState().tokenCreations, `${api.host}|${inputs.connectionId}`, async () => {

@@ -35,8 +35,11 @@ interface RunFacts {
     readonly declared: Map<string, number>;
     /** Per connection, how many token creates this run started. */
     readonly creates: Map<string, number>;
-    /** Per connection, how many tokens read from state this run's diffs replace (their creates are no new tokens). */
-    readonly replacing: Map<string, number>;
+    /**
+     * Per connection, the tokens read from state that this run's diffs replace (their creates are no
+     * new tokens); a set, as a process serving a preview and then the \`up\` diffs each twice.
+     */
+    readonly replacing: Map<string, Set<string>>;
     /** Per connection, the unanswered requests read from state, by key, and what settling each came to. */
     readonly settles: Map<string, Map<string, Settle>>;
     /** Per connection, the settle in progress. */
@@ -140,10 +143,16 @@ function noteDeclared(api: Auth0Api, connectionId: string, declared: number | un
     notifyChange(api);
 }
 
-/** Counts a token create started on the connection, or (`replacing`) a diff that replaces a token read from state. */
-export function noteStarted(api: Auth0Api, connectionId: string, what: "create" | "replacing"): void {
-    const map = what === "create" ? facts(api).creates : facts(api).replacing;
-    map.set(connectionId, (map.get(connectionId) ?? 0) + 1);
+/** Counts a token create started on the connection. */
+export function noteCreate(api: Auth0Api, connectionId: string): void {
+    const { creates } = facts(api);
+    creates.set(connectionId, (creates.get(connectionId) ?? 0) + 1);
+    notifyChange(api);
+}
+
+/** Notes a token read from state that this run's diff replaces: its create is no new token. */
+export function noteReplacing(api: Auth0Api, connectionId: string, tokenId: string): void {
+    entry(facts(api).replacing, connectionId, () => new Set<string>()).add(tokenId);
     notifyChange(api);
 }
 
@@ -161,7 +170,7 @@ export function declaredOn(
     return {
         declared: f.declared.get(connectionId),
         read: entry(f.reads, connectionId, () => new Set<string>()),
-        creating: Math.max(0, creates - (f.replacing.get(connectionId) ?? 0)),
+        creating: Math.max(0, creates - (f.replacing.get(connectionId)?.size ?? 0)),
     };
 }
 
