@@ -30,6 +30,8 @@ export interface BenchArgs {
     readonly parallel?: number;
     /** Engine runs with PULUMI_SKIP_CHECKPOINTS=true (no state file written after each step). */
     readonly skipCheckpoints: boolean;
+    /** Each engine run is followed by the engine floor program of the same shape (engine-floor.ts). */
+    readonly engineFloor: boolean;
     /** Folder for per-operation request timelines (CSV); undefined: none. */
     readonly timelineDir?: string;
     /** Markdown report path; undefined: do not write one. */
@@ -53,6 +55,7 @@ export const USAGE = `npm run bench -- [flags]
   --parallel <n>              engine --parallel (default: the CLI's own)
   --parallel-diff             engine runs with PULUMI_PARALLEL_DIFF=true (default off: the engine diffs one resource at a time)
   --skip-checkpoints          engine runs with PULUMI_SKIP_CHECKPOINTS=true (default off)
+  --no-engine-floor           skip the engine floor program (same components and children, a do-nothing provider) after each engine run
   --timeline <dir>            write each operation's requests (time, method, route, status) as CSV
   --out <file>                report path (default docs/benchmarks.md); --no-write for none
   --resume <file>             keep each measured combination in <file> and skip those already there (a run that died goes on)`;
@@ -79,6 +82,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     let parallelDiff = false;
     let parallel: number | undefined;
     let skipCheckpoints = false;
+    let engineFloor = true;
     let timelineDir: string | undefined;
     let out: string | undefined = "docs/benchmarks.md";
     let resume: string | undefined;
@@ -136,6 +140,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
             case "--skip-checkpoints":
                 skipCheckpoints = true;
                 break;
+            case "--engine-floor":
+            case "--no-engine-floor":
+                engineFloor = flag === "--engine-floor";
+                break;
             case "--timeline":
                 timelineDir = value();
                 break;
@@ -169,6 +177,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
         parallelDiff,
         parallel,
         skipCheckpoints,
+        engineFloor,
         timelineDir,
         out,
         resume,

@@ -13,7 +13,9 @@ import { parseBenchArgs, plan, type BenchArgs, type Combo } from "./args";
 import { runDirect } from "./provider-direct";
 import { EmulatorProxy } from "./emulator-proxy";
 import { engineAvailable, runEngine } from "./through-engine";
+import { runEngineFloor } from "./engine-floor";
 import { LIMITS, type OpResult } from "./measure";
+import { chartSvg } from "./chart";
 import { detailsTable, floorsTable, keptFindings, markdown, resultsTable } from "./report";
 import { comboKey, loadRun, saveCombo } from "./resume";
 import { toolchainBin } from "../scripts/toolchain";
@@ -56,12 +58,28 @@ async function measure(c: Combo, args: BenchArgs): Promise<OpResult[]> {
     const emu = await EmulatorProxy.start(c.size, LIMITS[c.limit]);
     try {
         const timelineDir = args.timelineDir === undefined ? undefined : path.resolve(args.timelineDir);
-        return c.mode === "direct"
-            ? await runDirect(emu, c.size, c.limit, k, { timelineDir, declared: c.declared, createAsSetUp: c.createAsSetUp })
-            : await runEngine(emu, c.size, c.limit, k, { parallel: args.parallel, timelineDir, createAsSetUp: c.createAsSetUp });
+        if (c.mode === "direct") {
+            return await runDirect(emu, c.size, c.limit, k, { timelineDir, declared: c.declared, createAsSetUp: c.createAsSetUp });
+        }
+        const rows = await runEngine(emu, c.size, c.limit, k, { parallel: args.parallel, timelineDir, createAsSetUp: c.createAsSetUp });
+        return args.engineFloor ? withEngineFloor(rows, c.size, k, args) : rows;
     } finally {
         await emu.close();
     }
+}
+
+/** The engine rows with the same operations on the engine floor program, run right after them. */
+async function withEngineFloor(rows: readonly OpResult[], size: number, k: number, args: BenchArgs): Promise<OpResult[]> {
+    const bin = pulumiBin();
+    if (bin === undefined) return [...rows];
+    console.log(`(engine floor, N=${size})`);
+    const floor = await runEngineFloor(bin, size, k, { parallel: args.parallel });
+    return rows.map((r) => {
+        const f = floor.find((o) => o.op === r.op);
+        return f === undefined
+            ? r
+            : { ...r, engineFloor: { wallMs: f.wallMs, stateChars: f.stateChars, resources: f.resources, steps: f.steps } };
+    });
 }
 
 async function main(): Promise<void> {
@@ -114,6 +132,8 @@ async function main(): Promise<void> {
         // The command that measures all of it again: --resume only says where the pieces were kept.
         const flags = process.argv.slice(2).filter((f, i, all) => !f.startsWith("--resume") && all[i - 1] !== "--resume");
         const command = ["npm run bench", ...(flags.length > 0 ? ["--", ...flags] : [])].join(" ");
+        const chart = `${path.basename(file, ".md")}.svg`;
+        writeFileSync(path.join(path.dirname(file), chart), chartSvg(rows, `${command}, ${environment()}; ${code}`));
         writeFileSync(
             file,
             markdown({
@@ -124,9 +144,10 @@ async function main(): Promise<void> {
                 skipped,
                 k: args.k,
                 findings: keptFindings(file),
+                chart,
             }),
         );
-        console.log(`\nWrote ${path.relative(ROOT, file)}`);
+        console.log(`\nWrote ${path.relative(ROOT, file)} and its chart ${chart}`);
     }
     const bad = rows.filter((r) => r.check !== "" || r.failures > 0);
     if (bad.length > 0) {

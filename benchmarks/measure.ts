@@ -146,6 +146,10 @@ export interface OpResult {
     };
     /** What the engine or the direct driver reported doing, e.g. `same 275`. */
     readonly steps: string;
+    /** Engine runs: the state file at rest after the operation (characters) and its resources. */
+    readonly state?: { readonly chars: number; readonly resources: number };
+    /** Engine runs: the same operation on the engine floor program (engine-floor.ts), in the same run. */
+    readonly engineFloor?: { readonly wallMs: number; readonly stateChars: number; readonly resources: number; readonly steps: string };
     /** Empty when the tenant ended in the expected state; otherwise what was wrong. */
     readonly check: string;
 }

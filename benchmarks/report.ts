@@ -41,6 +41,8 @@ export function resultsTable(rows: readonly OpResult[]): string {
             "API span s",
             "floor s",
             "wall ÷ floor",
+            "engine floor s",
+            "wall ÷ engine floor",
             "CPU ms / setting",
         ],
         rows.map((r) => {
@@ -64,6 +66,8 @@ export function resultsTable(rows: readonly OpResult[]): string {
                 s1(apiSpanMs(c)),
                 floor.toFixed(1),
                 floor > 0 ? (r.wallMs / 1000 / floor).toFixed(2) : "–",
+                r.engineFloor === undefined ? "–" : s1(r.engineFloor.wallMs),
+                r.engineFloor === undefined || r.engineFloor.wallMs <= 0 ? "–" : (r.wallMs / r.engineFloor.wallMs).toFixed(2),
                 cpu,
             ];
         }),
@@ -117,6 +121,7 @@ export function detailsTable(rows: readonly OpResult[]): string {
             "transport 429s / retries",
             "program CPU s",
             "engine CLI CPU s",
+            "state chars / resource (engine floor)",
             "tenant check",
             "failure samples",
         ],
@@ -133,10 +138,18 @@ export function detailsTable(rows: readonly OpResult[]): string {
             r.transport ? `${r.transport.rateLimited} / ${r.transport.retries}` : "–",
             r.programCpuUs === undefined ? "–" : (r.programCpuUs / 1e6).toFixed(1),
             r.cliCpuUs === undefined ? "–" : (r.cliCpuUs / 1e6).toFixed(1),
+            stateColumn(r),
             r.check === "" ? "ok" : `**${r.check}**`,
             r.failureSamples.map((f) => f.replace(/\|/g, "\\|").replace(/\n/g, " ")).join("<br>") || "–",
         ]),
     );
+}
+
+function stateColumn(r: OpResult): string {
+    const per = (chars: number, resources: number) => (resources > 0 ? String(Math.round(chars / resources)) : "–");
+    if (r.state === undefined) return "–";
+    const floor = r.engineFloor === undefined ? "" : ` (${per(r.engineFloor.stateChars, r.engineFloor.resources)})`;
+    return `${per(r.state.chars, r.state.resources)}${floor}`;
 }
 
 /** Where the requests of the largest measured size of each limit and run went, by route. */
@@ -182,6 +195,8 @@ export function markdown(o: {
     skipped: readonly Skipped[];
     k: number;
     findings: string;
+    /** The chart's file name, beside the report. */
+    chart: string;
 }): string {
     const shapes = new Map<string, { size: number; declared: Declared }>();
     for (const r of [...o.rows, ...o.skipped.map((s) => ({ size: s.size, declared: s.declared }))]) {
@@ -234,6 +249,12 @@ Regenerate with the same command; the Findings section at the end is kept.
 - **Time**: *floor s* = max(0, requests − burst) ÷ rate for the requests the run actually made
   (429 answers spend no token). *API span* is first to last Management API request; *wall* adds the
   start-up of the command. Limits: free {rate 2/s, burst 2}, enterprise {rate 16/s, burst 50}.
+- **Engine floor**: right after each engine run, the same operations on a program with the same
+  components and children (same names and types, one component per connection, one dynamic resource
+  per setting) whose dynamic provider does nothing (benchmarks/engine-floor.ts): what the engine
+  itself spends (registration, steps, the state file the file backend rewrites after every step).
+  *engine floor s* is its wall time; the details table gives both states' size per resource. The
+  chart's rate-limit floor is the computed one (the fewest requests the operation can make).
 - **Failures** are errors that reached a resource: rejected provider calls (direct) or failed engine
   steps and error diagnostics (engine). 429s absorbed by the transport are only in the 429 column.
 - **CPU**: direct runs: \`process.cpuUsage()\` of this process around the operation (the emulator runs
@@ -243,6 +264,8 @@ Regenerate with the same command; the Findings section at the end is kept.
   The CPU of this process (Automation API, inline program) is in the details table.
 
 ## Results
+
+![Time against N through the engine, per operation: ours, the engine floor and the rate-limit floor](${o.chart})
 
 ${resultsTable(o.rows)}
 

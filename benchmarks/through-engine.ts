@@ -20,10 +20,12 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { ConnectionSync } from "../components/ConnectionSync";
+import { plainSdkDebugStacks } from "../program/sdk-stacks";
 import { inlineStack as createTestStack, REPO_ROOT, toolchainBin } from "../scripts/toolchain";
 
 const pulumiBin = () => toolchainBin({ build: false });
 import type { EmulatorProxy } from "./emulator-proxy";
+import { stateAtRest } from "./engine-floor";
 import { readFloor, shapeOf, writeFloor } from "./floors";
 import { countJournal, LIMITS, OPS, saveTimeline, SET_UP_LIMIT, type LimitName, type OpName, type OpResult } from "./measure";
 import { CHANGED_MODE, declaredConnections, type DeclaredConnection } from "./seed";
@@ -122,7 +124,9 @@ function cliCpuSampler(bin: string): { stop(): number } {
 // USER_HZ, 100 on every Linux we run on; /proc/<pid>/stat counts CPU in these ticks.
 const CLOCK_TICKS = 100;
 
+/** The program: one ConnectionSync per connection, set up as index.ts sets up the project's program. */
 function declare(conns: readonly DeclaredConnection[]): void {
+    plainSdkDebugStacks();
     for (const c of conns) {
         new ConnectionSync(c.name, {
             connection: c.id,
@@ -229,6 +233,7 @@ export async function runEngine(
                 programCpuUs: cpu.user + cpu.system,
                 cliCpuUs,
                 steps,
+                state: stateAtRest(t.stateDir, t.stack.name, "auth0-connection-sync-e2e"),
                 check: checkTenant(await emu.summary(), size, op === "change" || op === "refresh" ? k : 0),
             });
         }
