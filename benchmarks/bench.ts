@@ -62,18 +62,18 @@ async function measure(c: Combo, args: BenchArgs): Promise<OpResult[]> {
             return await runDirect(emu, c.size, c.limit, k, { timelineDir, declared: c.declared, createAsSetUp: c.createAsSetUp });
         }
         const rows = await runEngine(emu, c.size, c.limit, k, { parallel: args.parallel, timelineDir, createAsSetUp: c.createAsSetUp });
-        return args.engineFloor ? withEngineFloor(rows, c.size, k, args) : rows;
+        return args.engineFloor ? withEngineFloor(rows, c, k, args) : rows;
     } finally {
         await emu.close();
     }
 }
 
 /** The engine rows with the same operations on the engine floor program, run right after them. */
-async function withEngineFloor(rows: readonly OpResult[], size: number, k: number, args: BenchArgs): Promise<OpResult[]> {
+async function withEngineFloor(rows: readonly OpResult[], c: Combo, k: number, args: BenchArgs): Promise<OpResult[]> {
     const bin = pulumiBin();
     if (bin === undefined) return [...rows];
-    console.log(`(engine floor, N=${size})`);
-    const floor = await runEngineFloor(bin, size, k, { parallel: args.parallel });
+    console.log(`(engine floor, N=${c.size})`);
+    const floor = await runEngineFloor(bin, c.size, k, { parallel: args.parallel, createAsSetUp: c.createAsSetUp });
     return rows.map((r) => {
         const f = floor.find((o) => o.op === r.op);
         return f === undefined

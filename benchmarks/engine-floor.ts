@@ -5,11 +5,10 @@
  * file backend rewrites after each step) is time no provider of ours can win back; the difference
  * between it and the measured stack is ours (requests aside, which the rate-limit floor covers).
  */
-import { readFileSync } from "node:fs";
-import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import * as pulumi from "@pulumi/pulumi";
 import { inlineStack } from "../scripts/toolchain";
+import { asSetUp, stateAtRest } from "./engine-stack";
 import { OPS, type OpName } from "./measure";
 import { CHANGED_MODE, declaredConnections, type DeclaredConnection } from "./seed";
 
@@ -71,14 +70,6 @@ export interface FloorOp {
     readonly steps: string;
 }
 
-/** Characters and resources of the stack's state file at rest (what the backend rewrites per step). */
-export function stateAtRest(stateDir: string, stackName: string, project: string): { chars: number; resources: number } {
-    const file = path.join(stateDir, "backend", ".pulumi", "stacks", project, `${stackName}.json`);
-    const text = readFileSync(file, "utf8");
-    const parsed = JSON.parse(text) as { checkpoint?: { latest?: { resources?: unknown[] } } };
-    return { chars: text.length, resources: parsed.checkpoint?.latest?.resources?.length ?? 0 };
-}
-
 function changes(summary: Record<string, number> | undefined): string {
     return Object.entries(summary ?? {})
         .map(([k, v]) => `${k} ${v}`)
@@ -88,13 +79,14 @@ function changes(summary: Record<string, number> | undefined): string {
 /**
  * Runs the measured operations (create, no-op preview, no-op up, a change of `k` profile syncs,
  * refresh) on the floor program of `size` connections. `ops` limits which are timed; the others
- * still run when a later one needs their state.
+ * still run when a later one needs their state. `createAsSetUp` runs the create as the measured
+ * stack's set-up runs (asSetUp).
  */
 export async function runEngineFloor(
     bin: string,
     size: number,
     k: number,
-    opts: { parallel?: number; ops?: readonly OpName[] } = {},
+    opts: { parallel?: number; ops?: readonly OpName[]; createAsSetUp?: boolean } = {},
 ): Promise<FloorOp[]> {
     let declared = declaredConnections(size);
     const stackName = `floor-${size}`;
@@ -114,6 +106,8 @@ export async function runEngineFloor(
             let steps: string;
             if (op === "preview") steps = changes((await t.stack.preview(common)).changeSummary);
             else if (op === "refresh") steps = changes((await t.stack.refresh(common)).summary.resourceChanges);
+            else if (op === "create" && opts.createAsSetUp)
+                steps = changes((await asSetUp(t.stack, () => t.stack.up(common))).summary.resourceChanges);
             else steps = changes((await t.stack.up(common)).summary.resourceChanges);
             const wallMs = performance.now() - t0;
             const state = stateAtRest(t.stateDir, stackName, "auth0-connection-sync-e2e");

@@ -25,7 +25,7 @@ import { inlineStack as createTestStack, REPO_ROOT, toolchainBin } from "../scri
 
 const pulumiBin = () => toolchainBin({ build: false });
 import type { EmulatorProxy } from "./emulator-proxy";
-import { stateAtRest } from "./engine-floor";
+import { asSetUp, stateAtRest } from "./engine-stack";
 import { readFloor, shapeOf, writeFloor } from "./floors";
 import { countJournal, LIMITS, OPS, saveTimeline, SET_UP_LIMIT, type LimitName, type OpName, type OpResult } from "./measure";
 import { CHANGED_MODE, declaredConnections, type DeclaredConnection } from "./seed";
@@ -196,7 +196,7 @@ export async function runEngine(
             const t0 = performance.now();
             let steps = "";
             try {
-                steps = await runOp(op, t.stack, common);
+                steps = await (setUp ? asSetUp(t.stack, () => runOp(op, t.stack, common)) : runOp(op, t.stack, common));
             } catch (err) {
                 failures = Math.max(failures, 1);
                 samples.push(
@@ -245,6 +245,7 @@ export async function runEngine(
 }
 
 type StackOf = Awaited<ReturnType<typeof createTestStack>>["stack"];
+
 type Common = { color: "never"; onEvent: (e: EngineEvent) => void; parallel?: number };
 
 function changes(summary: Record<string, number> | undefined): string {
