@@ -131,8 +131,13 @@ export class Engine {
         return "update";
     }
 
-    /** `pulumi up`. */
-    async up(declared: readonly Declared[]): Promise<CommandResult> {
+    /**
+     * `pulumi up`; with `target` (`--target`), only the named resources are created, updated or
+     * deleted, and every other one stays in state as it was, unread.
+     */
+    async up(all: readonly Declared[], target?: ReadonlySet<string>): Promise<CommandResult> {
+        const declared = target === undefined ? all : all.filter((d) => target.has(d.name));
+        const aimed = (name: string) => target === undefined || target.has(name);
         const result = this.newResult();
         const failed = new Set<string>();
         for (const level of [0, 1, 2]) {
@@ -155,10 +160,16 @@ export class Engine {
                     }),
             );
         }
-        const names = new Set(declared.map((d) => d.name));
-        const gone = [...this.state.entries()].filter(([n]) => !names.has(n)).map(([name, e]) => ({ ...e, name }));
+        const names = new Set(all.map((d) => d.name));
+        const gone = [...this.state.entries()].filter(([n]) => !names.has(n) && aimed(n)).map(([name, e]) => ({ ...e, name }));
         await this.deleteAll(result, gone, true);
-        await this.deleteAll(result, this.pendingDeletes.splice(0), false);
+        const owed = this.pendingDeletes.splice(0);
+        this.pendingDeletes.push(...owed.filter((e) => !aimed(e.name)));
+        await this.deleteAll(
+            result,
+            owed.filter((e) => aimed(e.name)),
+            false,
+        );
         return result;
     }
 

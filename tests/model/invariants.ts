@@ -7,6 +7,7 @@ import type { EmulatorState, JournalEntry, JsonValue } from "../../emulator";
 import type { CommandResult, Engine } from "./engine";
 import { type Applied, type Model, names } from "./model";
 import { heldByPendingRequests } from "./pending-requests";
+import { checkRevokes } from "./revokes";
 import { canonical, getOwn, mappingKey, MODE_KEY, othersOf, type OwnedValues, ownedOf, setOwn, tokensOf, topLevelOf } from "./tenant";
 import { CONN_KEYS, CONNECTIONS, DIRECTORY_POOL, GROUP_POOL, SCIM_CONNS, SCIM_POOL, type ConnKey, type ScimConn } from "./steps";
 
@@ -20,6 +21,7 @@ export const PROPERTIES = {
     P6: "what we own ends as it was or as the command's target, and as the target when that resource's step succeeded",
     P7: "onDelete: restore puts back exactly the value found before our first write (any JSON, or absent)",
     P8: "on_each_login on samlp, waad and google-apps is an absent key, as the dashboard needs (facts page)",
+    P9: "a token a resource holds is revoked only by that resource's delete or replacement, as the config asks",
 } as const;
 
 /** A property id. */
@@ -40,6 +42,7 @@ export interface Defaults {
 /** Everything a check needs to know about one command. */
 export interface RunContext {
     readonly cmd: "up" | "preview" | "refresh" | "destroy";
+    /** Faults were injected, or only some resources were targeted: no convergence is promised. */
     readonly faulted: boolean;
     readonly before: Record<ConnKey, OwnedValues>;
     readonly appliedBefore: ReadonlyMap<string, Applied>;
@@ -48,11 +51,15 @@ export interface RunContext {
     readonly journal: readonly JournalEntry[];
     readonly engine: Engine;
     readonly defaults: Defaults;
+    /** Token ids held by resources in state before the command, each with its holder's outcome key (revokes.ts). */
+    readonly heldBefore: ReadonlyMap<string, string>;
 }
 
 /** Strategies whose dashboard reads "sync at each login" correctly only when the key is absent (facts page). */
 const ABSENT_MEANS_EACH_LOGIN: readonly ConnKey[] = ["samlp", "waad", "google"];
 const GOOD_ERROR = /Auth0 API (GET|POST|PATCH|PUT|DELETE) \/api\/v2\/\S+ failed( with \d{3})?: \S/;
+/** The token provider's own refusals name the connection (and the token or request) they are about. */
+const CONNECTION_REFUSAL = /connection "?con_\w+"?/;
 const BAD_ERROR =
     /Cannot read propert|undefined is not|is not a function|is not iterable|Unexpected token|\[object Object\]|TypeError|ReferenceError|local-admin-token/;
 const REWRITES: Partial<Record<ConnKey, Record<string, JsonValue | undefined>>> = {
@@ -214,10 +221,12 @@ export function checkRun(model: Model, state: EmulatorState, ctx: RunContext): V
             const clear =
                 e.isError &&
                 !BAD_ERROR.test(e.message) &&
-                /^(check failed|connection "|SCIM is not|directory provisioning is not)/.test(e.message);
+                (/^(check failed|connection "|SCIM is not|directory provisioning is not)/.test(e.message) ||
+                    CONNECTION_REFUSAL.test(e.message));
             if (!clear) out.push({ property: "P4", message: `${e.name}: ${e.isError ? "" : "(not an Error) "}${e.message}` });
         }
     }
+    out.push(...checkRevokes(ctx));
     if (ctx.cmd === "preview" || ctx.cmd === "refresh") {
         const written = ctx.journal.filter((e) => e.method !== "GET" && e.path.startsWith("/api/v2"));
         if (written.length > 0)

@@ -4,7 +4,10 @@
  * options we do not own, odd keys and nested objects included, and of what we own), out-of-band
  * deletes, tokens issued by someone else, and `up`/`preview`/`refresh`/`destroy`, each command under
  * a random fault profile (5xx, 503 after processing, responses slower than the client timeout,
- * dropped connections, random 429s, a tiny rate-limit bucket). After every command the invariants
+ * dropped connections, random 429s, a tiny rate-limit bucket), and now and then a burst of commands
+ * close together around a token request without a clear answer (its token landing later, a new
+ * same-scope token declared meanwhile, `up --target` one token, fault-free runs at once: see
+ * arbitraries.ts). After every command the invariants
  * in invariants.ts are checked against an independent model (model.ts); every sequence ends with
  * two fault-free `up`s (converge, then write nothing). A failure is shrunk with fast-check and
  * printed as a step list to replay.

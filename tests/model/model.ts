@@ -173,6 +173,11 @@ export class Model {
                 s.tokens[step.slot] = { scopes: [...step.scopes], lifetime: step.lifetime };
                 return "declared";
             }
+            case "twin": {
+                const other = d.scim[step.conn]?.tokens[step.slot === "a" ? "b" : "a"];
+                if (other === undefined) return "skipped: no other token declared";
+                return this.apply({ ...step, t: "token", scopes: [...other.scopes], lifetime: other.lifetime }, state);
+            }
             case "directory":
                 d.directory = step.config;
                 return "declared";

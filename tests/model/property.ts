@@ -9,7 +9,8 @@ import { emulatorFetch, SAMPLE_TOKEN } from "../helpers/api";
 import type { Defaults } from "./invariants";
 import { type RunSettings, runSequence, type SequenceReport } from "./runner";
 import { mappingKey, snapshot } from "./tenant";
-import { CONNECTIONS, sequence, type Step } from "./steps";
+import { sequence } from "./arbitraries";
+import { CONNECTIONS, type Step } from "./steps";
 
 /** An emulator, the tenant to reset it to, and the API's default mappings. */
 export interface World {

@@ -1,7 +1,7 @@
 /**
  * Product bugs this test found, each with its minimal reproduction in the step format (replayable:
- * MODEL_REPLAY='<steps>' npx mocha tests/model/model.test.ts). They are fixed: regressions.test.ts
- * replays each and requires it to break no property.
+ * MODEL_REPLAY='<steps>' npx mocha tests/model/model.test.ts). regressions.test.ts replays each and
+ * requires it to break no property: a bug that comes back fails there by name.
  */
 import type { PropertyId } from "./invariants";
 import type { Step } from "./steps";
@@ -92,6 +92,59 @@ export const FOUND_BUGS: readonly FoundBug[] = [
             { t: "run", cmd: "up", faults: { kind: "late-next", p: 1, times: 1, seed: 1 } },
             // Faulty only in name: nothing fails, and the run starts before the token lands.
             { t: "run", cmd: "up", faults: { kind: "5xx", p: 0, times: 0, seed: 0 } },
+        ],
+    },
+    {
+        id: "late-token-taken-by-new-sibling",
+        title: "a new same-scope token's stray search took a pending request's late token for its own, and its own late token was held by nobody",
+        property: "P3",
+        why:
+            "Issue 21, stop 28 finding 1: run 1 leaves token a's POST unanswered; run 2, while a's settle waits for a's window, " +
+            "creates the new token b with a's scopes, whose POST gets no answer either. b's stray search revokes a's late token as " +
+            "its own and records nothing, so b's own token lands later held by nobody, and every later up is refused at the " +
+            "two-token limit.",
+        steps: [
+            { t: "token", conn: "okta", slot: "a", scopes: ["get:users"], lifetime: null },
+            { t: "run", cmd: "up", faults: { kind: "late-next", p: 1, times: 1, seed: 1 } },
+            { t: "twin", conn: "okta", slot: "b" },
+            { t: "run", cmd: "up", faults: { kind: "late-next", p: 1, times: 1, seed: 2 } },
+        ],
+    },
+    {
+        id: "two-pending-requests-one-connection",
+        title: "two unanswered token requests on one connection: a settle saw both late tokens as candidates and refused, so no clean up converged",
+        property: "P3",
+        why:
+            "Issue 21, stop 28 finding 2: token a's POST gets no answer (its token lands later), then an up aimed at the same-scope " +
+            "token b sends b's POST, which gets no answer either. Both tokens fall in both windows: a's settle finds two " +
+            "candidates, revokes neither and keeps the request, so the fault-free up fails (and b's settle may do the same).",
+        steps: [
+            { t: "token", conn: "okta", slot: "a", scopes: ["get:users"], lifetime: null },
+            { t: "twin", conn: "okta", slot: "b" },
+            { t: "run", cmd: "up", faults: { kind: "late-next", p: 1, times: 1, seed: 1 } },
+            // Faulty only in name: a's late token lands while it runs, before b's POST is sent.
+            { t: "run", cmd: "preview", faults: { kind: "5xx", p: 0, times: 0, seed: 0 } },
+            { t: "run", cmd: "up", faults: { kind: "late-next", p: 1, times: 1, seed: 2 }, target: { conn: "okta", slot: "b" } },
+        ],
+    },
+    {
+        id: "declared-token-revoked-by-settle",
+        title: "a settle revoked a declared token created in its request's window, as the request's late token",
+        property: "P9",
+        why:
+            "Issue 21, stop 28 finding 3: token a's POST is answered 500 (it stays in state, unanswered); an up aimed at the " +
+            "same-scope token b issues b inside a's window; an up aimed at a settles a's request before (without) reading b, takes b " +
+            "for a's late token and revokes it: the token the identity provider holds, with nothing in the config asking for it.",
+        steps: [
+            { t: "token", conn: "okta", slot: "a", scopes: ["get:users"], lifetime: null },
+            {
+                t: "run",
+                cmd: "up",
+                faults: { kind: "5xx", p: 1, times: 1, seed: 0, method: "POST", path: "/scim-configuration/tokens$" },
+            },
+            { t: "twin", conn: "okta", slot: "b" },
+            { t: "run", cmd: "up", faults: NONE, target: { conn: "okta", slot: "b" }, now: true },
+            { t: "run", cmd: "up", faults: NONE, target: { conn: "okta", slot: "a" } },
         ],
     },
 ];

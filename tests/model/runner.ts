@@ -8,9 +8,10 @@ import type { EmulatorState, FaultRule, RateLimit, RunningEmulator } from "../..
 import { newRun } from "../../components/provider/token-run";
 import { processState } from "../../management-api/state";
 import { settle, useEmulator } from "../helpers/api";
-import { Engine, type CommandResult } from "./engine";
+import { type CommandResult, type Declared, Engine } from "./engine";
 import { checkRun, type Defaults, syncModel, type Violation } from "./invariants";
-import { Model } from "./model";
+import { Model, names } from "./model";
+import { heldTokens } from "./revokes";
 import { ownedOf, restore } from "./tenant";
 import { CONN_KEYS, type ConnKey, type FaultProfile, type Step } from "./steps";
 import { land, landBefore, type Landing, owedLandings } from "./late-landings";
@@ -124,16 +125,21 @@ export async function runSequence(
         cmd: "up" | "preview" | "refresh" | "destroy",
         profile: FaultProfile,
         at: number,
+        how: Pick<Extract<Step, { t: "run" }>, "target" | "now"> = {},
     ): Promise<CommandResult | undefined> => {
         const before = Object.fromEntries(CONN_KEYS.map((c) => [c, ownedOf(emu.state, c)])) as RunContextBefore;
         const appliedBefore = new Map(model.applied);
         const inStateBefore = new Set(engine.state.keys());
+        const heldBefore = heldTokens(engine);
         // A fault-free command comes after any owed token landed and any open token request window
-        // passed, as a person would run it; a faulty one starts while the owed tokens have not landed
-        // yet, and they land while it runs, just before their request's window ends.
-        const landedFirst = profile.kind === "none" ? land(emu, owed.splice(0)) : [];
+        // passed, as a person would run it later; a faulty one, or a fault-free one run at once
+        // (`now`), starts while the owed tokens have not landed yet, and they land while it runs,
+        // just before their request's window ends.
+        const later = profile.kind === "none" && how.now !== true;
+        const landedFirst = later ? land(emu, owed.splice(0)) : [];
         const landing = landBefore(emu, owed.splice(0), soonestLanding(engine));
-        const waited = profile.kind === "none" ? letTokenWindowsPass(engine, emu) : 0;
+        const waited = later ? letTokenWindowsPass(engine, emu) : 0;
+        const target = how.target && targetOf(model.resources(), engine, names.token(how.target.conn, how.target.slot));
         emu.clearJournal();
         const { rules, rateLimit } = faultRules(profile, settings.timeoutMs);
         emu.setFaults(rules, profile.seed);
@@ -141,7 +147,7 @@ export async function runSequence(
         freshProcess(emu, profile.kind === "none" ? settings.cleanTimeoutMs : settings.timeoutMs);
         const run =
             cmd === "up"
-                ? engine.up(model.resources())
+                ? engine.up(model.resources(), target)
                 : cmd === "preview"
                   ? engine.preview(model.resources())
                   : cmd === "refresh"
@@ -167,7 +173,8 @@ export async function runSequence(
         if (result.errors.length > 0) failedCommands += 1;
         const ctx = {
             cmd,
-            faulted: profile.kind !== "none",
+            // A targeted up is held to no convergence promise: the resources it leaves out are not read.
+            faulted: profile.kind !== "none" || target !== undefined,
             before,
             appliedBefore,
             inStateBefore,
@@ -175,6 +182,7 @@ export async function runSequence(
             journal: [...emu.journal],
             engine,
             defaults,
+            heldBefore,
         };
         const found = checkRun(model, emu.state, ctx);
         syncModel(model, emu.state, ctx);
@@ -182,7 +190,7 @@ export async function runSequence(
         const landed = [...landedFirst, ...landedAfter];
         const ops = [...result.outcomes].map(([n, o]) => `${n}:${o.op}${o.ok ? "" : "!"}`).join(" ");
         log.push(
-            `#${at} ${cmd} [${profile.kind}]${landed.length > 0 ? ` (late token ${landed.join(", ")} landed)` : ""}${waited > 0 ? ` (after ${Math.round(waited / 1000)} s)` : ""} ${took} ms ${ops}${result.errors.length ? ` errors: ${result.errors.map((e) => e.message).join(" | ")}` : ""}${settled ? "" : " (emulator still busy)"}`,
+            `#${at} ${cmd}${target ? ` --target ${[...target].join(",")}` : ""}${how.now ? " at once" : ""} [${profile.kind}]${landed.length > 0 ? ` (late token ${landed.join(", ")} landed)` : ""}${waited > 0 ? ` (after ${Math.round(waited / 1000)} s)` : ""} ${took} ms ${ops}${result.errors.length ? ` errors: ${result.errors.map((e) => e.message).join(" | ")}` : ""}${settled ? "" : " (emulator still busy)"}`,
         );
         return result;
     };
@@ -192,7 +200,7 @@ export async function runSequence(
             log.push(`#${i} ${JSON.stringify(step)} -> ${model.apply(step, emu.state)}`);
             continue;
         }
-        await command(step.cmd, step.faults, i);
+        await command(step.cmd, step.faults, i, step);
         if (violations.length > 0) break;
     }
     if (violations.length === 0) {
@@ -215,3 +223,15 @@ export async function runSequence(
 }
 
 type RunContextBefore = Record<ConnKey, ReturnType<typeof ownedOf>>;
+
+/** What `up --target <name>` needs: the resource, and what it depends on that the state lacks (as a person would target them too). */
+function targetOf(declared: readonly Declared[], engine: Engine, name: string): Set<string> {
+    const out = new Set<string>();
+    const add = (n: string): void => {
+        if (out.has(n)) return;
+        out.add(n);
+        for (const dep of declared.find((d) => d.name === n)?.dependsOn ?? []) if (!engine.state.has(dep)) add(dep);
+    };
+    add(name);
+    return out;
+}

@@ -1,10 +1,9 @@
 /**
  * The vocabulary of a model-based run: the steps a sequence is made of, written as plain JSON so a
- * failing sequence prints as a reproduction and replays from it, and the fast-check arbitraries
- * that generate them. Steps refer to keys and tokens by index into what exists when they run, so
- * every step stays meaningful when shrinking removes the steps before it.
+ * failing sequence prints as a reproduction and replays from it (arbitraries.ts generates them).
+ * Steps refer to keys and tokens by index into what exists when they run, so every step stays
+ * meaningful when shrinking removes the steps before it.
  */
-import * as fc from "fast-check";
 import type { JsonValue } from "../../emulator";
 import { SAMPLE } from "../helpers/sample";
 
@@ -116,9 +115,9 @@ export interface FaultProfile {
     /** At most this many faults in the command (keeps runs short). */
     readonly times: number;
     readonly seed: number;
-    /** Only requests with this method (never generated: for hand-written reproductions). */
+    /** Only requests with this method (generated only to aim a fault at token POSTs). */
     readonly method?: string;
-    /** Only paths matching this RegExp source (default every Management API path; never generated). */
+    /** Only paths matching this RegExp source (default every Management API path; generated only with `method`). */
     readonly path?: string;
 }
 
@@ -169,138 +168,17 @@ export type Step =
       }
     | { readonly t: "oob"; readonly conn: ConnKey; readonly what: "scim" | "directory" | "token"; readonly pick: number }
     | { readonly t: "foreign"; readonly conn: ScimConn; readonly scopes: string[] }
-    | { readonly t: "run"; readonly cmd: "up" | "preview" | "refresh" | "destroy"; readonly faults: FaultProfile };
-
-const conn = fc.constantFrom(...CONN_KEYS);
-const scimConn = fc.constantFrom(...SCIM_CONNS);
-const scopes = fc.shuffledSubarray(TOKEN_SCOPES, { minLength: 1, maxLength: 4 });
-const indices = (n: number) => fc.shuffledSubarray([...Array(n).keys()], { minLength: 1, maxLength: 4 });
-
-const profileStep = fc.record({
-    t: fc.constant("profile" as const),
-    conn,
-    mode: fc.option(fc.constantFrom(...MODES), { freq: 6 }),
-    onDelete: fc.constantFrom("retain" as const, "restore" as const),
-});
-
-const scimStep = fc.record({
-    t: fc.constant("scim" as const),
-    conn: scimConn,
-    config: fc.option(
-        fc.record({
-            userIdAttribute: fc.constantFrom(...USER_ID_ATTRIBUTES),
-            mapping: fc.option(indices(SCIM_POOL.length), { freq: 3 }),
-            onDelete: fc.constantFrom(null, "delete" as const, "retain" as const),
-        }),
-        { freq: 6 },
-    ),
-});
-
-const tokenStep = fc.record({
-    t: fc.constant("token" as const),
-    conn: scimConn,
-    slot: fc.constantFrom(...SLOTS),
-    scopes: fc.option(scopes, { freq: 5 }),
-    lifetime: fc.option(fc.constantFrom(86_400, 604_800), { freq: 3 }),
-});
-
-const directoryStep = fc.record({
-    t: fc.constant("directory" as const),
-    config: fc.option(
-        fc.record({
-            mapping: fc.option(indices(DIRECTORY_POOL.length), { freq: 3 }),
-            auto: fc.boolean(),
-            groups: fc.constantFrom("all" as const, "off" as const, "selected" as const),
-            onDelete: fc.constantFrom(null, "delete" as const, "retain" as const),
-            syncOnChange: fc.boolean(),
-            selected: fc.option(indices(GROUP_POOL.length), { freq: 2 }),
-        }),
-        { freq: 6 },
-    ),
-});
-
-const value: fc.Arbitrary<JsonValue> = fc.oneof(
-    fc.constantFrom(...ODD_VALUES),
-    fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.parse(JSON.stringify(v)) as JsonValue),
-);
-
-const dashboardStep = fc.record({
-    t: fc.constant("dashboard" as const),
-    conn,
-    op: fc.constantFrom("set" as const, "add" as const, "delete" as const, "nested" as const),
-    key: fc.nat(1000),
-    value,
-});
-
-const ownedStep = fc.record({
-    t: fc.constant("owned" as const),
-    conn,
-    field: fc.constantFrom("mode" as const, "scimUserId" as const, "scimMapping" as const, "dirGroups" as const, "dirAuto" as const),
-    pick: fc.nat(100),
-});
-
-const oobStep = fc.record({
-    t: fc.constant("oob" as const),
-    conn,
-    what: fc.constantFrom("scim" as const, "directory" as const, "token" as const),
-    pick: fc.nat(100),
-});
-
-const foreignStep = fc.record({ t: fc.constant("foreign" as const), conn: scimConn, scopes });
-
-const faults: fc.Arbitrary<FaultProfile> = fc.record({
-    kind: fc.constantFrom(
-        "none" as const,
-        "none" as const,
-        "5xx" as const,
-        "503-after" as const,
-        "slow" as const,
-        "late" as const,
-        "late-next" as const,
-        "drop" as const,
-        "429-random" as const,
-        "429-bucket" as const,
-    ),
-    p: fc.constantFrom(0.2, 0.35, 0.5),
-    times: fc.integer({ min: 1, max: 3 }),
-    seed: fc.nat(1_000_000),
-});
-
-const runStep = fc.record({
-    t: fc.constant("run" as const),
-    cmd: fc.constantFrom(
-        "up" as const,
-        "up" as const,
-        "up" as const,
-        "up" as const,
-        "preview" as const,
-        "refresh" as const,
-        "destroy" as const,
-    ),
-    faults,
-});
-
-/** A declaration change (no API call). */
-export const configStep: fc.Arbitrary<Step> = fc.oneof(
-    { arbitrary: profileStep, weight: 3 },
-    { arbitrary: scimStep, weight: 3 },
-    { arbitrary: tokenStep, weight: 3 },
-    { arbitrary: directoryStep, weight: 2 },
-);
-
-/** Any step. */
-export const anyStep: fc.Arbitrary<Step> = fc.oneof(
-    { arbitrary: runStep, weight: 8 },
-    { arbitrary: configStep, weight: 6 },
-    { arbitrary: dashboardStep, weight: 4 },
-    { arbitrary: ownedStep, weight: 2 },
-    { arbitrary: oobStep, weight: 2 },
-    { arbitrary: foreignStep, weight: 1 },
-);
-
-const firstUp = fc.record({ t: fc.constant("run" as const), cmd: fc.constant("up" as const), faults });
-
-/** A sequence: a stack's first declarations and `up`, then anything. */
-export const sequence: fc.Arbitrary<Step[]> = fc
-    .tuple(fc.array(configStep, { minLength: 2, maxLength: 6 }), firstUp, fc.array(anyStep, { minLength: 2, maxLength: 8 }))
-    .map(([declarations, up, rest]) => [...declarations, up, ...rest]);
+    /** Declares `slot` with the scopes and lifetime of the connection's other declared token: a new same-scope token. */
+    | { readonly t: "twin"; readonly conn: ScimConn; readonly slot: Slot }
+    | {
+          readonly t: "run";
+          readonly cmd: "up" | "preview" | "refresh" | "destroy";
+          readonly faults: FaultProfile;
+          /** `up --target` one token (and what it needs that the state lacks); other resources are left alone. */
+          readonly target?: { readonly conn: ScimConn; readonly slot: Slot };
+          /**
+           * A fault-free command that starts right after the previous one (a person running again at
+           * once), so an open token request window does not pass first; faulty commands always do.
+           */
+          readonly now?: boolean;
+      };
