@@ -12,6 +12,7 @@
  *   --fault <spec>          repeatable; METHOD:PATH:KIND[:VALUE[:PROBABILITY[:TIMES]]] or a JSON FaultRule
  *   --fault-seed <n>        seed for fault probabilities (default 0)
  *   --token-lifetime <s>    lifetime of /oauth/token access tokens (default 86400)
+ *   --token-lifetime-cap <s>  cap on SCIM token lifetimes: a token POST gets min(asked, cap) (default none)
  *   --sync-duration-ms <n>  how long a directory synchronization runs (default 2000)
  *   --no-directory-provisioning   turn the tenant's directory provisioning feature off
  *   --tls                   serve HTTPS with a certificate made at start-up; prints the CA file path
@@ -30,6 +31,7 @@ const VALUE_FLAGS = new Set([
     "--fault",
     "--fault-seed",
     "--token-lifetime",
+    "--token-lifetime-cap",
     "--sync-duration-ms",
     "--snapshot",
     "--latency-ms",
@@ -73,6 +75,7 @@ export function parseArgs(argv: readonly string[]): EmulatorOptions {
     if (faults.length > 0) options.faults = faults;
     options.faultSeed = num("--fault-seed");
     options.tokenLifetimeSeconds = num("--token-lifetime");
+    options.tokenLifetimeCapSeconds = num("--token-lifetime-cap");
     options.synchronizationDurationMs = num("--sync-duration-ms");
     options.latencyMs = num("--latency-ms");
     const snapshot = last("--snapshot");

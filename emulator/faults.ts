@@ -1,6 +1,15 @@
 import type { FaultRule } from "./types";
 
-const KINDS: ReadonlySet<string> = new Set(["status", "slow", "drop", "status-after-processing"]);
+const KINDS: ReadonlySet<string> = new Set(["status", "slow", "drop", "status-after-processing", "odd-valid-until", "repeat-cursor"]);
+
+/** What `odd-valid-until` answers when its rule names no `value`: the rule's dice pick one per request. */
+export const ODD_VALID_UNTIL_VALUES: readonly (string | null)[] = [null, "", "not-a-date"];
+
+/** A rule that fired for one request, with a second die (0..1) for kinds that pick a variant. */
+export interface PickedFault {
+    rule: FaultRule;
+    roll: number;
+}
 
 /** mulberry32: tiny, seedable PRNG so a fault run repeats exactly under the same seed. */
 export function mulberry32(seed: number): () => number {
@@ -37,6 +46,10 @@ export function validateFaultRule(rule: FaultRule): void {
         throw new Error(`fault times must be a whole number: ${text}`);
     }
     if (rule.delayMs !== undefined && !(rule.delayMs >= 0)) throw new Error(`fault delayMs must be >= 0: ${text}`);
+    if (rule.value !== undefined) {
+        if (rule.kind !== "odd-valid-until") throw new Error(`fault value is only for odd-valid-until: ${text}`);
+        if (rule.value !== null && typeof rule.value !== "string") throw new Error(`fault value must be null or a string: ${text}`);
+    }
 }
 
 /** FNV-1a over `text`: a 32-bit key for one request's dice. */
@@ -76,7 +89,7 @@ export class FaultInjector {
     }
 
     /** The fault to apply to this request, if any; counts it as fired. */
-    pick(method: string, path: string): FaultRule | undefined {
+    pick(method: string, path: string): PickedFault | undefined {
         const key = `${method.toUpperCase()} ${path}`;
         const nth = this.seen.get(key) ?? 0;
         this.seen.set(key, nth + 1);
@@ -88,7 +101,8 @@ export class FaultInjector {
             const probability = rule.probability ?? 1;
             if (probability < 1 && mulberry32(fnv1a(`${this.seed}|${index}|${key}|${nth}`))() >= probability) continue;
             compiled.fired += 1;
-            return rule;
+            // Its own stream, so adding a variant never shifts which requests fault under a seed.
+            return { rule, roll: mulberry32(fnv1a(`${this.seed}|${index}|${key}|${nth}|variant`))() };
         }
         return undefined;
     }
@@ -97,7 +111,9 @@ export class FaultInjector {
 /**
  * Parses the CLI fault syntax `METHOD:PATH:KIND[:VALUE[:PROBABILITY[:TIMES]]]`, or a JSON FaultRule.
  * METHOD may be `*` or empty for any; PATH may itself contain colons; VALUE is the status for
- * status kinds, the delay in ms for `slow`, and empty for `drop`.
+ * status kinds, the delay in ms for `slow`, empty for `drop` and `repeat-cursor`, and for
+ * `odd-valid-until` the odd value: `null`, `""` (the empty string), any other text as it is, or
+ * empty for the dice.
  */
 export function parseFaultSpec(spec: string): FaultRule {
     if (spec.trim().startsWith("{")) {
@@ -124,7 +140,8 @@ export function parseFaultSpec(spec: string): FaultRule {
     };
     if (value !== undefined && value !== "") {
         if (rule.kind === "slow") rule.delayMs = number(value, "delay");
-        else if (rule.kind !== "drop") rule.status = number(value, "status");
+        else if (rule.kind === "odd-valid-until") rule.value = value === "null" ? null : value === '""' ? "" : value;
+        else if (rule.kind !== "drop" && rule.kind !== "repeat-cursor") rule.status = number(value, "status");
     }
     if (probability !== undefined && probability !== "") rule.probability = number(probability, "probability");
     if (times !== undefined && times !== "") rule.times = number(times, "times");

@@ -28,7 +28,7 @@ export type {
     Seed,
     Synchronization,
 } from "./types";
-export { parseFaultSpec } from "./faults";
+export { ODD_VALID_UNTIL_VALUES, parseFaultSpec } from "./faults";
 export { SNAPSHOT_FORMAT, seedFromSnapshot, type SnapshotAccess } from "./snapshot";
 export { ALL_SCOPES, SAMPLE_SEED_PATH } from "./data";
 
@@ -58,6 +58,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
             : buildState(readSnapshot(options.snapshot, options.snapshotAccess), options.directoryProvisioningEnabled, {
                   realTenant: true,
               });
+    const cap = options.tokenLifetimeCapSeconds;
+    if (cap !== undefined) {
+        if (!(Number.isInteger(cap) && cap >= 1))
+            throw new Error(`tokenLifetimeCapSeconds must be a whole number of seconds >= 1, got ${cap}`);
+        state.tokenLifetimeCapSeconds = cap;
+    }
     const pipeline = new Pipeline(state, {
         rateLimit: options.rateLimit,
         faults: options.faults,

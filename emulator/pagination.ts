@@ -22,6 +22,8 @@ export function parseInteger(query: URLSearchParams, name: string, fallback: num
 export interface CheckpointPage<T> {
     items: T[];
     next?: string;
+    /** A cursor that answers page one again (what a `repeat-cursor` fault sends back on page one). */
+    pageOne: string;
 }
 
 function encode(text: string): string {
@@ -48,7 +50,7 @@ export function pageByOffset<T>(query: URLSearchParams, all: readonly T[]): Chec
         start = /^\d+$/.test(text) ? Number(text) : Number.NaN;
         if (!Number.isSafeInteger(start)) throw new ApiError(400, "Invalid value for from", "invalid_query_string");
     }
-    const page: CheckpointPage<T> = { items: all.slice(start, start + take) };
+    const page: CheckpointPage<T> = { items: all.slice(start, start + take), pageOne: encode("0") };
     if (start + take < all.length) page.next = encode(String(start + take));
     return page;
 }
@@ -62,7 +64,8 @@ export function pageByKey<T>(query: URLSearchParams, sorted: readonly T[], key: 
     const from = query.get("from");
     const after = from === null || from === "" ? undefined : decode(from);
     const rest = after === undefined ? sorted : sorted.filter((item) => key(item) > after);
-    const page: CheckpointPage<T> = { items: rest.slice(0, take) };
+    // Every key sorts after "", so that cursor answers page one.
+    const page: CheckpointPage<T> = { items: rest.slice(0, take), pageOne: encode("") };
     if (rest.length > take) page.next = encode(key(page.items[page.items.length - 1]));
     return page;
 }

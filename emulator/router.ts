@@ -27,6 +27,11 @@ export interface Runtime {
 export interface RouteResult {
     status: number;
     body?: unknown;
+    /**
+     * Set by checkpoint listings only: marks the body as a page with a top-level `next`, and is a
+     * cursor that answers page one again (for the `repeat-cursor` fault).
+     */
+    pageOne?: string;
 }
 
 /** One route: method + anchored path pattern with named groups. */

@@ -1,6 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { authenticate, oauthRoutes } from "./auth";
 import { ApiError, errorBody, insufficientScope } from "./errors";
+import { changeAnswer, changesAnswer } from "./answer-faults";
 import { FaultInjector } from "./faults";
 import { flatQuery, MAX_BODY_BYTES, readBody, sendJson, type ReadBody } from "./http-io";
 import { TokenBucket, type RateDecision } from "./rate-limit";
@@ -119,8 +120,10 @@ export class Pipeline {
 
         // The round trip a real tenant adds; 429s above answer at once, as an edge gateway does.
         if (this.latencyMs > 0) await this.delay(this.latencyMs);
-        const fault = this.faults.pick(method, pathname);
-        if (fault !== undefined) entry.fault = fault.kind;
+        const picked = this.faults.pick(method, pathname);
+        const fault = picked?.rule;
+        // Answer-changing kinds are journalled below, only on answers they changed.
+        if (picked !== undefined && !changesAnswer(picked)) entry.fault = picked.rule.kind;
         const faultStatus = fault?.status ?? 503;
         const faultReply = (): void =>
             reply(faultStatus, errorBody(faultStatus, `Injected fault (${fault?.kind ?? ""}) on ${method} ${pathname}`));
@@ -131,9 +134,14 @@ export class Pipeline {
         if (fault?.kind === "status") return faultReply();
         if (fault?.kind === "slow") await this.delay(fault.delayMs ?? 1000);
 
-        const result = await this.dispatch(method, pathname, url.searchParams, body, req);
+        let result = await this.dispatch(method, pathname, url.searchParams, body, req);
         // The backend already did the work; only the answer is lost, as with a failing gateway.
         if (fault?.kind === "status-after-processing") return faultReply();
+        const changed = picked === undefined ? undefined : changeAnswer(picked, result, url.searchParams);
+        if (changed !== undefined) {
+            entry.fault = fault?.kind;
+            result = changed;
+        }
         reply(result.status, result.body);
     }
 

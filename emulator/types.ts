@@ -117,6 +117,12 @@ export interface EmulatorState {
     /** Ids of connections deleted through the API, so a repeated DELETE is recognised. */
     deletedConnectionIds: Set<string>;
     directoryProvisioningEnabled: boolean;
+    /**
+     * A cap on SCIM token lifetimes (seconds), as a tenant policy or a gateway imposes: a token POST
+     * is granted min(asked, cap), and the cap when it asked for none. Undefined means no cap; tests
+     * set or clear it at run time.
+     */
+    tokenLifetimeCapSeconds?: number;
 }
 
 /** The JSON seed file; configs may leave out fields the API would fill in. */
@@ -143,13 +149,21 @@ export interface RateLimit {
 /**
  * One injected failure. `status` answers an error without touching state; `status-after-processing`
  * changes state and then answers the error; `drop` destroys the socket unanswered; `slow` waits
- * `delayMs` and then processes normally. `path` is a RegExp source tested against the path only.
+ * `delayMs` and then processes normally. Two kinds process normally and then change only the answer:
+ * `odd-valid-until` (a SCIM token listing whose tokens carry `valid_until: value`) and
+ * `repeat-cursor` (a checkpoint listing page whose `next` repeats the cursor sent, or names page one).
+ * `path` is a RegExp source tested against the path only.
  */
 export interface FaultRule {
     method?: string;
     path: string;
-    kind: "status" | "slow" | "drop" | "status-after-processing";
+    kind: "status" | "slow" | "drop" | "status-after-processing" | "odd-valid-until" | "repeat-cursor";
     status?: number;
+    /**
+     * `odd-valid-until` only: what each listed token's `valid_until` becomes (null, "" or any
+     * string); absent means the rule's dice choose null, "" or "not-a-date" per request.
+     */
+    value?: string | null;
     delayMs?: number;
     probability?: number;
     times?: number;
@@ -164,6 +178,8 @@ export interface EmulatorOptions {
     faults?: FaultRule[];
     faultSeed?: number;
     tokenLifetimeSeconds?: number;
+    /** Starting value of `state.tokenLifetimeCapSeconds` (a whole number of seconds, at least 1). */
+    tokenLifetimeCapSeconds?: number;
     directoryProvisioningEnabled?: boolean;
     /** How long a directory synchronization stays "pending" before it completes; default 2000 ms. */
     synchronizationDurationMs?: number;
@@ -191,6 +207,7 @@ export interface JournalEntry {
     body: unknown;
     status: number;
     at: number;
+    /** The kind of the fault that acted on this request; answer-changing kinds only when they changed it. */
     fault?: string;
     /** The `message` of an error answer (status 400 and up), as the client got it. */
     message?: string;

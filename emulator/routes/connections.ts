@@ -95,7 +95,7 @@ function checkpointPage(ctx: RouteContext, matching: Connection[], selection: Fi
         connections: page.items.map((c) => render(c, ctx.scopes, selection)),
     };
     if (page.next !== undefined) body.next = page.next;
-    return { status: 200, body };
+    return { status: 200, body, pageOne: page.pageOne };
 }
 
 function getOne(ctx: RouteContext): RouteResult {

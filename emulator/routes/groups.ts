@@ -78,7 +78,7 @@ function list(ctx: RouteContext): RouteResult {
     const page = pageByKey(ctx.query, filtered, (g) => g.id);
     const body: { groups: DirectoryGroup[]; next?: string } = { groups: page.items };
     if (page.next !== undefined) body.next = page.next;
-    return { status: 200, body };
+    return { status: 200, body, pageOne: page.pageOne };
 }
 
 function replace(ctx: RouteContext): RouteResult {

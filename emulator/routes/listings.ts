@@ -16,7 +16,7 @@ function scimConfigurations(ctx: RouteContext): RouteResult {
     const page = pageByOffset(ctx.query, all);
     const body: { scim_configurations: ScimConfiguration[]; next?: string } = { scim_configurations: page.items };
     if (page.next !== undefined) body.next = page.next;
-    return { status: 200, body };
+    return { status: 200, body, pageOne: page.pageOne };
 }
 
 function directoryProvisionings(ctx: RouteContext): RouteResult {
@@ -32,7 +32,7 @@ function directoryProvisionings(ctx: RouteContext): RouteResult {
     const page = pageByOffset(ctx.query, all);
     const body: { directory_provisionings: DirectoryProvisioning[]; next?: string } = { directory_provisionings: page.items };
     if (page.next !== undefined) body.next = page.next;
-    return { status: 200, body };
+    return { status: 200, body, pageOne: page.pageOne };
 }
 
 /**

@@ -127,6 +127,12 @@ function parseLifetime(value: unknown): number | undefined {
     return value;
 }
 
+/** What a tenant's cap (a policy, a gateway) grants: min(asked, cap), and the cap when none was asked. */
+function grantedLifetime(asked: number | undefined, cap: number | undefined): number | undefined {
+    if (cap === undefined) return asked;
+    return asked === undefined ? cap : Math.min(asked, cap);
+}
+
 function createToken(ctx: RouteContext): RouteResult {
     const connection = scimConnection(ctx);
     existing(ctx);
@@ -149,7 +155,8 @@ function createToken(ctx: RouteContext): RouteResult {
     // Shaped like the recorded ones: the token id, a dot, then 64 hex characters.
     const secret = `${tokenId}.${randomBytes(32).toString("hex")}`;
     const token: ScimToken = { token_id: tokenId, token: secret, scopes, created_at: isoNow(now) };
-    if (lifetime !== undefined) token.valid_until = isoNow(now + lifetime * 1000);
+    const granted = grantedLifetime(lifetime, ctx.state.tokenLifetimeCapSeconds);
+    if (granted !== undefined) token.valid_until = isoNow(now + granted * 1000);
     tokens.push(token);
     return { status: 201, body: token };
 }
