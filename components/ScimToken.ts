@@ -29,6 +29,8 @@ export class ScimToken extends pulumi.dynamic.Resource {
     public readonly lifetimeWarning!: pulumi.Output<string | undefined>;
     /** Set when the create's token request got no clear answer: the facts the next run settles it from. */
     public readonly unanswered!: pulumi.Output<UnansweredRequest | undefined>;
+    /** Set when POSTs answered 429 came before the one that issued the token: the facts the next run settles them from. */
+    public readonly earlierAttempts!: pulumi.Output<UnansweredRequest | undefined>;
 
     constructor(name: string, args: ScimTokenArgs, opts?: pulumi.CustomResourceOptions) {
         super(
@@ -43,6 +45,7 @@ export class ScimToken extends pulumi.dynamic.Resource {
                 validUntil: undefined,
                 lifetimeWarning: undefined,
                 unanswered: undefined,
+                earlierAttempts: undefined,
             },
             { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "token"] },
             "auth0-connection-sync",

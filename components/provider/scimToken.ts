@@ -4,38 +4,25 @@
  * token cannot be changed: new scopes or lifetime mean a new token, and delete revokes it.
  */
 import { getApi, type Auth0Api } from "../../management-api/client";
-import { isAuth0ApiError, mayHaveBeenProcessed, unlessGone } from "../../management-api/errors";
-import type { ScimTokenCreated, ScimTokenInfo } from "../../management-api/types";
+import { unlessGone } from "../../management-api/errors";
+import type { ScimTokenInfo } from "../../management-api/types";
 import { liveScimTokens } from "./live-reads";
 import { handOff, oneAtATime, providerState, takeHandOff } from "./process";
 import { durationSeconds, MAX_ACTIVE_SCIM_TOKENS, scimTokenRules, scimTokenSchema, type ScimTokenInputs } from "./schemas";
-import { type CreateProgress, defineProvider } from "./skeleton";
-import {
-    block,
-    blockedBy,
-    held,
-    noteIssued,
-    noteCreate,
-    noteRead,
-    noteReplacing,
-    requestKey,
-    unansweredOn,
-    unblock,
-    vetNewTokens,
-} from "./token-run";
+import { defineProvider } from "./skeleton";
 import {
     cappedLifetimeWarning,
     expiryOf,
     isActive,
-    lateTokenCandidates,
-    blockedUntil,
-    lateLandingMs,
+    type PendingRequest,
     parseUnanswered,
     rotationDue,
     sameScopes,
     type UnansweredRequest,
 } from "./token-facts";
-import { pendingRequestMessage, tooManyActiveMessage } from "./token-messages";
+import { issue } from "./token-issue";
+import { earlierAttemptsKeptMessage, warn } from "./token-messages";
+import { held, noteCreate, noteIssued, noteRead, noteReplacing, requestKey, unblock, vetNewTokens } from "./token-run";
 import { afterSettles, settleLater, settleRequest } from "./token-settle";
 
 export type { ScimTokenInputs } from "./schemas";
@@ -52,44 +39,12 @@ export interface ScimTokenOutputs extends ScimTokenInputs {
     readonly lifetimeWarning?: string;
     /** Set (with empty `tokenId` and `token`) when the create's POST got no clear answer: the next run settles it. */
     readonly unanswered?: UnansweredRequest;
-}
-
-/** How long to look for a token that an unanswered POST may still create. */
-const STRAY_SEARCH_MS = 3000;
-
-/** Token POSTs sent in one create when each is answered 429, every repeat after a listing. */
-const RATE_LIMITED_POSTS = 3;
-
-/** A token POST answered without a clear outcome: no answer, a 5xx, or a 429 (a gateway may send it after the server issued the token). */
-function ambiguous(err: unknown): boolean {
-    return mayHaveBeenProcessed(err) || (isAuth0ApiError(err) && err.status === 429);
-}
-
-/**
- * After a POST that may have been processed (5xx, 429, no answer) the API may hold a token nobody knows
- * the value of. Token creation on one connection runs one at a time in this process, so a token
- * with our scopes that is not in `baseline` (the list read right before the POST) is ours: revoke
- * it, so a failed create leaves the tenant as it was and the next run starts clean.
- */
-async function revokeStrays(
-    api: Auth0Api,
-    connectionId: string,
-    baseline: readonly ScimTokenInfo[],
-    scopes: readonly string[],
-    searchMs = STRAY_SEARCH_MS,
-): Promise<string[]> {
-    const known = new Set(baseline.map((t) => t.token_id));
-    const revoked: string[] = [];
-    const deadline = Date.now() + searchMs;
-    for (;;) {
-        const strays = (await api.listScimTokens(connectionId)).filter((t) => !known.has(t.token_id) && sameScopes(t.scopes, scopes));
-        for (const t of strays) {
-            await api.deleteScimToken(connectionId, t.token_id);
-            revoked.push(t.token_id);
-        }
-        if (revoked.length > 0 || Date.now() >= deadline) return revoked;
-        await new Promise((r) => setTimeout(r, 500));
-    }
+    /**
+     * Set when POSTs of the create were answered 429 before one issued this token, and their token
+     * had not shown up (a gateway may answer 429 and the server issue it later): the next run settles
+     * them as it settles `unanswered`, and drops the field. Absent in state written before it existed.
+     */
+    readonly earlierAttempts?: UnansweredRequest;
 }
 
 /**
@@ -102,76 +57,11 @@ export function mustRevokeFirst(active: number, tokensOnConnection: number): boo
     return active + tokensOnConnection > MAX_ACTIVE_SCIM_TOKENS;
 }
 
-/** The refusal when the connection already holds the most active tokens (see `tooManyActiveMessage`). */
-function tooManyActive(api: Auth0Api, connectionId: string, active: readonly ScimTokenInfo[]): Error {
-    const heldIds = held(api, connectionId);
-    const late = unansweredOn(api, connectionId).flatMap(({ request, scopes }) => lateTokenCandidates(request, scopes, active, heldIds));
-    return new Error(tooManyActiveMessage(connectionId, active, heldIds, new Set(late.map((t) => t.token_id))));
-}
-
-/**
- * Issues the token; after an ambiguous failure, revokes what that POST created if it shows up in
- * the stray search, else records the request (through `progress`) so the next run settles it.
- */
-async function issue(api: Auth0Api, inputs: ScimTokenInputs, progress: CreateProgress<ScimTokenOutputs>): Promise<ScimTokenCreated> {
-    // A sibling issued now would fall inside that request's window, where the settle looks for its token.
-    const blocked = blockedBy(api, inputs.connectionId);
-    if (blocked !== undefined) throw new Error(blocked);
-    // The baseline is what tells our stray token from the identity provider's live ones: without it
-    // nothing may be revoked, so a failed read fails the create before anything is written.
-    const baseline = await api.listScimTokens(inputs.connectionId);
-    const active = baseline.filter((t) => isActive(t, Date.now()));
-    // The API's refusal of a third token is not a documented answer; say what is wrong before asking.
-    if (active.length >= MAX_ACTIVE_SCIM_TOKENS) throw tooManyActive(api, inputs.connectionId, active);
-    const askedAt = new Date().toISOString();
-    // When each later POST went out, after the first: each may have created a token.
-    const retriedAfterMs: number[] = [];
-    try {
-        for (let attempt = 1; ; attempt += 1) {
-            if (attempt > 1) retriedAfterMs.push(Math.max(0, Date.now() - Date.parse(askedAt)));
-            try {
-                return await api.createScimToken(inputs.connectionId, {
-                    scopes: [...inputs.scopes],
-                    ...(inputs.tokenLifetime !== undefined ? { token_lifetime: inputs.tokenLifetime } : {}),
-                });
-            } catch (err) {
-                if (!(isAuth0ApiError(err) && err.status === 429) || attempt >= RATE_LIMITED_POSTS) throw err;
-                // Auth0 answers 429 before doing any work, but a gateway may answer it after the server
-                // issued the token: list before asking again, and revoke what that POST issued.
-                await revokeStrays(api, inputs.connectionId, baseline, inputs.scopes, 0);
-            }
-        }
-    } catch (err) {
-        if (!ambiguous(err)) throw err;
-        const failedAt = Date.now();
-        const message = err instanceof Error ? err.message : String(err);
-        let revoked: string[] = [];
-        let what: string;
-        try {
-            revoked = await revokeStrays(api, inputs.connectionId, baseline, inputs.scopes);
-            what =
-                revoked.length > 0
-                    ? `the token it created anyway (${revoked.join(", ")}) was revoked`
-                    : "no token it created has shown up yet";
-        } catch (cleanup) {
-            what = `looking for a token it may have created failed too (${cleanup instanceof Error ? cleanup.message : String(cleanup)})`;
-        }
-        if (revoked.length === 0) {
-            // The request may still land: the engine keeps these facts, and the next run revokes the one
-            // token they match (its value was shown only in the answer we lost, so it cannot be adopted).
-            const request: UnansweredRequest = {
-                askedAt,
-                until: new Date(Date.now() + lateLandingMs(Date.parse(askedAt), failedAt)).toISOString(),
-                baseline: baseline.map((t) => t.token_id),
-                ...(retriedAfterMs.length > 0 ? { retriedAfterMs } : {}),
-            };
-            block(api, inputs.connectionId, blockedUntil(request), pendingRequestMessage(inputs.connectionId, request));
-            unansweredOn(api, inputs.connectionId).push({ request, scopes: inputs.scopes });
-            progress.wrote(`unanswered-${Date.parse(askedAt)}`, { ...inputs, tokenId: "", token: "", createdAt: "", unanswered: request });
-            what += `; the next run revokes a token this request creates late (it may land until ${request.until})`;
-        }
-        throw new Error(`${message}; ${what}. Run again to issue the token.`);
-    }
+/** The POSTs answered 429 before the token was issued, recorded in its state, checked; undefined when none are. */
+function earlierAttemptsOf(id: string, props: ScimTokenOutputs): PendingRequest | undefined {
+    if (props.earlierAttempts === undefined) return undefined;
+    const where = `SCIM token ${id} on connection ${props.connectionId}`;
+    return { request: parseUnanswered(props.earlierAttempts, where, "earlierAttempts"), scopes: props.scopes };
 }
 
 function slot(api: Auth0Api, connectionId: string, tokenId: string): string {
@@ -225,6 +115,8 @@ export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchem
                 unblock(api, olds.connectionId);
                 return { changes: true, replaces: ["tokenId"], deleteBeforeReplace: true };
             }
+            // A hand-edited record is refused at preview, naming the field.
+            const earlier = earlierAttemptsOf(id, olds);
             held(api, olds.connectionId).add(olds.tokenId);
             noteRead(api, olds.connectionId, olds.tokenId, news.tokensOnConnection ?? 1);
             const live =
@@ -234,7 +126,8 @@ export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchem
                 [];
             const replaces = replacementReasons(olds, news, live, Date.now());
             if (replaces.length === 0) {
-                return { changes: olds.rotateBeforeExpiry !== news.rotateBeforeExpiry };
+                // POSTs answered 429 before this token was issued are settled by the update (never at preview).
+                return { changes: olds.rotateBeforeExpiry !== news.rotateBeforeExpiry || earlier !== undefined };
             }
             // Auth0 keeps at most two active tokens per connection: issue the new one first when that
             // fits (the identity provider never holds a dead token), else revoke the old one first.
@@ -249,13 +142,17 @@ export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchem
             noteCreate(api, inputs.connectionId);
             // Before the queue: a settle waiting for its requests' windows must not hold up other connections' work.
             await afterSettles(api, inputs.connectionId);
-            const created = await oneAtATime(providerState().tokenCreations, `${api.host}|${inputs.connectionId}`, async () => {
-                const token = await issue(api, inputs, progress);
-                // Held before the queue moves on, so a settle right after never takes it for a late token.
-                held(api, inputs.connectionId).add(token.token_id);
-                noteIssued(api, inputs.connectionId, token.token_id);
-                return token;
-            });
+            const { token: created, earlierAttempts } = await oneAtATime(
+                providerState().tokenCreations,
+                `${api.host}|${inputs.connectionId}`,
+                async () => {
+                    const issued = await issue(api, inputs, progress);
+                    // Held before the queue moves on, so a settle right after never takes it for a late token.
+                    held(api, inputs.connectionId).add(issued.token.token_id);
+                    noteIssued(api, inputs.connectionId, issued.token.token_id);
+                    return issued;
+                },
+            );
             const window = inputs.rotateBeforeExpiry === undefined ? 0 : durationSeconds(inputs.rotateBeforeExpiry) * 1000;
             const warning = cappedLifetimeWarning(created, inputs.tokenLifetime, inputs.rotateBeforeExpiry, window);
             const outs: ScimTokenOutputs = {
@@ -266,13 +163,26 @@ export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchem
                 // Only an expiry we can read is recorded.
                 ...(expiryOf(created).kind === "at" ? { validUntil: created.valid_until } : {}),
                 ...(warning !== undefined ? { lifetimeWarning: warning } : {}),
+                ...(earlierAttempts !== undefined ? { earlierAttempts } : {}),
             };
             return { id: created.token_id, outs };
         },
 
-        async update(_id, olds, news) {
+        async update(id, olds, news) {
             // Only `rotateBeforeExpiry` changes in place: it is ours alone, the API never sees it.
-            return { outs: { ...olds, rotateBeforeExpiry: news.rotateBeforeExpiry } };
+            const outs = { ...olds, rotateBeforeExpiry: news.rotateBeforeExpiry };
+            const pending = earlierAttemptsOf(id, olds);
+            if (pending === undefined) return { outs };
+            const api = getApi();
+            try {
+                await settleRequest(api, olds.connectionId, pending, olds.tokensOnConnection ?? 1);
+            } catch (err) {
+                // Kept for the next run: the token the identity provider holds works, so this run goes on.
+                warn(earlierAttemptsKeptMessage(olds.connectionId, id, pending.request, err));
+                return { outs };
+            }
+            const { earlierAttempts: _settled, ...settled } = outs;
+            return { outs: settled };
         },
 
         async read(id, props) {
@@ -296,9 +206,20 @@ export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchem
         async delete(id, props) {
             if (props.unanswered !== undefined) {
                 const request = parseUnanswered(props.unanswered, `SCIM token ${id} on connection ${props.connectionId}`);
-                return settleRequest(getApi(), props.connectionId, { request, scopes: props.scopes });
+                return settleRequest(getApi(), props.connectionId, { request, scopes: props.scopes }, props.tokensOnConnection ?? 1);
             }
-            await getApi().deleteScimToken(props.connectionId, props.tokenId ?? id);
+            const pending = earlierAttemptsOf(id, props);
+            if (pending === undefined) return getApi().deleteScimToken(props.connectionId, props.tokenId ?? id);
+            const api = getApi();
+            // Revoked first, and held: the settle must not take it for a late token.
+            held(api, props.connectionId).add(props.tokenId);
+            await unlessGone(api.deleteScimToken(props.connectionId, props.tokenId ?? id));
+            try {
+                await settleRequest(api, props.connectionId, pending, props.tokensOnConnection ?? 1);
+            } catch (err) {
+                // The resource goes away whatever: a delete that refused for ever would leave the stack stuck.
+                warn(earlierAttemptsKeptMessage(props.connectionId, id, pending.request, err, "forgotten"));
+            }
         },
     },
     scimTokenRules,

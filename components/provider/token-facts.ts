@@ -119,17 +119,18 @@ function unansweredSchema() {
 }
 
 /**
- * The unanswered request a token's state holds, checked: a state written by an older version or
- * edited by hand must not be settled from times we cannot read. Throws an error naming the field
+ * The unanswered request a token's state holds (in `field`: `unanswered`, or `earlierAttempts` for
+ * POSTs answered 429 before one succeeded), checked: a state written by an older version or edited
+ * by hand must not be settled from times we cannot read. Throws an error naming the field
  * (`unanswered.until`, ...) and what to do; `where` names the resource.
  */
-export function parseUnanswered(value: unknown, where: string): UnansweredRequest {
+export function parseUnanswered(value: unknown, where: string, field: "unanswered" | "earlierAttempts" = "unanswered"): UnansweredRequest {
     const parsed = unansweredSchema().safeParse(value);
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0];
-    const field = ["unanswered", ...(issue?.path ?? []).map(String)].join(".");
+    const named = [field, ...(issue?.path ?? []).map(String)].join(".");
     throw new Error(
-        `${where}: the state's ${field} ${issue?.message ?? "is unreadable"}, so the token request it records cannot be settled. ` +
+        `${where}: the state's ${named} ${issue?.message ?? "is unreadable"}, so the token request it records cannot be settled. ` +
             "Correct it in the state (pulumi stack export, edit, pulumi stack import), or remove the field once no token on the " +
             "connection is one that request created (revoke by hand any token no declared token holds).",
     );

@@ -2,6 +2,7 @@
  * What the SCIM token provider says when it refuses or cannot settle: each message names the
  * connection, the token ids and requests concerned, and how to revoke an unknown token by hand.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { MAX_ACTIVE_SCIM_TOKENS } from "./schemas";
 import type { UnansweredRequest } from "./token-facts";
 
@@ -80,4 +81,56 @@ export function tooManyActiveMessage(
             }; if the identity provider does not use it, ${revokeAdvice(connectionId, t.token_id)}`,
     );
     return `${head} ${named.join(". ")}. Then run again.`;
+}
+
+/**
+ * Shows a warning to the person running the command: the provider process has no engine
+ * connection, so this goes to its stderr, which the CLI shows (a run that goes on, but leaves
+ * something a person may have to do by hand).
+ */
+export function warn(message: string): void {
+    void pulumi.log.warn(message);
+}
+
+/**
+ * The warning when a delete forgets a token request instead of settling it: the run read none of
+ * the other tokens declared with it (`unseen` of them: a `destroy`, or `--target`), so a token
+ * created in its window may be a sibling's the config still holds, and nothing is revoked.
+ * `candidates` are the unknown tokens with its scopes created in its window, each with its DELETE.
+ */
+export function forgottenRequestMessage(
+    connectionId: string,
+    request: UnansweredRequest,
+    unseen: number,
+    candidates: readonly { readonly token_id: string }[],
+): string {
+    const named = candidates.map((t) => `${t.token_id}: ${revokeAdvice(connectionId, t.token_id)}`).join("; ");
+    return (
+        `connection "${connectionId}": the SCIM token request sent at ${request.askedAt} (no clear answer) is forgotten with its ` +
+        `resource, and nothing was revoked: ${unseen} other token(s) declared on the connection were not read in this run ` +
+        `(a destroy or --target), so a token created in its window may be one of theirs, which the identity provider may hold. ` +
+        `Unknown tokens with its scopes created in its window: ${named}. Revoke only one the identity provider does not use.`
+    );
+}
+
+/**
+ * The warning when the POSTs answered 429 before a token was issued could not be settled in this
+ * run (`err` says why): the record is kept in the token's state for the next run, or (a delete)
+ * forgotten with its resource.
+ */
+export function earlierAttemptsKeptMessage(
+    connectionId: string,
+    id: string,
+    request: UnansweredRequest,
+    err: unknown,
+    fate: "kept" | "forgotten" = "kept",
+): string {
+    const posts = 1 + (request.retriedAfterMs?.length ?? 0);
+    const why = err instanceof Error ? err.message : String(err);
+    return (
+        `SCIM token ${id} on connection "${connectionId}": the ${posts} token POST(s) answered 429 from ${request.askedAt} before it ` +
+        `was issued were not settled in this run (${why}). Nothing was revoked; ${
+            fate === "kept" ? "the record stays in the token's state and the next run settles it" : "the record goes with the token"
+        }.`
+    );
 }

@@ -7,8 +7,8 @@
 import type { Auth0Api } from "../../management-api/client";
 import { unlessGone } from "../../management-api/errors";
 import { oneAtATime, providerState } from "./process";
-import { ambiguousLateTokensMessage } from "./token-messages";
-import { blockedUntil, landsBy, lateTokensOf, type PendingRequest } from "./token-facts";
+import { ambiguousLateTokensMessage, forgottenRequestMessage, warn } from "./token-messages";
+import { blockedUntil, landsBy, lateTokensOf, type PendingRequest, type UnansweredRequest } from "./token-facts";
 import {
     block,
     declaredOn,
@@ -121,11 +121,44 @@ function unsettledMessage(connectionId: string, settles: readonly Settle[], fail
 }
 
 /**
- * Settles the request (its resource's delete; a failure keeps it in state), with every other
- * request of the connection read from state in this run: at most one settle runs per connection,
- * and a request a settle already covered is done.
+ * In a run that checked and diffed no token on the connection (a `destroy`, or `--target` on tokens
+ * removed from the config), how many of the other tokens declared with the request's token
+ * (`tokensOnConnection` in its state) the run did not read, or undefined when it read them all,
+ * when there are none, or when the run's diffs tell the settle what to wait for (see `unread`).
  */
-export async function settleRequest(api: Auth0Api, connectionId: string, pending: PendingRequest): Promise<void> {
+function siblingsUnseen(api: Auth0Api, connectionId: string, request: UnansweredRequest, tokensOnConnection: number): number | undefined {
+    const { declared, read } = declaredOn(api, connectionId);
+    if (declared !== undefined) return undefined;
+    const key = requestKey(request);
+    const missing = tokensOnConnection - 1 - [...read].filter((k) => k !== key).length;
+    return missing > 0 ? missing : undefined;
+}
+
+/**
+ * Forgets a request whose resource goes away in a run that did not read the other declared tokens
+ * (`unseen` of them): a token in its window may be one of theirs, still in the config, so none is
+ * revoked; once its token can no longer land, each unknown token with its scopes in its window is
+ * named in a warning, with how to revoke it. The run goes on: a destroy must finish.
+ */
+async function forget(api: Auth0Api, connectionId: string, pending: PendingRequest, unseen: number): Promise<void> {
+    const wait = landsBy(pending.request, Date.now()) - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    // No SCIM configuration any more: no token either.
+    const live = (await unlessGone(api.listScimTokens(connectionId))) ?? [];
+    const { tokens } = lateTokensOf([pending], live, held(api, connectionId));
+    if (tokens.length > 0) warn(forgottenRequestMessage(connectionId, pending.request, unseen, tokens));
+}
+
+/**
+ * Settles the request (its resource's delete or update; a failure keeps it in state), with every
+ * other request of the connection read from state in this run: at most one settle runs per
+ * connection, and a request a settle already covered is done. `tokensOnConnection` is what the
+ * request's state says was declared with it: in a run that read none of those others, the request
+ * is forgotten instead (see `forget`), and a lone token's late token is still revoked.
+ */
+export async function settleRequest(api: Auth0Api, connectionId: string, pending: PendingRequest, tokensOnConnection = 1): Promise<void> {
+    const unseen = siblingsUnseen(api, connectionId, pending.request, tokensOnConnection);
+    if (unseen !== undefined) return forget(api, connectionId, pending, unseen);
     settleLater(api, connectionId, pending);
     const mine = settlesOn(api, connectionId).get(requestKey(pending.request));
     for (;;) {
