@@ -35,8 +35,8 @@ function firstLines(child: ChildProcess, count: number, timeoutMs: number): Prom
 describe("Emulator command line", () => {
     it("prints one line with the base URL, serves requests and stops on SIGTERM", async function () {
         this.timeout(30000);
-        // Own process group, so the signal reaches ts-node behind npx too.
-        const child = spawn("npx", ["ts-node", "--transpile-only", "emulator/cli.ts", "--port", "0"], {
+        // Node itself, not npx: its exit is the emulator's, after its SIGTERM clean-up. Own process group all the same.
+        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "emulator/cli.ts", "--port", "0"], {
             cwd: ROOT,
             detached: true,
             stdio: ["ignore", "pipe", "pipe"],
@@ -57,7 +57,7 @@ describe("Emulator command line", () => {
 
     it("with --tls prints the https URL and then the CA file, serves over https and removes the file on SIGTERM", async function () {
         this.timeout(30000);
-        const child = spawn("npx", ["ts-node", "--transpile-only", "emulator/cli.ts", "--port", "0", "--tls"], {
+        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "emulator/cli.ts", "--port", "0", "--tls"], {
             cwd: ROOT,
             detached: true,
             stdio: ["ignore", "pipe", "pipe"],
