@@ -20,6 +20,8 @@
  *   MODEL_TIMEOUT_MS  the providers' request timeout under faults; slow faults answer after it (default 300;
  *                     fault-free commands use the default 15000, so a busy machine is not taken for a fault)
  *   MODEL_REPLAY      a step list (JSON) or a file holding one: replay it instead of generating
+ *   MODEL_BURSTS      one step in this many after the first up is a burst around an unanswered token
+ *                     request (default 100; 0: none; 8 hunts token bugs: see arbitraries.ts)
  *
  * Longer local run: MODEL_RUNS=20000 MODEL_SEED=123 npx mocha tests/model/model.test.ts
  */
