@@ -126,15 +126,21 @@ export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchem
                 [];
             const replaces = replacementReasons(olds, news, live, Date.now());
             if (replaces.length === 0) {
-                // POSTs answered 429 before this token was issued are settled by the update (never at preview).
+                // POSTs answered 429 before this token was issued are settled by the update (never at preview),
+                // together with the connection's other requests (a late token is accounted to one POST of them all).
+                if (earlier !== undefined) settleLater(api, olds.connectionId, earlier);
                 return { changes: olds.rotateBeforeExpiry !== news.rotateBeforeExpiry || earlier !== undefined };
             }
             // Auth0 keeps at most two active tokens per connection: issue the new one first when that
             // fits (the identity provider never holds a dead token), else revoke the old one first.
             const active = live.filter((t) => isActive(t, Date.now())).length;
+            const deleteBeforeReplace = mustRevokeFirst(active, news.tokensOnConnection ?? 1);
+            // Settled by the delete; counted now only when that delete runs before the new token's create,
+            // which would otherwise wait for it.
+            if (earlier !== undefined && deleteBeforeReplace) settleLater(api, olds.connectionId, earlier);
             // Its create is no new token: a settle on the connection must not count it as one.
             noteReplacing(api, news.connectionId, olds.tokenId);
-            return { changes: true, replaces, deleteBeforeReplace: mustRevokeFirst(active, news.tokensOnConnection ?? 1) };
+            return { changes: true, replaces, deleteBeforeReplace };
         },
 
         async create(inputs, progress) {

@@ -106,7 +106,8 @@ export function forgottenRequestMessage(
 ): string {
     const named = candidates.map((t) => `${t.token_id}: ${revokeAdvice(connectionId, t.token_id)}`).join("; ");
     return (
-        `connection "${connectionId}": the SCIM token request sent at ${request.askedAt} (no clear answer) is forgotten with its ` +
+        `connection "${connectionId}": the SCIM token request sent at ${request.askedAt} (no clear answer, or a 429 before the ` +
+        `token was issued) is forgotten with its ` +
         `resource, and nothing was revoked: ${unseen} other token(s) declared on the connection were not read in this run ` +
         `(a destroy or --target), so a token created in its window may be one of theirs, which the identity provider may hold. ` +
         `Unknown tokens with its scopes created in its window: ${named}. Revoke only one the identity provider does not use.`

@@ -144,6 +144,30 @@ describe("ScimToken: POSTs answered 429 before the one that issued the token are
         assert.deepEqual(ids(emu), []);
     });
 
+    it("revokes the late token with the old token when new scopes replace a token that carries the record", async () => {
+        emu.setFaults(answered429(1));
+        const created = await p.create({ connectionId: CONN, scopes: USERS });
+        const late = await landedLate(emu);
+        const kept = timePassed(emu, created.outs);
+        useEmulator(emu);
+        emu.clearJournal();
+        const inputs = { connectionId: CONN, scopes: [...USERS, "get:groups"] };
+        const diff = await p.diff(created.id, kept, inputs);
+        // Two active tokens (the declared one and the late one): the old one goes first.
+        assert.deepEqual(
+            { replaces: diff.replaces, deleteBeforeReplace: diff.deleteBeforeReplace },
+            { replaces: ["scopes"], deleteBeforeReplace: true },
+        );
+        await p.delete(created.id, kept);
+        const issued = await p.create(inputs);
+        assert.deepEqual(tokenWrites(emu), [
+            `DELETE ${TOKEN_URL}/${created.outs.tokenId}`,
+            `DELETE ${TOKEN_URL}/${late}`,
+            `POST ${TOKEN_URL}`,
+        ]);
+        assert.deepEqual(ids(emu), [issued.outs.tokenId]);
+    });
+
     it("keeps working with a state written before the record existed, and refuses a record it cannot read, naming the field", async () => {
         const inputs = { connectionId: CONN, scopes: USERS };
         const created = await p.create(inputs);
