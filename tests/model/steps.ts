@@ -108,6 +108,7 @@ export interface FaultProfile {
      * so the token lands after the create has failed (the server doing the work after the timeout).
      * `late-next`: token POSTs whose answer is lost and whose work the server does while the next
      * command runs, just before the request's window ends, so that command starts before the token landed.
+     * Both are generated only in bursts (arbitraries.ts), where the commands around them come close together.
      */
     readonly kind: "none" | "5xx" | "503-after" | "slow" | "late" | "late-next" | "drop" | "429-random" | "429-bucket";
     /** Probability per matching request (for the bucket kind: its refill rate per second is 20 + 60 × p). */
