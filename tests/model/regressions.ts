@@ -102,12 +102,28 @@ export const FOUND_BUGS: readonly FoundBug[] = [
             "Issue 21, stop 28 finding 1: run 1 leaves token a's POST unanswered; run 2, while a's settle waits for a's window, " +
             "creates the new token b with a's scopes, whose POST gets no answer either. b's stray search revokes a's late token as " +
             "its own and records nothing, so b's own token lands later held by nobody, and every later up is refused at the " +
-            "two-token limit.",
+            "two-token limit. The model finds it on 9306a18 (MODEL_BURSTS=8 MODEL_RUNS=300: seeds 20261226, 20261253, 20261333, 20261481).",
         steps: [
             { t: "token", conn: "okta", slot: "a", scopes: ["get:users"], lifetime: null },
             { t: "run", cmd: "up", faults: { kind: "late-next", p: 1, times: 1, seed: 1 } },
             { t: "twin", conn: "okta", slot: "b" },
             { t: "run", cmd: "up", faults: { kind: "late-next", p: 1, times: 1, seed: 2 } },
+        ],
+    },
+    {
+        id: "late-token-taken-then-stuck",
+        title: "after a new sibling took a pending request's late token, two late tokens fell in one window: its settle refused for good",
+        property: "P3",
+        why:
+            "Issue 21, stop 28 findings 1 and 2 together, as the model found them (seed 20261317 with MODEL_BURSTS=8 on 9306a18): " +
+            "as in late-token-taken-by-new-sibling, but the first token's new POST gets no answer either. Its settle then sees " +
+            "two unknown tokens with its scopes in its window (its own and the sibling's), revokes neither and keeps the " +
+            "request, and the sibling is refused at the two-token limit: every later up fails the same way.",
+        steps: [
+            { t: "token", conn: "okta", slot: "a", scopes: ["get:users"], lifetime: null },
+            { t: "run", cmd: "up", faults: { kind: "late-next", p: 1, times: 2, seed: 1 } },
+            { t: "twin", conn: "okta", slot: "b" },
+            { t: "run", cmd: "up", faults: { kind: "late-next", p: 1, times: 2, seed: 2 } },
         ],
     },
     {
@@ -134,7 +150,8 @@ export const FOUND_BUGS: readonly FoundBug[] = [
         why:
             "Issue 21, stop 28 finding 3: token a's POST is answered 500 (it stays in state, unanswered); an up aimed at the " +
             "same-scope token b issues b inside a's window; an up aimed at a settles a's request before (without) reading b, takes b " +
-            "for a's late token and revokes it: the token the identity provider holds, with nothing in the config asking for it.",
+            "for a's late token and revokes it: the token the identity provider holds, with nothing in the config asking for it. " +
+            "The model finds it on 9306a18 (MODEL_BURSTS=8 MODEL_RUNS=300: seeds 20261264, 20261330, 20261383, 20261482).",
         steps: [
             { t: "token", conn: "okta", slot: "a", scopes: ["get:users"], lifetime: null },
             {
