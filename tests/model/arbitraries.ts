@@ -7,9 +7,13 @@ import {
     CONN_KEYS,
     DIRECTORY_POOL,
     GROUP_POOL,
+    LIFETIME_CAPS,
     MODES,
+    ODD_VALID_UNTIL,
     ODD_VALUES,
     SCIM_CONNS,
+    ROTATE_SECONDS,
+    type Rotate,
     SCIM_POOL,
     SLOTS,
     TOKEN_SCOPES,
@@ -60,13 +64,23 @@ const scimStep = fc.record({
     ),
 });
 
+/** `rotateBeforeExpiry`: the model drops it where the lifetime is not longer (the schema would refuse it). */
+const rotate = fc.option(fc.constantFrom(...(Object.keys(ROTATE_SECONDS) as Rotate[])), { freq: 2 });
+
 const tokenStep = fc.record({
     t: fc.constant("token" as const),
     conn: scimConn,
     slot: fc.constantFrom(...SLOTS),
     scopes: fc.option(scopes, { freq: 5 }),
     lifetime: fc.option(fc.constantFrom(86_400, 604_800), { freq: 3 }),
+    rotate,
 });
+
+/** A lifetime cap (a tenant policy or a gateway), or a server that lists `valid_until` oddly from now on; or either lifted. */
+const tenantStep: fc.Arbitrary<Step> = fc.oneof(
+    fc.record({ t: fc.constant("cap" as const), seconds: fc.option(fc.constantFrom(...LIFETIME_CAPS), { freq: 4 }) }),
+    fc.record({ t: fc.constant("odd" as const), value: fc.option(fc.constantFrom(...ODD_VALID_UNTIL), { freq: 3 }) }),
+);
 
 const directoryStep = fc.record({
     t: fc.constant("directory" as const),
@@ -126,6 +140,8 @@ const faults: fc.Arbitrary<FaultProfile> = fc.record({
         "drop" as const,
         "429-random" as const,
         "429-bucket" as const,
+        "odd-valid-until" as const,
+        "repeat-cursor" as const,
     ),
     p: fc.constantFrom(0.2, 0.35, 0.5),
     times: fc.integer({ min: 1, max: 3 }),
@@ -148,13 +164,14 @@ const runStep = fc.record({
 
 const twinStep = fc.record({ t: fc.constant("twin" as const), conn: scimConn, slot: fc.constantFrom(...SLOTS) });
 
-/** A declaration change (no API call). */
+/** A declaration change, or a tenant setting (no API call). */
 export const configStep: fc.Arbitrary<Step> = fc.oneof(
     { arbitrary: profileStep, weight: 3 },
     { arbitrary: scimStep, weight: 3 },
     { arbitrary: tokenStep, weight: 3 },
     { arbitrary: directoryStep, weight: 2 },
     { arbitrary: twinStep, weight: 1 },
+    { arbitrary: tenantStep, weight: 1 },
 );
 
 /** Any step. */
@@ -254,7 +271,7 @@ const burst: fc.Arbitrary<Step[]> = fc.tuple(fc.constantFrom(...SCIM_CONNS), fc.
             .map(([cmd, f, slot]) => command(cmd, f, slot === null ? null : aim(slot), true)),
         { minLength: 1, maxLength: 2 },
     );
-    const declared = fc.record({ scopes, lifetime: fc.option(fc.constantFrom(86_400, 604_800), { freq: 3 }) });
+    const declared = fc.record({ scopes, lifetime: fc.option(fc.constantFrom(86_400, 604_800), { freq: 3 }), rotate });
     return fc
         .tuple(
             declared,

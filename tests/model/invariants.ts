@@ -3,10 +3,11 @@
  * broke. The owned values of a command may only end as they were before it or as its target
  * (declared, restored or deleted), and exactly the target when that resource's step succeeded.
  */
-import type { EmulatorState, JournalEntry, JsonValue } from "../../emulator";
+import type { EmulatorState, JournalEntry, JsonValue, ScimToken } from "../../emulator";
 import type { CommandResult, Engine } from "./engine";
 import { type Applied, type Model, names } from "./model";
 import { heldByPendingRequests } from "./pending-requests";
+import { checkReplacements } from "./replacements";
 import { checkRevokes } from "./revokes";
 import { canonical, getOwn, mappingKey, MODE_KEY, othersOf, type OwnedValues, ownedOf, setOwn, tokensOf, topLevelOf } from "./tenant";
 import { CONN_KEYS, CONNECTIONS, DIRECTORY_POOL, GROUP_POOL, SCIM_CONNS, SCIM_POOL, type ConnKey, type ScimConn } from "./steps";
@@ -22,6 +23,7 @@ export const PROPERTIES = {
     P7: "onDelete: restore puts back exactly the value found before our first write (any JSON, or absent)",
     P8: "on_each_login on samlp, waad and google-apps is an absent key, as the dashboard needs (facts page)",
     P9: "a token a resource holds is revoked only by that resource's delete or replacement, as the config asks",
+    P10: "a token is replaced only for new scopes or lifetime, revoked or expired, or rotation due from a grant longer than rotateBeforeExpiry",
 } as const;
 
 /** A property id. */
@@ -53,6 +55,12 @@ export interface RunContext {
     readonly defaults: Defaults;
     /** Token ids held by resources in state before the command, each with its holder's outcome key (revokes.ts). */
     readonly heldBefore: ReadonlyMap<string, string>;
+    /** Each resource's state before the command (its outputs, and `initError` when created but not initialized). */
+    readonly outsBefore: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
+    /** The tokens the server stored on each SCIM connection when the command started (not as a listing showed them). */
+    readonly tokensBefore: Readonly<Record<ScimConn, readonly ScimToken[]>>;
+    /** When the command started (ms). */
+    readonly startedAt: number;
 }
 
 /** Strategies whose dashboard reads "sync at each login" correctly only when the key is absent (facts page). */
@@ -226,7 +234,7 @@ export function checkRun(model: Model, state: EmulatorState, ctx: RunContext): V
             if (!clear) out.push({ property: "P4", message: `${e.name}: ${e.isError ? "" : "(not an Error) "}${e.message}` });
         }
     }
-    out.push(...checkRevokes(ctx));
+    out.push(...checkRevokes(ctx), ...checkReplacements(model, ctx));
     if (ctx.cmd === "preview" || ctx.cmd === "refresh") {
         const written = ctx.journal.filter((e) => e.method !== "GET" && e.path.startsWith("/api/v2"));
         if (written.length > 0)

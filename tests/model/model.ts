@@ -20,6 +20,9 @@ import {
     GROUP_POOL,
     MODES,
     ODD_KEYS,
+    type OddValidUntil,
+    ROTATE_SECONDS,
+    type Rotate,
     SCIM_CONNS,
     SCIM_POOL,
     USER_ID_ATTRIBUTES,
@@ -47,6 +50,8 @@ export interface Declaration {
 export interface TokenDeclaration {
     readonly scopes: string[];
     readonly lifetime: number | null;
+    /** `rotateBeforeExpiry`: null when not declared (it needs a longer lifetime, so it is dropped without one). */
+    readonly rotate: Rotate | null;
 }
 
 /** What the model knows a resource was last successfully applied with (the engine's state, seen from outside). */
@@ -83,6 +88,8 @@ export class Model {
     readonly applied = new Map<string, Applied>();
     /** SCIM and directory configurations live now that our own POST created, with a clean answer: ours, whatever failed after. */
     readonly createdByUs = new Set<string>();
+    /** How the server lists every token's `valid_until` in every command, when it does so oddly (the runner adds the rule). */
+    odd: OddValidUntil | null = null;
 
     constructor(state: EmulatorState) {
         for (const c of CONN_KEYS) {
@@ -119,6 +126,7 @@ export class Model {
                     connectionId: CONNECTIONS[c],
                     scopes: [...t.scopes],
                     ...(t.lifetime ? { tokenLifetime: t.lifetime } : {}),
+                    ...(t.rotate ? { rotateBeforeExpiry: t.rotate } : {}),
                     // As ConnectionSync passes it: the tokens declared on this connection.
                     tokensOnConnection: Object.keys(s.tokens).length,
                 };
@@ -170,14 +178,26 @@ export class Model {
                 }
                 const isNew = s.tokens[step.slot] === undefined;
                 if (isNew && Object.keys(s.tokens).length + this.foreign[step.conn].size + 1 > 2) return "skipped: two tokens at most";
-                s.tokens[step.slot] = { scopes: [...step.scopes], lifetime: step.lifetime };
+                // The schema refuses rotateBeforeExpiry without a longer lifetime: not declared then.
+                const rotate = step.rotate && step.lifetime && ROTATE_SECONDS[step.rotate] < step.lifetime ? step.rotate : null;
+                s.tokens[step.slot] = { scopes: [...step.scopes], lifetime: step.lifetime, rotate };
                 return "declared";
             }
             case "twin": {
                 const other = d.scim[step.conn]?.tokens[step.slot === "a" ? "b" : "a"];
                 if (other === undefined) return "skipped: no other token declared";
-                return this.apply({ ...step, t: "token", scopes: [...other.scopes], lifetime: other.lifetime }, state);
+                return this.apply(
+                    { ...step, t: "token", scopes: [...other.scopes], lifetime: other.lifetime, rotate: other.rotate },
+                    state,
+                );
             }
+            case "cap":
+                // From the next token POST on; tokens issued before keep what they were granted.
+                state.tokenLifetimeCapSeconds = step.seconds ?? undefined;
+                return step.seconds === null ? "token lifetimes no longer capped" : `token lifetimes capped at ${step.seconds} s`;
+            case "odd":
+                this.odd = step.value;
+                return step.value === null ? "token listings show valid_until as stored" : `token listings show valid_until ${step.value}`;
             case "directory":
                 d.directory = step.config;
                 return "declared";

@@ -9,12 +9,21 @@ import { newRun } from "../../components/provider/token-run";
 import { processState } from "../../management-api/state";
 import { settle, useEmulator } from "../helpers/api";
 import { type CommandResult, type Declared, Engine } from "./engine";
-import { checkRun, type Defaults, type Violation } from "./invariants";
+import { checkRun, type Defaults, type RunContext, type Violation } from "./invariants";
 import { syncModel } from "./model-sync";
 import { Model, names } from "./model";
 import { heldTokens } from "./revokes";
 import { ownedOf, restore } from "./tenant";
-import { CONN_KEYS, type ConnKey, type FaultProfile, type Step } from "./steps";
+import {
+    CONN_KEYS,
+    CONNECTIONS,
+    type ConnKey,
+    type FaultProfile,
+    ODD_VALID_UNTIL,
+    type OddValidUntil,
+    type ScimConn,
+    type Step,
+} from "./steps";
 import { land, landBefore, type Landing, owedLandings } from "./late-landings";
 import { letTokenWindowsPass, soonestLanding } from "./pending-requests";
 
@@ -49,6 +58,25 @@ const NO_FAULTS: FaultProfile = { kind: "none", p: 0, times: 0, seed: 0 };
 /** Token POSTs, the requests the `late` profile delays. */
 const TOKEN_POST = { method: "POST", path: "^/api/v2/connections/[^/]+/scim-configuration/tokens$" };
 
+/** Token listings, whose `valid_until` the odd kinds change. */
+const TOKEN_LISTING = { method: "GET", path: "^/api/v2/connections/[^/]+/scim-configuration/tokens$" };
+
+/** The checkpoint listings a `repeat-cursor` fault can make page for ever. */
+const CHECKPOINT_LISTINGS = {
+    method: "GET",
+    path: "^/api/v2/(connections|connections-scim-configurations|connections-directory-provisionings|connections/[^/]+/directory-provisioning/synchronized-groups)$",
+};
+
+/** The emulator rule's `value` for an odd `valid_until` (none: its dice pick one per request). */
+function oddValue(odd: OddValidUntil): { value?: string | null } {
+    return odd === "null" ? { value: null } : odd === "empty" ? { value: "" } : odd === "not-a-date" ? { value: "not-a-date" } : {};
+}
+
+/** The rule of a server that lists every token's `valid_until` oddly (a tenant step: in every command, faulty or not). */
+export function oddServerRule(odd: OddValidUntil): FaultRule {
+    return { ...TOKEN_LISTING, kind: "odd-valid-until", ...oddValue(odd) };
+}
+
 /** Past the client's timeout and the provider's 3-second stray search: the token lands after the create failed. */
 const LATE_MS = 4000;
 
@@ -76,6 +104,17 @@ export function faultRules(f: FaultProfile, timeoutMs: number): { rules: FaultRu
             return { rules: [{ ...common, kind: "status", status: 429 }] };
         case "429-bucket":
             return { rules: [], rateLimit: { rate: 20 + 60 * f.p, burst: 1 } };
+        case "odd-valid-until":
+            // Every token listing of the command: there are only a few.
+            return {
+                rules: [{ ...TOKEN_LISTING, kind: "odd-valid-until", ...oddValue(ODD_VALID_UNTIL[f.seed % ODD_VALID_UNTIL.length]) }],
+            };
+        case "repeat-cursor":
+            // Even seeds repeat on every page, so a listing that follows `next` blindly never ends (a hang);
+            // odd ones on the first `times` pages, after which the listing pages on (page one seen again).
+            return {
+                rules: [{ ...CHECKPOINT_LISTINGS, kind: "repeat-cursor", ...(f.seed % 2 === 0 ? {} : { times: f.times }) }],
+            };
     }
 }
 
@@ -132,6 +171,7 @@ export async function runSequence(
         const appliedBefore = new Map(model.applied);
         const inStateBefore = new Set(engine.state.keys());
         const heldBefore = heldTokens(engine);
+        const outsBefore = new Map([...engine.state].map(([n, e]) => [n, { ...e.outs, initError: e.initError === true }]));
         // A fault-free command comes after any owed token landed and any open token request window
         // passed, as a person would run it later; a faulty one, or a fault-free one run at once
         // (`now`), starts while the owed tokens have not landed yet, and they land while it runs,
@@ -143,7 +183,8 @@ export async function runSequence(
         const target = how.target && targetOf(model.resources(), engine, names.token(how.target.conn, how.target.slot));
         emu.clearJournal();
         const { rules, rateLimit } = faultRules(profile, settings.timeoutMs);
-        emu.setFaults(rules, profile.seed);
+        // A server that lists valid_until oddly does so in every command; the command's own faults come first.
+        emu.setFaults(model.odd === null ? rules : [...rules, oddServerRule(model.odd)], profile.seed);
         emu.setRateLimit(rateLimit);
         freshProcess(emu, profile.kind === "none" ? settings.cleanTimeoutMs : settings.timeoutMs);
         const run =
@@ -155,6 +196,8 @@ export async function runSequence(
                     ? engine.refresh()
                     : engine.destroy();
         const started = Date.now();
+        // After the late tokens landed before the command: what the server holds when the command starts.
+        const tokensBefore = storedTokens(emu.state);
         if (process.env.MODEL_DEBUG) console.error(`  [debug] #${at} ${cmd} ${profile.kind} start`);
         const result = await withLimit(run, settings.commandLimitMs);
         if (process.env.MODEL_DEBUG) console.error(`  [debug] #${at} ${cmd} ${profile.kind} ${Date.now() - started} ms`);
@@ -184,6 +227,9 @@ export async function runSequence(
             engine,
             defaults,
             heldBefore,
+            outsBefore,
+            tokensBefore,
+            startedAt: started,
         };
         const found = checkRun(model, emu.state, ctx);
         syncModel(model, emu.state, ctx);
@@ -224,6 +270,12 @@ export async function runSequence(
 }
 
 type RunContextBefore = Record<ConnKey, ReturnType<typeof ownedOf>>;
+
+/** The tokens the server stores on each SCIM connection, as stored (not as a listing may show them). */
+function storedTokens(state: EmulatorState): RunContext["tokensBefore"] {
+    const of = (c: ScimConn) => structuredClone(state.scimTokens[CONNECTIONS[c]] ?? []);
+    return { okta: of("okta"), samlp: of("samlp"), waad: of("waad") };
+}
 
 /** What `up --target <name>` needs: the resource, and what it depends on that the state lacks (as a person would target them too). */
 function targetOf(declared: readonly Declared[], engine: Engine, name: string): Set<string> {

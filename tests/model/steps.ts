@@ -34,6 +34,22 @@ export const SLOTS = ["a", "b"] as const;
 /** A token resource name suffix. */
 export type Slot = (typeof SLOTS)[number];
 
+/** The `rotateBeforeExpiry` values a token may declare, in seconds (each shorter than the declared lifetimes it goes with). */
+export const ROTATE_SECONDS = { "1h": 3600, "12h": 43_200, "2d": 172_800 } as const;
+/** A declared `rotateBeforeExpiry`. */
+export type Rotate = keyof typeof ROTATE_SECONDS;
+
+/**
+ * Token lifetime caps a tenant step sets (seconds): below, at and just above the 1h and 12h
+ * rotation windows, between them, at and below the declared lifetimes (1 day, 1 week), and above.
+ */
+export const LIFETIME_CAPS = [900, 3600, 3601, 7200, 43_200, 86_400, 100_000, 1_000_000] as const;
+
+/** What a server that reads `valid_until` oddly lists for every token (`dice`: a per-request pick of the others). */
+export const ODD_VALID_UNTIL = ["null", "empty", "not-a-date", "dice"] as const;
+/** An odd `valid_until`. */
+export type OddValidUntil = (typeof ODD_VALID_UNTIL)[number];
+
 /** Every SCIM token scope the API accepts. */
 export const TOKEN_SCOPES = ["get", "post", "put", "patch", "delete"].flatMap((verb) => [`${verb}:users`, `${verb}:groups`]);
 
@@ -109,8 +125,24 @@ export interface FaultProfile {
      * `late-next`: token POSTs whose answer is lost and whose work the server does while the next
      * command runs, just before the request's window ends, so that command starts before the token landed.
      * Both are generated only in bursts (arbitraries.ts), where the commands around them come close together.
+     * `odd-valid-until`: every token listing of the command shows `valid_until` as `null`, `""`, a
+     * non-date string or a per-request pick of these (by `seed`); the stored tokens are unchanged.
+     * `repeat-cursor`: checkpoint listing pages (connections, SCIM configurations, directory
+     * provisionings, synchronized groups) whose `next` repeats a cursor, on every page (even `seed`:
+     * a client that follows it blindly pages for ever) or on the first `times` pages (odd `seed`).
      */
-    readonly kind: "none" | "5xx" | "503-after" | "slow" | "late" | "late-next" | "drop" | "429-random" | "429-bucket";
+    readonly kind:
+        | "none"
+        | "5xx"
+        | "503-after"
+        | "slow"
+        | "late"
+        | "late-next"
+        | "drop"
+        | "429-random"
+        | "429-bucket"
+        | "odd-valid-until"
+        | "repeat-cursor";
     /** Probability per matching request (for the bucket kind: its refill rate per second is 20 + 60 × p). */
     readonly p: number;
     /** At most this many faults in the command (keeps runs short). */
@@ -141,6 +173,8 @@ export type Step =
           readonly slot: Slot;
           readonly scopes: string[] | null;
           readonly lifetime: number | null;
+          /** `rotateBeforeExpiry` (only with a lifetime longer than it; absent: none). */
+          readonly rotate?: Rotate | null;
       }
     | {
           readonly t: "directory";
@@ -169,6 +203,10 @@ export type Step =
       }
     | { readonly t: "oob"; readonly conn: ConnKey; readonly what: "scim" | "directory" | "token"; readonly pick: number }
     | { readonly t: "foreign"; readonly conn: ScimConn; readonly scopes: string[] }
+    /** The tenant's token lifetime cap from now on (a tenant policy or a gateway): null lifts it. */
+    | { readonly t: "cap"; readonly seconds: number | null }
+    /** From now on the server lists every token's `valid_until` oddly, in every command (null: it stops). */
+    | { readonly t: "odd"; readonly value: OddValidUntil | null }
     /** Declares `slot` with the scopes and lifetime of the connection's other declared token: a new same-scope token. */
     | { readonly t: "twin"; readonly conn: ScimConn; readonly slot: Slot }
     | {

@@ -104,6 +104,8 @@ export function snapshot(state: EmulatorState): EmulatorState {
 /** Puts a snapshot back in place (the emulator holds on to the state object itself). */
 export function restore(emu: RunningEmulator, saved: EmulatorState): void {
     Object.assign(emu.state, structuredClone(saved));
+    // An optional setting a sequence set is absent from the snapshot, so assign would leave it.
+    emu.state.tokenLifetimeCapSeconds = saved.tokenLifetimeCapSeconds;
     emu.setFaults([]);
     emu.setRateLimit(undefined);
     emu.clearJournal();
