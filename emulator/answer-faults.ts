@@ -15,7 +15,9 @@ function oddValue(fault: PickedFault): string | null {
 
 /**
  * A SCIM token listing (an array of token objects) with every token's `valid_until` replaced by the
- * odd value, on copies; anything else (an error, another route's answer) is left alone (undefined).
+ * odd value, on copies; anything else (an error, another route's answer) is left alone (undefined),
+ * and so is a listing the value would not change (no tokens, or each already has it): the journal
+ * names only faults that changed an answer.
  */
 function withOddValidUntil(result: RouteResult, fault: PickedFault): RouteResult | undefined {
     if (result.status !== 200 || !Array.isArray(result.body)) return undefined;
@@ -25,6 +27,7 @@ function withOddValidUntil(result: RouteResult, fault: PickedFault): RouteResult
         tokens.push(item);
     }
     const value = oddValue(fault);
+    if (tokens.every((token) => "valid_until" in token && token.valid_until === value)) return undefined;
     return { status: result.status, body: tokens.map((token) => ({ ...token, valid_until: value })) };
 }
 

@@ -74,6 +74,34 @@ describe("Emulator odd-valid-until fault", () => {
         assert.ok(withValue.includes("x") && withValue.includes("."), withValue);
     });
 
+    it("journals no fault on a listing it leaves as it was: no tokens, or each token already with the odd value", async () => {
+        const samlp = emulator.state.scimTokens[SAMPLE.samlp];
+        try {
+            emulator.state.scimTokens[SAMPLE.samlp] = [];
+            emulator.setFaults([{ method: "GET", path: TOKENS_PATH, kind: "odd-valid-until", value: null }]);
+            emulator.clearJournal();
+            assert.deepEqual(await listedValidUntil(emulator, SAMPLE.samlp), []);
+            assert.equal(emulator.journal[0].fault, undefined);
+        } finally {
+            emulator.state.scimTokens[SAMPLE.samlp] = samlp;
+        }
+        emulator.setFaults([{ method: "GET", path: TOKENS_PATH, kind: "odd-valid-until", value: SEEDED_VALID_UNTIL }]);
+        emulator.clearJournal();
+        // The seeded token already lists this value; the one without valid_until gets it, so the answer changed.
+        assert.deepEqual(await listedValidUntil(emulator, SAMPLE.samlp), [SEEDED_VALID_UNTIL, SEEDED_VALID_UNTIL]);
+        assert.equal(emulator.journal[0].fault, "odd-valid-until");
+        const first = emulator.state.scimTokens[SAMPLE.samlp].slice(0, 1);
+        const both = emulator.state.scimTokens[SAMPLE.samlp];
+        try {
+            emulator.state.scimTokens[SAMPLE.samlp] = first;
+            emulator.clearJournal();
+            assert.deepEqual(await listedValidUntil(emulator, SAMPLE.samlp), [SEEDED_VALID_UNTIL]);
+            assert.equal(emulator.journal[0].fault, undefined);
+        } finally {
+            emulator.state.scimTokens[SAMPLE.samlp] = both;
+        }
+    });
+
     it("leaves answers that are not a token listing alone", async () => {
         emulator.setFaults([{ path: "^/api/v2/connections", kind: "odd-valid-until", value: null }]);
         emulator.clearJournal();
