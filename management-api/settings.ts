@@ -87,6 +87,17 @@ export function parseMaxWaitMs(raw: string | undefined): number | undefined {
 /** Remembers settings for every resource this process serves (called from `configure()`). */
 export function storeSettings(settings: ProviderSettings): void {
     processState().settings = settings;
+    processState().settingsError = undefined;
+}
+
+/**
+ * Remembers that the stack's settings could not be taken (`configure()` failed, e.g. a typo in the
+ * stack config): every later request fails with the same error instead of falling back to the
+ * environment's credentials, which may name another tenant.
+ */
+export function storeSettingsError(err: Error): void {
+    processState().settings = undefined;
+    processState().settingsError = err;
 }
 
 function nonEmpty(v: string | undefined): string | undefined {
@@ -222,9 +233,11 @@ function complete(source: CredentialSource, v: SourceValues): ChosenCredentials 
 
 /**
  * The credentials to use, from configure()-time settings (the stack config) or the environment,
- * as chooseCredentials picks them, with the endpoint settings.
+ * as chooseCredentials picks them, with the endpoint settings; never when configure() failed.
  */
 export function resolveCredentials(env: NodeJS.ProcessEnv = process.env): ResolvedCredentials {
+    const failed = processState().settingsError;
+    if (failed !== undefined) throw failed;
     const s = processState().settings ?? {};
     const chosen = chooseCredentials(s, env);
     const timeoutMs =

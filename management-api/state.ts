@@ -41,6 +41,8 @@ export interface RequestStats {
 /** Everything the client shares across resources in one process. */
 export interface ClientProcessState {
     settings?: ProviderSettings;
+    /** Why the stack's settings could not be taken (configure() failed): no fallback to the environment then. */
+    settingsError?: Error;
     /** Per tenant host, the local estimate of its rate-limit bucket. */
     pacers: Map<string, PacerState>;
     /** Per tenant host, the tail of the FIFO of requests waiting for the bucket. */

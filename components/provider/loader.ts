@@ -25,8 +25,10 @@ interface Thin extends pulumi.dynamic.ResourceProvider {
 /**
  * Loads the real provider of `this.kind` from `provider.js` of the package as seen from the
  * working folder (installed beside the program, else the checkout the program lives in, found by
- * walking up), copies its methods onto `this` (they are plain functions of an object literal, see
- * skeleton.ts) and configures it. The entry loaded first is kept on
+ * walking up), configures it and only then copies its methods onto `this` (they are plain
+ * functions of an object literal, see skeleton.ts): the host keeps this object even when
+ * `configure` throws (a typo in the stack config), and its methods must then keep failing rather
+ * than serve resources with no settings. The entry loaded first is kept on
  * `globalThis` under the key every earlier loader used, so state written by several versions
  * shares one entry (one pacer, one run's token facts) per process. No comments inside, and short
  * names: the body is stored in every resource's state.
@@ -50,12 +52,14 @@ async function configure(this: Thin, req: pulumi.dynamic.ConfigureRequest): Prom
     }
     g.__auth0ConnectionSyncEntry ??= require(f) as EntryModule;
     const r: Real = g.__auth0ConnectionSyncEntry.providers[this.kind];
+    await r.configure(req);
     Object.assign(this, r);
-    return r.configure(req);
 }
 
 async function notLoaded(): Promise<never> {
-    throw new Error("auth0-connection-sync: provider not loaded (see the first error)");
+    throw new Error(
+        "auth0-connection-sync: provider not loaded: its configure() failed (the first error says why) or the host never called it (@pulumi/pulumi before November 2024)",
+    );
 }
 
 // One object per kind: the SDK caches a provider's serialization by object identity.

@@ -10,7 +10,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { unlessGone } from "../../management-api/errors";
-import { settingsFromConfig, storeSettings } from "../../management-api/settings";
+import { settingsFromConfig, storeSettings, storeSettingsError } from "../../management-api/settings";
 import type { z } from "zod";
 import { type Failure, PROVIDER_KEY } from "./schemas";
 import { forgetListed } from "./live-reads";
@@ -97,7 +97,13 @@ export function defineProvider<S extends z.ZodObject<{ connectionId: z.ZodString
     type I = z.output<S>;
     return {
         async configure(req: pulumi.dynamic.ConfigureRequest) {
-            storeSettings(settingsFromConfig((key) => req.config.get(key)));
+            try {
+                storeSettings(settingsFromConfig((key) => req.config.get(key)));
+            } catch (err) {
+                // Loaders of earlier versions serve resources through this provider even so.
+                storeSettingsError(err instanceof Error ? err : new Error(String(err)));
+                throw err;
+            }
         },
 
         async check(olds: Partial<I>, news: I) {

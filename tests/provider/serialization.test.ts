@@ -146,7 +146,7 @@ describe("Provider serialization", () => {
                 assert.equal(
                     checkInFreshProcess(text, elsewhere),
                     `CONFIGURE cannot load the auth0-connection-sync provider: it is not installed where the Pulumi program runs (${elsewhere}). Run npm ci there.\n` +
-                        "ERROR auth0-connection-sync: provider not loaded (see the first error)",
+                        "ERROR auth0-connection-sync: provider not loaded: its configure() failed (the first error says why) or the host never called it (@pulumi/pulumi before November 2024)",
                 );
             } finally {
                 rmSync(elsewhere, { recursive: true, force: true });
