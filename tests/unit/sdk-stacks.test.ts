@@ -39,6 +39,17 @@ describe("The SDK's promise-debug stacks", () => {
         assert.equal(new Error("ours").stack, "MAPPED");
     });
 
+    it("keeps the SDK's stacks mapped for someone hunting a leaked promise (PULUMI_DEBUG_PROMISE_LEAKS=true)", () => {
+        Error.prepareStackTrace = () => "MAPPED";
+        process.env.PULUMI_DEBUG_PROMISE_LEAKS = "true";
+        try {
+            plainSdkDebugStacks();
+        } finally {
+            delete process.env.PULUMI_DEBUG_PROMISE_LEAKS;
+        }
+        assert.equal(sdkDebugStack(), "MAPPED");
+    });
+
     it("changes nothing when no formatter is installed", () => {
         Reflect.deleteProperty(Error, "prepareStackTrace");
         plainSdkDebugStacks();
