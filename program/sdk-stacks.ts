@@ -20,12 +20,12 @@ function plain(error: Error, frames: NodeJS.CallSite[]): string {
 
 /**
  * Wraps the stack formatter in place now (a source-map one), once; with none there is nothing to
- * save, and with PULUMI_DEBUG_PROMISE_LEAKS=true those stacks are what the user asked for. Call it
+ * save, and with PULUMI_DEBUG_PROMISE_LEAKS set (as the SDK reads it) those stacks are what the user asked for. Call it
  * after the loaders are set up (index.ts does).
  */
 export function plainSdkDebugStacks(): void {
     // Someone hunting a leaked promise wants those stacks mapped.
-    if (process.env.PULUMI_DEBUG_PROMISE_LEAKS === "true") return;
+    if (process.env.PULUMI_DEBUG_PROMISE_LEAKS) return;
     const current = Error.prepareStackTrace;
     if (current === undefined || Reflect.get(current, INSTALLED) === true) return;
     const wrapped: Prepare = (error, frames) =>

@@ -39,9 +39,9 @@ describe("The SDK's promise-debug stacks", () => {
         assert.equal(new Error("ours").stack, "MAPPED");
     });
 
-    it("keeps the SDK's stacks mapped for someone hunting a leaked promise (PULUMI_DEBUG_PROMISE_LEAKS=true)", () => {
+    it("keeps the SDK's stacks mapped for someone hunting a leaked promise (PULUMI_DEBUG_PROMISE_LEAKS set)", () => {
         Error.prepareStackTrace = () => "MAPPED";
-        process.env.PULUMI_DEBUG_PROMISE_LEAKS = "true";
+        process.env.PULUMI_DEBUG_PROMISE_LEAKS = "1";
         try {
             plainSdkDebugStacks();
         } finally {
