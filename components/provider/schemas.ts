@@ -119,8 +119,10 @@ export function scimTokenSchema() {
             .optional(),
         /**
          * How many tokens the program declares on this connection, this one included (set by
-         * `ConnectionSync`); a replacement is issued before the old token is revoked only when all of
-         * them fit within the two-token limit. Not an API field. Default: 1.
+         * `ConnectionSync`; set it yourself when you declare several `ScimToken`s on one connection):
+         * a replacement is issued before the old token is revoked only when all of them fit within
+         * the two-token limit, and a late token is settled only once all of them were read. Not an
+         * API field. Default: 1.
          */
         tokensOnConnection: z
             .number({ error: "must be a number of tokens" })
