@@ -10,12 +10,13 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
-import { type EngineEvent, LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { parse } from "yaml";
 import { z } from "zod";
 import type { EmulatorOptions, RunningEmulator } from "../../emulator";
 import { formatFailures, parseConnectionsConfig } from "../../program/config";
 import { copyProject, offlineEngineEnv, REPO_ROOT } from "../toolchain";
+import { progressLine } from "./progress";
 import {
     connectionOf,
     connectionReport,
@@ -75,22 +76,6 @@ function declaredConnections(stackFile: string, output: unknown): DeclaredConnec
         const tokenIds = Object.fromEntries(Object.entries(out.scimTokens ?? {}).map(([name, t]) => [name, t.id]));
         return { id: out.id, name: out.name, strategy: out.strategy, tokenIds, config };
     });
-}
-
-/**
- * What the default view shows of an engine event: every warning and error the engine reports, and
- * one line per finished resource operation (components and the stack itself are left out).
- */
-function progressLine(event: EngineEvent): string | undefined {
-    const diag = event.diagnosticEvent;
-    if (diag !== undefined && (diag.severity === "warning" || diag.severity === "error")) {
-        const on = diag.urn === undefined || diag.urn === "" ? "" : ` (${diag.urn.split("::").pop()})`;
-        return `${diag.severity}${on}: ${diag.message.trimEnd()}\n`;
-    }
-    const meta = event.resOutputsEvent?.metadata;
-    // Our settings are dynamic resources, typed `pulumi-nodejs:dynamic/auth0-connection-sync:<Kind>`.
-    if (meta === undefined || meta.op === "same" || !meta.type.startsWith("pulumi-nodejs:dynamic/")) return undefined;
-    return `  ${meta.op.padEnd(7)} ${meta.type.split(":").pop()} ${meta.urn.split("::").pop()}\n`;
 }
 
 async function localStack(opts: LocalRunOptions, runDir: string): Promise<{ stack: Stack; stackFile: string }> {
