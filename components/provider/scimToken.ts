@@ -118,7 +118,9 @@ export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchem
             // A hand-edited record is refused at preview, naming the field.
             const earlier = earlierAttemptsOf(id, olds);
             held(api, olds.connectionId).add(olds.tokenId);
-            noteRead(api, olds.connectionId, olds.tokenId, news.tokensOnConnection ?? 1);
+            // Noted read only once its record's settle is noted (below): a sibling's create waits for every
+            // declared token's read, then for the settles noted by then, so it never goes ahead of this one.
+            const read = () => noteRead(api, olds.connectionId, olds.tokenId, news.tokensOnConnection ?? 1);
             const live =
                 takeHandOff(providerState().handOffs.scimTokens, slot(api, news.connectionId, olds.tokenId)) ??
                 // A SCIM configuration deleted out of band took its tokens along: read as none, so the token is re-issued.
@@ -129,6 +131,7 @@ export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchem
                 // POSTs answered 429 before this token was issued are settled by the update (never at preview),
                 // together with the connection's other requests (a late token is accounted to one POST of them all).
                 if (earlier !== undefined) settleLater(api, olds.connectionId, earlier);
+                read();
                 return { changes: olds.rotateBeforeExpiry !== news.rotateBeforeExpiry || earlier !== undefined };
             }
             // Auth0 keeps at most two active tokens per connection: issue the new one first when that
@@ -140,6 +143,7 @@ export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchem
             if (earlier !== undefined && deleteBeforeReplace) settleLater(api, olds.connectionId, earlier);
             // Its create is no new token: a settle on the connection must not count it as one.
             noteReplacing(api, news.connectionId, olds.tokenId);
+            read();
             return { changes: true, replaces, deleteBeforeReplace };
         },
 

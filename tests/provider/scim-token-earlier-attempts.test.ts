@@ -168,6 +168,32 @@ describe("ScimToken: POSTs answered 429 before the one that issued the token are
         assert.deepEqual(ids(emu), [issued.outs.tokenId]);
     });
 
+    it("holds a sibling's create, started as the record's token is read, until the record is settled", async () => {
+        const inputsA = { connectionId: CONN, scopes: USERS, tokensOnConnection: 2 };
+        const a = await p.create(inputsA);
+        // A's state as a create after a 429 leaves it, the window of that POST still open in the next run.
+        const now = Date.now();
+        const window = { askedAt: new Date(now - 1000).toISOString(), until: new Date(now + 1000).toISOString(), baseline: [] };
+        const aState: ScimTokenOutputs = { ...a.outs, earlierAttempts: window };
+        // The next run: both tokens checked, then B's create and A's diff and update, as the engine runs them side by side.
+        useEmulator(emu);
+        const inputsB = { connectionId: CONN, scopes: USERS, tokensOnConnection: 2 };
+        await p.check(aState, inputsA);
+        await p.check({}, inputsB);
+        const order: string[] = [];
+        const creatingB = p.create(inputsB).then((made) => {
+            order.push("B issued");
+            return made;
+        });
+        await p.diff(a.id, aState, inputsA);
+        order.push("A diffed");
+        await p.update(a.id, aState, inputsA);
+        order.push("A settled");
+        const b = await creatingB;
+        assert.deepEqual(order, ["A diffed", "A settled", "B issued"]);
+        assert.deepEqual(ids(emu), [a.outs.tokenId, b.outs.tokenId].sort());
+    });
+
     it("keeps working with a state written before the record existed, and refuses a record it cannot read, naming the field", async () => {
         const inputs = { connectionId: CONN, scopes: USERS };
         const created = await p.create(inputs);
