@@ -23,6 +23,7 @@ import {
     type Step,
 } from "./steps";
 import type { JsonValue } from "../../emulator";
+import { pagedBurst } from "./paged-burst";
 
 /**
  * One chunk in this many after the first `up` is a burst (below): MODEL_BURSTS, default 100 (0: no
@@ -31,6 +32,12 @@ import type { JsonValue } from "../../emulator";
  * hunt for token bugs asks for more (MODEL_BURSTS=8 MODEL_RUNS=300: about 180).
  */
 const BURST_ONE_IN = burstOdds(process.env.MODEL_BURSTS);
+
+/**
+ * One chunk in this many is a paged burst (paged-burst.ts): a stack that reads through listings,
+ * then commands under a repeated cursor. Cheap (no waits): about 125 per 1,000 sequences.
+ */
+const PAGED_ONE_IN = 40;
 
 function burstOdds(raw: string | undefined): number {
     if (raw === undefined || raw === "") return 100;
@@ -288,10 +295,18 @@ const burst: fc.Arbitrary<Step[]> = fc.tuple(fc.constantFrom(...SCIM_CONNS), fc.
 });
 
 /** After the first `up`: mostly single steps, now and then a burst. */
-const chunk: fc.Arbitrary<Step[]> =
-    BURST_ONE_IN === 0
-        ? anyStep.map((s) => [s])
-        : fc.oneof({ arbitrary: anyStep.map((s) => [s]), weight: BURST_ONE_IN - 1 }, { arbitrary: burst, weight: 1 });
+const chunk: fc.Arbitrary<Step[]> = chunkOf(BURST_ONE_IN === 0 ? 0 : 1000 / BURST_ONE_IN, 1000 / PAGED_ONE_IN);
+
+/** Single steps, token bursts and paged bursts, with weights per 1,000 chunks. */
+function chunkOf(bursts: number, paged: number): fc.Arbitrary<Step[]> {
+    const single = Math.max(0, 1000 - bursts - paged);
+    const kinds = [
+        { arbitrary: anyStep.map((s) => [s]), weight: Math.round(single) },
+        { arbitrary: burst, weight: Math.round(bursts) },
+        { arbitrary: pagedBurst, weight: Math.round(paged) },
+    ];
+    return fc.oneof(...kinds.filter((k) => k.weight > 0));
+}
 
 const firstUp = fc.record({ t: fc.constant("run" as const), cmd: fc.constant("up" as const), faults });
 

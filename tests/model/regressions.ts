@@ -164,4 +164,78 @@ export const FOUND_BUGS: readonly FoundBug[] = [
             { t: "run", cmd: "up", faults: NONE, target: { conn: "okta", slot: "a" } },
         ],
     },
+    {
+        id: "capped-lifetime-rotated-every-run",
+        title: "a token the tenant capped within rotateBeforeExpiry was rotated on every up, each time revoking the one the identity provider held",
+        property: "P10",
+        why:
+            "Issue 21, class 4: asked for 1 day with rotateBeforeExpiry 1h, the server grants 900 s, so the token is within its " +
+            "window at once and a replacement would be just as short. It must be kept (with a warning naming the cap). With " +
+            "rotationDue's grant check removed, the model finds it at 4d41c28 (MODEL_RUNS=100 MODEL_WORKERS=4: seeds 20261224, " +
+            "20261258, 20261266, 20261286); this is seed 20261266's reproduction, less a dashboard edit.",
+        steps: [
+            { t: "cap", seconds: 900 },
+            { t: "token", conn: "okta", slot: "a", scopes: ["patch:groups"], lifetime: 86_400, rotate: "1h" },
+            { t: "run", cmd: "up", faults: NONE },
+        ],
+    },
+    {
+        id: "odd-valid-until-replaced",
+        title: "a token listed with valid_until null was read as expired and replaced, revoking the working token",
+        property: "P10",
+        why:
+            'Issue 21, class 4: an expiry the listing shows as null, "" or not a date is unknown, never expired. With isActive ' +
+            "as before 961db83, the model finds it at 4d41c28 (MODEL_RUNS=100 MODEL_WORKERS=4: 9 seeds, e.g. 20261203, 20261222, " +
+            "20261225); this is seed 20261222's reproduction (seed 0 picks null).",
+        steps: [
+            { t: "token", conn: "waad", slot: "a", scopes: ["get:groups"], lifetime: null },
+            { t: "run", cmd: "up", faults: NONE },
+            { t: "run", cmd: "up", faults: { kind: "odd-valid-until", p: 0.2, times: 1, seed: 0 } },
+        ],
+    },
+    {
+        id: "odd-valid-until-every-run",
+        title: "a server that always lists valid_until as null had every clean up replace the token",
+        property: "P10",
+        why:
+            "Issue 21, class 4, as a tenant rather than a fault: the clean ups that end the sequence must converge, the second " +
+            "writing nothing. Fails with isActive as before 961db83 (seed 20261214 there has such a server from its first step).",
+        steps: [
+            { t: "token", conn: "okta", slot: "a", scopes: ["get:users"], lifetime: null },
+            { t: "run", cmd: "up", faults: NONE },
+            { t: "odd", value: "null" },
+        ],
+    },
+    {
+        id: "repeat-cursor-hang-groups",
+        title: "a synchronized-groups listing whose cursor repeats made up page for ever",
+        property: "P3",
+        why:
+            "Issue 21, class 5: a listing that follows next blindly never ends. It must fail with a clear error (or end with a " +
+            "correct result). With stopReason's checks removed, the model finds it at the paged bursts' commit (MODEL_RUNS=100 " +
+            "MODEL_WORKERS=4: 14 seeds hang, e.g. 20261211, 20261214, 20261232); this is seed 20261211's core.",
+        steps: [
+            {
+                t: "directory",
+                config: { mapping: null, auto: false, groups: "selected", onDelete: null, syncOnChange: false, selected: [2] },
+            },
+            { t: "run", cmd: "up", faults: NONE },
+            { t: "run", cmd: "up", faults: { kind: "repeat-cursor", p: 1, times: 3, seed: 0 } },
+        ],
+    },
+    {
+        id: "repeat-cursor-hang-connections",
+        title: "a connection listing whose cursor repeats made up page for ever",
+        property: "P3",
+        why:
+            "Issue 21, class 5, on the tenant-wide listing four profile syncs' diffs read together (a failed listing falls back " +
+            "to one GET per connection). Fails with stopReason's checks removed.",
+        steps: [
+            ...(["okta", "samlp", "waad", "google"] as const).map(
+                (conn): Step => ({ t: "profile", conn, mode: "on_first_login", onDelete: "retain" }),
+            ),
+            { t: "run", cmd: "up", faults: NONE },
+            { t: "run", cmd: "up", faults: { kind: "repeat-cursor", p: 1, times: 1, seed: 0 } },
+        ],
+    },
 ];

@@ -204,6 +204,13 @@ export async function runSequence(
         const took = Date.now() - started;
         emu.setFaults([]);
         emu.setRateLimit(undefined);
+        // A hung command goes on once its faults are gone: let it end here, so its late writes land in
+        // this sequence (which fails on the hang) and not in the next one's tenant.
+        if (result === "hang")
+            await withLimit(
+                run.catch(() => undefined),
+                settings.commandLimitMs,
+            );
         const landedAfter = await landing;
         const settled = await settle(emu);
         owed = profile.kind === "late-next" ? owedLandings(emu.journal) : [];
