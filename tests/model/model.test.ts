@@ -4,7 +4,10 @@
  * options we do not own, odd keys and nested objects included, and of what we own), out-of-band
  * deletes, tokens issued by someone else, and `up`/`preview`/`refresh`/`destroy`, each command under
  * a random fault profile (5xx, 503 after processing, responses slower than the client timeout,
- * dropped connections, random 429s, a tiny rate-limit bucket), and now and then a burst of commands
+ * dropped connections, random 429s, a tiny rate-limit bucket, token listings with an odd
+ * `valid_until`, listings that repeat their cursor), tenant steps (a token lifetime cap; a server
+ * that lists `valid_until` oddly in every command), now and then a paged burst (a stack that reads
+ * through listings, then commands under a repeated cursor: paged-burst.ts), and a burst of commands
  * close together around a token request without a clear answer (its token landing later, a new
  * same-scope token declared meanwhile, `up --target` one token, fault-free runs at once: see
  * arbitraries.ts). After every command the invariants

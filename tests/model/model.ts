@@ -12,20 +12,19 @@ import { profileSyncProvider } from "../../components/provider/profileSync";
 import { scimConfigurationProvider } from "../../components/provider/scimConfiguration";
 import { scimTokenProvider } from "../../components/provider/scimToken";
 import type { Declared } from "./engine";
+import { editOwned } from "./owned-edits";
 import { getOwn, liveOptions, MODE_KEY, othersOf, setOwn, topLevelOf } from "./tenant";
 import {
     CONN_KEYS,
     CONNECTIONS,
     DIRECTORY_POOL,
     GROUP_POOL,
-    MODES,
     ODD_KEYS,
     type OddValidUntil,
     ROTATE_SECONDS,
     type Rotate,
     SCIM_CONNS,
     SCIM_POOL,
-    USER_ID_ATTRIBUTES,
     type ConnKey,
     type Mode,
     type ScimConn,
@@ -204,7 +203,7 @@ export class Model {
             case "dashboard":
                 return this.dashboard(step, state);
             case "owned":
-                return owned(step, state);
+                return editOwned(step, state);
             case "oob":
                 return this.outOfBand(step, state);
             case "foreign":
@@ -293,37 +292,4 @@ export class Model {
         this.foreign[c].add(tokenId);
         return `someone else issued ${tokenId}`;
     }
-}
-
-/** A dashboard edit of something we own (it is drift for us to correct, not a change to preserve). */
-function owned(step: Extract<Step, { t: "owned" }>, state: EmulatorState): string {
-    const id = CONNECTIONS[step.conn];
-    const scim = state.scimConfigurations[id];
-    const dir = state.directoryProvisionings[id];
-    if (step.field === "mode") {
-        const live = liveOptions(state, step.conn) as Record<string, unknown>;
-        const value = [...MODES, "absent"][step.pick % 4];
-        if (value === "absent") delete live[MODE_KEY];
-        else live[MODE_KEY] = value;
-        return `set ${MODE_KEY} to ${value}`;
-    }
-    if (step.field === "scimUserId" && scim) {
-        scim.user_id_attribute = USER_ID_ATTRIBUTES[step.pick % USER_ID_ATTRIBUTES.length];
-        return `set user_id_attribute to ${scim.user_id_attribute}`;
-    }
-    if (step.field === "scimMapping" && scim) {
-        const extra = SCIM_POOL[step.pick % SCIM_POOL.length];
-        const kept = scim.mapping.filter((m) => m.auth0 !== extra.auth0);
-        scim.mapping = step.pick % 2 === 0 && kept.length > 0 ? kept : [...kept, { scim: extra.scim, auth0: extra.auth0 }];
-        return "edited the SCIM mapping";
-    }
-    if (step.field === "dirGroups" && dir) {
-        dir.synchronize_groups = ["all", "off", "selected"][step.pick % 3];
-        return `set synchronize_groups to ${dir.synchronize_groups}`;
-    }
-    if (step.field === "dirAuto" && dir) {
-        dir.synchronize_automatically = !dir.synchronize_automatically;
-        return "toggled synchronize_automatically";
-    }
-    return "skipped: nothing to edit";
 }

@@ -45,7 +45,7 @@ export type Rotate = keyof typeof ROTATE_SECONDS;
  */
 export const LIFETIME_CAPS = [900, 3600, 3601, 7200, 43_200, 86_400, 100_000, 1_000_000] as const;
 
-/** What a server that reads `valid_until` oddly lists for every token (`dice`: a per-request pick of the others). */
+/** How a server that lists `valid_until` oddly shows it for every token (`dice`: a per-request pick of the others). */
 export const ODD_VALID_UNTIL = ["null", "empty", "not-a-date", "dice"] as const;
 /** An odd `valid_until`. */
 export type OddValidUntil = (typeof ODD_VALID_UNTIL)[number];
