@@ -46,6 +46,12 @@ export function validateFaultRule(rule: FaultRule): void {
         throw new Error(`fault times must be a whole number: ${text}`);
     }
     if (rule.delayMs !== undefined && !(rule.delayMs >= 0)) throw new Error(`fault delayMs must be >= 0: ${text}`);
+    if (rule.gateway !== undefined) {
+        if (typeof rule.gateway !== "boolean") throw new Error(`fault gateway must be true or false: ${text}`);
+        if (rule.kind !== "status" && rule.kind !== "status-after-processing") {
+            throw new Error(`fault gateway is only for status and status-after-processing: ${text}`);
+        }
+    }
     if (rule.value !== undefined) {
         if (rule.kind !== "odd-valid-until") throw new Error(`fault value is only for odd-valid-until: ${text}`);
         if (rule.value !== null && typeof rule.value !== "string") throw new Error(`fault value must be null or a string: ${text}`);

@@ -107,11 +107,11 @@ export class Pipeline {
 
         const rate = isManagementApi(pathname) ? this.limiter.take() : this.limiter.peek();
         const headers = rateHeaders(rate);
-        const reply = (status: number, payload: unknown): void => {
+        const reply = (status: number, payload: unknown, from: "tenant" | "gateway" = "tenant"): void => {
             entry.status = status;
             if (status >= 400 && typeof payload === "object" && payload !== null && "message" in payload)
                 entry.message = String(payload.message);
-            sendJson(res, status, payload, headers);
+            sendJson(res, status, payload, from === "tenant" ? headers : {});
         };
         if (!rate.allowed) return reply(429, errorBody(429, "Global limit has been reached", "too_many_requests"));
         if (body.tooLarge) {
@@ -126,7 +126,11 @@ export class Pipeline {
         if (picked !== undefined && !changesAnswer(picked)) entry.fault = picked.rule.kind;
         const faultStatus = fault?.status ?? 503;
         const faultReply = (): void =>
-            reply(faultStatus, errorBody(faultStatus, `Injected fault (${fault?.kind ?? ""}) on ${method} ${pathname}`));
+            reply(
+                faultStatus,
+                errorBody(faultStatus, `Injected fault (${fault?.kind ?? ""}) on ${method} ${pathname}`),
+                fault?.gateway === true ? "gateway" : "tenant",
+            );
         if (fault?.kind === "drop") {
             req.socket.destroy();
             return;

@@ -164,6 +164,11 @@ export interface FaultRule {
      * string); absent means the rule's dice choose null, "" or "not-a-date" per request.
      */
     value?: string | null;
+    /**
+     * `status` and `status-after-processing` only: the answer comes from a gateway in front of the
+     * tenant, without Auth0's `x-ratelimit-*` headers (every answer of Auth0's own carries them).
+     */
+    gateway?: boolean;
     delayMs?: number;
     probability?: number;
     times?: number;

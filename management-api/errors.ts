@@ -5,6 +5,8 @@
  * process (state written by earlier versions carries its own copy of this module), so both are
  * recognised by a brand property, never by `instanceof` or by comparing a name string.
  */
+import { redact } from "./redact";
+
 const API_BRAND = "__auth0ConnectionSyncApiError";
 const NO_RESPONSE_BRAND = "__auth0ConnectionSyncNoResponse";
 
@@ -19,6 +21,11 @@ export interface Auth0ApiErrorDetails {
     readonly errorCode?: string;
     /** The API's own message. */
     readonly apiMessage: string;
+    /**
+     * A 429 that carried Auth0's `x-ratelimit-*` headers: Auth0's rate limiter refused the request
+     * before doing any work. A 429 without them (a gateway's) may come after the work was done.
+     */
+    readonly fromRateLimiter?: boolean;
 }
 
 function brand(target: object, key: string): void {
@@ -36,6 +43,7 @@ export class Auth0ApiError extends Error implements Auth0ApiErrorDetails {
     readonly path: string;
     readonly errorCode?: string;
     readonly apiMessage: string;
+    readonly fromRateLimiter: boolean;
 
     constructor(details: Auth0ApiErrorDetails) {
         super(`Auth0 API ${details.method} ${details.path} failed with ${details.status}: ${details.apiMessage}`);
@@ -45,6 +53,7 @@ export class Auth0ApiError extends Error implements Auth0ApiErrorDetails {
         this.path = details.path;
         this.errorCode = details.errorCode;
         this.apiMessage = details.apiMessage;
+        this.fromRateLimiter = details.fromRateLimiter === true;
         brand(this, API_BRAND);
     }
 }
@@ -83,13 +92,49 @@ export class RedirectRefusedError extends Auth0ApiError {
     }
 }
 
-/** A 429 whose wait is longer than we accept: fail now, saying what the server asked for. */
-export class RateLimitWaitError extends Auth0ApiError {
-    constructor(method: string, path: string, askedMs: number, said: string, maxMs: number) {
+/**
+ * A 429 from Auth0's rate limiter (it carried the `x-ratelimit-*` headers) that the transport gives
+ * up on: thrown by the transport, as only it sees the headers. `body` is the answer's text; the
+ * message is the one the client reports for any error answer.
+ */
+export class RateLimitedError extends Auth0ApiError {
+    constructor(method: string, path: string, body: string) {
+        let json: unknown;
+        try {
+            json = JSON.parse(body);
+        } catch {
+            json = undefined;
+        }
+        const fields = typeof json === "object" && json !== null ? new Map(Object.entries(json)) : new Map<string, unknown>();
+        const text = (key: string) => {
+            const v = fields.get(key);
+            return typeof v === "string" && v !== "" ? v : undefined;
+        };
+        const apiMessage =
+            text("message") ??
+            text("error_description") ??
+            text("error") ??
+            (json === undefined && body !== "" ? body.slice(0, 200) : undefined);
         super({
             status: 429,
             method,
             path,
+            errorCode: text("errorCode"),
+            apiMessage: redact(apiMessage ?? "Too Many Requests"),
+            fromRateLimiter: true,
+        });
+    }
+}
+
+/** A 429 whose wait is longer than we accept: fail now, saying what the server asked for. */
+export class RateLimitWaitError extends Auth0ApiError {
+    /** `fromRateLimiter`: the answer carried Auth0's `x-ratelimit-*` headers (see Auth0ApiErrorDetails). */
+    constructor(method: string, path: string, askedMs: number, said: string, maxMs: number, fromRateLimiter = false) {
+        super({
+            status: 429,
+            method,
+            path,
+            fromRateLimiter,
             errorCode: "too_many_requests",
             apiMessage:
                 `rate limited, and the server asked us to wait ${Math.ceil(askedMs / 1000)} s (${said}), more than the ` +
@@ -114,6 +159,11 @@ export function isAuth0ApiError(err: unknown): err is Auth0ApiError {
 /** True for an `Auth0NoResponseError` (or the transport's error behind it) from any loaded copy. */
 export function isNoResponse(err: unknown): err is Auth0NoResponseError | TransportError {
     return branded(err, NO_RESPONSE_BRAND);
+}
+
+/** True for a 429 from Auth0's own rate limiter (see `fromRateLimiter`): the request was refused before any work. */
+export function isAuth0RateLimit(err: unknown): boolean {
+    return isAuth0ApiError(err) && err.status === 429 && err.fromRateLimiter === true;
 }
 
 /** True when a failed write may still have been carried out: no answer, or a 5xx. */

@@ -13,7 +13,7 @@ import { paced, pacedAheadOfQueue, pacerFor, PREPAID_HEADER, spend } from "./buc
 import { unsafePaths } from "./json-fidelity";
 import { capBlock, observeNoResponse, observeResponse, parseRateLimitHeaders } from "./pacer";
 import { Agent, fetch as undiciFetch } from "undici";
-import { Auth0NoResponseError, RateLimitWaitError, RedirectRefusedError, TransportError } from "./errors";
+import { Auth0NoResponseError, RateLimitedError, RateLimitWaitError, RedirectRefusedError, TransportError } from "./errors";
 import { processState } from "./state";
 
 /** Knobs of the transport; defaults suit a real tenant. */
@@ -172,11 +172,15 @@ export function createTransport(options: TransportOptions): typeof fetch {
         let rateLimited = 0;
         let errors = 0;
 
+        // A listing's next page (checkpoint cursor): its first page waited its turn, and each ms
+        // behind other requests ages what the listing already holds (a listing older than its
+        // bound answers no one, and every object is read again one by one).
+        const nextPage = method === "GET" && isApi && url.searchParams.has("from");
         for (;;) {
             if (isApi) {
                 // A reservation covers the first attempt only; retries queue like everyone else.
                 if (!spend(url.host, prepaid)) {
-                    const waited = await (prepaid !== null ? pacedAheadOfQueue(url.host) : paced(url.host));
+                    const waited = await (prepaid !== null || nextPage ? pacedAheadOfQueue(url.host) : paced(url.host));
                     if (waited && method !== "GET") stats.writesWaited += 1;
                 }
                 prepaid = null;
@@ -232,7 +236,7 @@ export function createTransport(options: TransportOptions): typeof fetch {
                 if (asked !== undefined && asked.ms > maxWaitMs) {
                     // Nobody waits longer than the cap for this answer: the next request asks again.
                     if (isApi) capBlock(pacerFor(url.host), now + maxWaitMs);
-                    throw new RateLimitWaitError(method, url.pathname, asked.ms, asked.said, maxWaitMs);
+                    throw new RateLimitWaitError(method, url.pathname, asked.ms, asked.said, maxWaitMs, limits !== undefined);
                 }
                 if (!singleAttempt && rateLimited < rateLimitRetries) {
                     rateLimited += 1;
@@ -242,6 +246,9 @@ export function createTransport(options: TransportOptions): typeof fetch {
                     if (!isApi) await sleep(Math.min(maxWaitMs, asked?.ms ?? 1000));
                     continue;
                 }
+                // Auth0's limiter answers before doing any work, and says so with its headers; the error
+                // carries that, as only this answer's headers tell it from a gateway's 429.
+                if (isApi && limits !== undefined) throw new RateLimitedError(method, url.pathname, await res.text());
             }
             if (RETRYABLE_STATUS.includes(res.status) && retrySafe && errors < errorRetries) {
                 errors += 1;

@@ -1,11 +1,13 @@
 /**
- * Issuing one SCIM token: a POST, re-sent after a 429 only once a listing showed what the answered
- * POST issued anyway. What an ambiguous POST may still create is never guessed in this run: it is
- * recorded (`unanswered` when the create fails, `earlierAttempts` when a later POST succeeded) so
- * that the next run settles it from facts.
+ * Issuing one SCIM token: a POST, re-sent after Auth0's own 429 (it carries the x-ratelimit-*
+ * headers, and Auth0 answers it before doing any work) once the pacer lets it, and after a
+ * gateway's 429 (without them) only once a listing showed what the answered POST issued anyway.
+ * What an ambiguous POST may still create is never guessed in this run: it is recorded
+ * (`unanswered` when the create fails, `earlierAttempts` when a later POST succeeded) so that the
+ * next run settles it from facts.
  */
 import type { Auth0Api } from "../../management-api/client";
-import { isAuth0ApiError, mayHaveBeenProcessed } from "../../management-api/errors";
+import { isAuth0ApiError, isAuth0RateLimit, mayHaveBeenProcessed } from "../../management-api/errors";
 import type { ScimTokenCreated, ScimTokenInfo } from "../../management-api/types";
 import { MAX_ACTIVE_SCIM_TOKENS, type ScimTokenInputs } from "./schemas";
 import type { ScimTokenOutputs } from "./scimToken";
@@ -27,9 +29,12 @@ export interface Issued {
     readonly earlierAttempts?: UnansweredRequest;
 }
 
-/** A token POST answered without a clear outcome: no answer, a 5xx, or a 429 (a gateway may send it after the server issued the token). */
+/**
+ * A token POST answered without a clear outcome: no answer, a 5xx, or a gateway's 429 (it may come
+ * after the server issued the token). Auth0's own 429 is a clear "nothing done".
+ */
 function ambiguous(err: unknown): boolean {
-    return mayHaveBeenProcessed(err) || (isAuth0ApiError(err) && err.status === 429);
+    return mayHaveBeenProcessed(err) || (isAuth0ApiError(err) && err.status === 429 && !isAuth0RateLimit(err));
 }
 
 /**
@@ -106,15 +111,15 @@ export async function issue(api: Auth0Api, inputs: ScimTokenInputs, progress: Cr
     // The API's refusal of a third token is not a documented answer; say what is wrong before asking.
     if (active.length >= MAX_ACTIVE_SCIM_TOKENS) throw tooManyActive(api, inputs.connectionId, active);
     const askedAt = new Date().toISOString();
-    // When each later POST went out, after the first: each may have created a token.
-    const retriedAfterMs: number[] = [];
-    // The POSTs answered 429 (ms after `askedAt`) whose token has not shown up: each may still create one.
+    // When each POST that may have created a token went out (ms after `askedAt`): every POST answered
+    // without a clear outcome, the one that failed the create included; never one Auth0's limiter refused.
+    const sent: number[] = [];
+    // The POSTs answered 429 by a gateway (ms after `askedAt`) whose token has not shown up: each may still create one.
     const outstanding: number[] = [];
     let lastAnsweredAt = Date.parse(askedAt);
     try {
         for (let attempt = 1; ; attempt += 1) {
             const sentAfter = attempt === 1 ? 0 : Math.max(0, Date.now() - Date.parse(askedAt));
-            if (attempt > 1) retriedAfterMs.push(sentAfter);
             try {
                 const token = await api.createScimToken(inputs.connectionId, {
                     scopes: [...inputs.scopes],
@@ -126,18 +131,25 @@ export async function issue(api: Auth0Api, inputs: ScimTokenInputs, progress: Cr
                     unansweredOn(api, inputs.connectionId).push({ request: earlierAttempts, scopes: inputs.scopes });
                 return { token, ...(earlierAttempts !== undefined ? { earlierAttempts } : {}) };
             } catch (err) {
+                if (ambiguous(err)) sent.push(sentAfter);
                 if (!(isAuth0ApiError(err) && err.status === 429) || attempt >= RATE_LIMITED_POSTS) throw err;
+                // Refused before any work: nothing to look for, and the pacer holds the repeat until the bucket refills.
+                if (isAuth0RateLimit(err)) continue;
                 lastAnsweredAt = Date.now();
                 outstanding.push(sentAfter);
-                // Auth0 answers 429 before doing any work, but a gateway may answer it after the server
-                // issued the token: list before asking again, and revoke what that POST issued.
+                // A gateway may answer 429 after the server issued the token: list before asking again,
+                // and revoke what that POST issued.
                 const revoked = await revokeStrays(api, inputs.connectionId, baseline, inputs.scopes, 0);
                 // Each token revoked was some earlier POST's: those POSTs are accounted for.
                 outstanding.splice(0, revoked.length);
             }
         }
     } catch (err) {
-        if (!ambiguous(err)) throw err;
+        // Nothing to account for when no POST may still create a token: the last one's answer was clear,
+        // and each gateway 429 before it had its token revoked (or none was sent).
+        const [first, ...later] = sent;
+        if (first === undefined || (!ambiguous(err) && outstanding.length === 0)) throw err;
+        const from = Date.parse(askedAt) + first;
         const failedAt = Date.now();
         const message = err instanceof Error ? err.message : String(err);
         let revoked: string[] = [];
@@ -155,14 +167,14 @@ export async function issue(api: Auth0Api, inputs: ScimTokenInputs, progress: Cr
             // The request may still land: the engine keeps these facts, and the next run revokes the one
             // token they match (its value was shown only in the answer we lost, so it cannot be adopted).
             const request: UnansweredRequest = {
-                askedAt,
-                until: new Date(Date.now() + lateLandingMs(Date.parse(askedAt), failedAt)).toISOString(),
+                askedAt: new Date(from).toISOString(),
+                until: new Date(Date.now() + lateLandingMs(from, failedAt)).toISOString(),
                 baseline: baseline.map((t) => t.token_id),
-                ...(retriedAfterMs.length > 0 ? { retriedAfterMs } : {}),
+                ...(later.length > 0 ? { retriedAfterMs: later.map((after) => after - first) } : {}),
             };
             block(api, inputs.connectionId, blockedUntil(request), pendingRequestMessage(inputs.connectionId, request));
             unansweredOn(api, inputs.connectionId).push({ request, scopes: inputs.scopes });
-            progress.wrote(`unanswered-${Date.parse(askedAt)}`, { ...inputs, tokenId: "", token: "", createdAt: "", unanswered: request });
+            progress.wrote(`unanswered-${from}`, { ...inputs, tokenId: "", token: "", createdAt: "", unanswered: request });
             what += `; the next run revokes a token this request creates late (it may land until ${request.until})`;
         }
         throw new Error(`${message}; ${what}. Run again to issue the token.`);

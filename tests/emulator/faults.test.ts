@@ -37,6 +37,32 @@ describe("Emulator fault injection", () => {
         assert.equal(emulator.journal.at(-1)?.fault, "status-after-processing");
     });
 
+    it("answers an injected 429 with Auth0's x-ratelimit headers, and a gateway's without them, before or after the work", async () => {
+        const tokens = `${LIST}/${SAMPLE.samlp}/scim-configuration/tokens`;
+        const rateHeaders = (h: Headers) =>
+            ["x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"].map((n) => h.get(n) !== null);
+        const before = emulator.state.scimTokens[SAMPLE.samlp].length;
+        emulator.setFaults([{ method: "POST", path: "/scim-configuration/tokens$", kind: "status", status: 429, times: 1 }]);
+        const auth0 = await call(emulator, "POST", tokens, { body: {} });
+        assert.equal(auth0.status, 429);
+        assert.deepEqual(rateHeaders(auth0.headers), [true, true, true]);
+        emulator.setFaults([{ method: "POST", path: "/scim-configuration/tokens$", kind: "status", status: 429, gateway: true, times: 1 }]);
+        const gateway = await call(emulator, "POST", tokens, { body: {} });
+        assert.equal(gateway.status, 429);
+        assert.deepEqual(rateHeaders(gateway.headers), [false, false, false]);
+        assert.equal(emulator.state.scimTokens[SAMPLE.samlp].length, before, "neither did any work");
+        emulator.setFaults([
+            { method: "POST", path: "/scim-configuration/tokens$", kind: "status-after-processing", status: 429, gateway: true, times: 1 },
+        ]);
+        const late = await call(emulator, "POST", tokens, { body: {} });
+        assert.equal(late.status, 429);
+        assert.deepEqual(rateHeaders(late.headers), [false, false, false]);
+        const added = emulator.state.scimTokens[SAMPLE.samlp].slice(before);
+        assert.equal(added.length, 1, "the gateway answered 429 after the token was issued");
+        emulator.state.scimTokens[SAMPLE.samlp].splice(before);
+        assert.throws(() => parseFaultSpec(JSON.stringify({ path: ".*", kind: "slow", gateway: true })), /only for status/);
+    });
+
     it("drops the connection without answering or changing state", async () => {
         emulator.setFaults([{ method: "POST", path: `^${LIST}$`, kind: "drop" }]);
         await assert.rejects(call(emulator, "POST", LIST, { body: { name: "dropped", strategy: "auth0" } }));

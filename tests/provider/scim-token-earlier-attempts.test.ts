@@ -49,13 +49,16 @@ async function warningsOf<T>(work: () => Promise<T>): Promise<{ readonly result:
     }
 }
 
-/** Token POSTs answered 429 without doing any work, `times` of them. */
-const answered429 = (times: number) => [{ method: "POST", path: TOKENS_PATH, kind: "status" as const, status: 429, times }];
+/**
+ * Token POSTs answered 429 by a gateway (without Auth0's rate-limit headers), `times` of them: the
+ * server did no work, but nothing tells the client so, and a gateway may answer 429 after it did.
+ */
+const answered429 = (times: number) => [{ method: "POST", path: TOKENS_PATH, kind: "status" as const, status: 429, gateway: true, times }];
 
 const ids = (emu: RunningEmulator) => emu.state.scimTokens[CONN].map((t) => t.token_id).sort();
 const tokenWrites = (emu: RunningEmulator) => writes(emu.journal).map((e) => `${e.method} ${e.path}`);
 
-describe("ScimToken: POSTs answered 429 before the one that issued the token are settled by the next run", () => {
+describe("ScimToken: POSTs answered 429 by a gateway before the one that issued the token are settled by the next run", () => {
     let emu: RunningEmulator;
     before(async () => {
         emu = await startForProvider({ rateLimit: { rate: 50, burst: 50 } });
@@ -106,7 +109,7 @@ describe("ScimToken: POSTs answered 429 before the one that issued the token are
     });
 
     it("records nothing when the token of each 429-answered POST was revoked before the next POST, or when no POST was answered 429", async () => {
-        emu.setFaults([{ method: "POST", path: TOKENS_PATH, kind: "status-after-processing", status: 429, times: 1 }]);
+        emu.setFaults([{ method: "POST", path: TOKENS_PATH, kind: "status-after-processing", status: 429, gateway: true, times: 1 }]);
         const afterProcessing = await p.create({ connectionId: CONN, scopes: USERS });
         assert.equal(afterProcessing.outs.earlierAttempts, undefined);
         const clean = await p.create({ connectionId: CONN, scopes: ["get:groups"] });

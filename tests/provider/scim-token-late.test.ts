@@ -73,8 +73,8 @@ describe("ScimToken: a token request without a clear answer is settled by the ne
         emu.clearJournal();
     });
 
-    it("re-sends a token POST answered 429 only after listing, revoking the token the server issued anyway", async () => {
-        emu.setFaults([{ method: "POST", path: TOKENS_PATH, kind: "status-after-processing", status: 429, times: 1 }]);
+    it("re-sends a token POST answered 429 by a gateway only after listing, revoking the token the server issued anyway", async () => {
+        emu.setFaults([{ method: "POST", path: TOKENS_PATH, kind: "status-after-processing", status: 429, gateway: true, times: 1 }]);
         const issued = await p.create({ connectionId: CONN, scopes: ["get:users"] });
         assert.deepEqual(
             emu.journal.filter((e) => e.path.startsWith(TOKEN_URL)).map((e) => `${e.method} ${e.status}`),
