@@ -22,6 +22,36 @@ export function pacerFor(host: string): PacerState {
 }
 
 /**
+ * Per pacer, the requests waiting ahead of the queue (the rest of a read-modify-write, a listing's
+ * next page): the queue's head takes no token while one waits, so a refill goes to them first.
+ */
+const aheadWaiting = new WeakMap<PacerState, number>();
+
+/** How long the queue's head yields to requests ahead of it before it looks again. */
+const YIELD_MS = 5;
+
+/** Takes `count` tokens once the bucket has them; true when it had to wait. */
+async function take(state: PacerState, count: number, ahead: boolean): Promise<boolean> {
+    let waited = false;
+    if (ahead) aheadWaiting.set(state, (aheadWaiting.get(state) ?? 0) + 1);
+    try {
+        for (;;) {
+            if (!ahead && (aheadWaiting.get(state) ?? 0) > 0) {
+                waited = true;
+                await sleep(YIELD_MS);
+                continue;
+            }
+            const wait = planReserve(state, Date.now(), count);
+            if (wait <= 0) return waited;
+            waited = true;
+            await sleep(wait);
+        }
+    } finally {
+        if (ahead) aheadWaiting.set(state, (aheadWaiting.get(state) ?? 1) - 1);
+    }
+}
+
+/**
  * Waits for `count` tokens in strict arrival order. Without the queue, single requests would take
  * every token as it refills and a GET+PATCH pair, which needs two at once, could starve.
  */
@@ -38,11 +68,7 @@ async function acquire(host: string, count: number, aheadOfQueue = false): Promi
         );
     await ahead;
     try {
-        let waited = false;
-        for (let wait = planReserve(state, Date.now(), count); wait > 0; wait = planReserve(state, Date.now(), count)) {
-            waited = true;
-            await sleep(wait);
-        }
+        const waited = await take(state, count, aheadOfQueue);
         // Read right after the synchronous grant: nothing can run in between.
         return { granted: state.lastGranted, waited };
     } finally {
@@ -58,18 +84,15 @@ export async function paced(host: string): Promise<boolean> {
 }
 
 /**
- * Paces the rest of a reservation the bucket could not back (made before the bucket size was
- * known, or the server reported fewer tokens than estimated) ahead of the queue: its GET has
- * been answered, and every ms it waits is a ms in which a dashboard edit can be overwritten.
- * True when it had to wait.
+ * Paces ahead of the queue, taking the next refill before it: the rest of a reservation the bucket
+ * could not back (made before the bucket size was known, or the server reported fewer tokens than
+ * estimated; its GET has been answered, and every ms it waits is a ms in which a dashboard edit can
+ * be overwritten), or a listing's next page (every ms it waits ages the pages it holds). True when
+ * it had to wait.
  */
 export async function pacedAheadOfQueue(host: string): Promise<boolean> {
     const state = pacerFor(host);
-    let waited = false;
-    for (let wait = planReserve(state, Date.now(), 1); wait > 0; wait = planReserve(state, Date.now(), 1)) {
-        waited = true;
-        await sleep(wait);
-    }
+    const waited = await take(state, 1, true);
     sendReserved(state);
     return waited;
 }
