@@ -172,15 +172,15 @@ export function createTransport(options: TransportOptions): typeof fetch {
         let rateLimited = 0;
         let errors = 0;
 
-        // A listing's next page (checkpoint cursor): its first page waited its turn, and each ms
-        // behind other requests ages what the listing already holds (a listing older than its
-        // bound answers no one, and every object is read again one by one).
-        const nextPage = method === "GET" && isApi && url.searchParams.has("from");
+        // A page of a tenant-wide listing (checkpoint paging: `take`, then `from`) goes ahead of the
+        // queue: it stands for many single GETs, and each ms behind them ages what it holds (a
+        // listing older than its 5 s bound answers no one, and every object is read one by one).
+        const listingPage = method === "GET" && isApi && (url.searchParams.has("take") || url.searchParams.has("from"));
         for (;;) {
             if (isApi) {
                 // A reservation covers the first attempt only; retries queue like everyone else.
                 if (!spend(url.host, prepaid)) {
-                    const waited = await (prepaid !== null || nextPage ? pacedAheadOfQueue(url.host) : paced(url.host));
+                    const waited = await (prepaid !== null || listingPage ? pacedAheadOfQueue(url.host) : paced(url.host));
                     if (waited && method !== "GET") stats.writesWaited += 1;
                 }
                 prepaid = null;

@@ -18,20 +18,23 @@ describe("A listing's next pages under a busy rate limit", () => {
         await emu.close();
     });
 
-    it("go ahead of requests queued after its first page, so the listing does not age behind them", async () => {
+    it("go ahead of single requests queued before them, so the listing does not age behind them", async () => {
         resetProcessState();
         storeSettings({ domain: emu.url, apiToken: SAMPLE_TOKEN, caCertificate: emu.ca });
         const api = getApi();
         const ids = Object.keys(emu.state.connections).slice(0, 6);
         emu.clearJournal();
-        const listing = api.listConnections();
-        // Queued right behind the listing's first page, as a batch of token listings would be.
+        // Queued before the listing, as a batch of token listings would be.
         const singles = ids.map((id) => api.getConnection(id));
+        const listing = api.listConnections();
         const [listed] = await Promise.all([listing, ...singles]);
         assert.equal(listed.length, 250);
         const order = emu.journal
             .filter((e) => e.path.startsWith("/api/v2/connections"))
             .map((e) => (e.query.from !== undefined ? "page" : e.path === "/api/v2/connections" ? "first" : "single"));
-        assert.deepEqual(order.slice(0, 3), ["first", "page", "page"], `requests in the order the tenant saw them: ${order.join(", ")}`);
+        const seen = `requests in the order the tenant saw them: ${order.join(", ")}`;
+        const first = order.indexOf("first");
+        assert.ok(first >= 0 && first <= 1, `at most the single the burst let through goes first; ${seen}`);
+        assert.deepEqual(order.slice(first, first + 3), ["first", "page", "page"], seen);
     });
 });
