@@ -42,6 +42,13 @@ describe("npm start progress lines", () => {
         assert.equal(events.length, 1, "the warning is one line");
         assert.equal(events[0].diagnosticEvent?.message.startsWith("warning: "), true, events[0].diagnosticEvent?.message);
         assert.equal(progressLine(events[0]), `warning: ${message}\n`);
+        // As the engine (v3.259.0) reported a dynamic provider's `pulumi.log.warn` in a recorded `pulumi up`.
+        const recorded: EngineEvent = {
+            sequence: 9,
+            timestamp: 0,
+            diagnosticEvent: { message: "warning: [runtime] a settle could not finish\n\n", color: "never", severity: "info#err" },
+        };
+        assert.equal(progressLine(recorded), "warning: a settle could not finish\n");
     });
 
     it("keeps other stderr lines and infos out of the default view, and shows the engine's warnings and errors on their resource", () => {
