@@ -18,7 +18,7 @@ import {
     parseUnanswered,
     rotationDue,
     sameScopes,
-    type UnansweredRequest,
+    type ScimTokenOutputs,
 } from "./token-facts";
 import { issue } from "./token-issue";
 import { earlierAttemptsKeptMessage, warn } from "./token-messages";
@@ -26,26 +26,7 @@ import { held, noteCreate, noteIssued, noteRead, noteReplacing, requestKey, unbl
 import { afterSettles, settleLater, settleRequest } from "./token-settle";
 
 export type { ScimTokenInputs } from "./schemas";
-export { sameScopes } from "./token-facts";
-
-/** State of the ScimToken dynamic resource. */
-export interface ScimTokenOutputs extends ScimTokenInputs {
-    readonly tokenId: string;
-    /** The bearer token for the IdP; secret. */
-    readonly token: string;
-    readonly createdAt: string;
-    readonly validUntil?: string;
-    /** Set when the server granted a lifetime so short that the token is within its rotation window at once. */
-    readonly lifetimeWarning?: string;
-    /** Set (with empty `tokenId` and `token`) when the create's POST got no clear answer: the next run settles it. */
-    readonly unanswered?: UnansweredRequest;
-    /**
-     * Set when POSTs of the create were answered 429 before one issued this token, and their token
-     * had not shown up (a gateway may answer 429 and the server issue it later): the next run settles
-     * them as it settles `unanswered`, and drops the field. Absent in state written before it existed.
-     */
-    readonly earlierAttempts?: UnansweredRequest;
-}
+export { sameScopes, type ScimTokenOutputs } from "./token-facts";
 
 /**
  * Whether a replacement must revoke the old token before issuing the new one. Within one run the

@@ -7,6 +7,7 @@
  */
 
 import { z } from "zod";
+import type { ScimTokenInputs } from "./schemas";
 
 /** A token's expiry as listed: none, a time, or a value we cannot read. */
 export type Expiry =
@@ -243,4 +244,23 @@ export function blockedUntil(request: UnansweredRequest): number {
     // Twice: the window's end is stretched by the skew on the server's clock, and a token we ask for
     // at our time t may carry a `created_at` as early as t minus the skew.
     return Number.isFinite(until) ? until + 2 * CLOCK_SKEW_MS : 0;
+}
+
+/** State of the ScimToken dynamic resource. */
+export interface ScimTokenOutputs extends ScimTokenInputs {
+    readonly tokenId: string;
+    /** The bearer token for the IdP; secret. */
+    readonly token: string;
+    readonly createdAt: string;
+    readonly validUntil?: string;
+    /** Set when the server granted a lifetime so short that the token is within its rotation window at once. */
+    readonly lifetimeWarning?: string;
+    /** Set (with empty `tokenId` and `token`) when the create's POST got no clear answer: the next run settles it. */
+    readonly unanswered?: UnansweredRequest;
+    /**
+     * Set when POSTs of the create were answered 429 before one issued this token, and their token
+     * had not shown up (a gateway may answer 429 and the server issue it later): the next run settles
+     * them as it settles `unanswered`, and drops the field. Absent in state written before it existed.
+     */
+    readonly earlierAttempts?: UnansweredRequest;
 }

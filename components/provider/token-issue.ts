@@ -10,9 +10,16 @@ import type { Auth0Api } from "../../management-api/client";
 import { isAuth0ApiError, isAuth0RateLimit, mayHaveBeenProcessed } from "../../management-api/errors";
 import type { ScimTokenCreated, ScimTokenInfo } from "../../management-api/types";
 import { MAX_ACTIVE_SCIM_TOKENS, type ScimTokenInputs } from "./schemas";
-import type { ScimTokenOutputs } from "./scimToken";
 import type { CreateProgress } from "./skeleton";
-import { blockedUntil, isActive, lateLandingMs, lateTokenCandidates, sameScopes, type UnansweredRequest } from "./token-facts";
+import {
+    blockedUntil,
+    isActive,
+    lateLandingMs,
+    lateTokenCandidates,
+    sameScopes,
+    type ScimTokenOutputs,
+    type UnansweredRequest,
+} from "./token-facts";
 import { pendingRequestMessage, tooManyActiveMessage } from "./token-messages";
 import { block, blockedBy, held, unansweredOn } from "./token-run";
 
