@@ -86,7 +86,7 @@ describe("Benchmark chart", () => {
         // Ours above the engine floor at each N of the create panel.
         const ours = polyline(svg, "ours", 0);
         const floor = polyline(svg, "engine floor", 0);
-        ours.forEach((p, i) => assert.ok(p[1] < floor[i][1], `N #${i}: ours is drawn above the floor`));
+        for (const [i, p] of ours.entries()) assert.ok(p[1] < floor[i][1], `N #${i}: ours is drawn above the floor`);
     });
 
     it("is one SVG document whose text is escaped", () => {
