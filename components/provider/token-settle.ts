@@ -164,16 +164,21 @@ export async function settleRequest(api: Auth0Api, connectionId: string, pending
     for (;;) {
         if (mine?.outcome === "settled") return;
         if (mine?.outcome instanceof Error) throw mine.outcome;
-        const running = settlingNow(api).get(connectionId);
-        if (running !== undefined) {
-            await running.catch(() => undefined);
-            continue;
-        }
-        const run = settleAll(api, connectionId);
-        settlingNow(api).set(connectionId, run);
-        await run.catch(() => undefined);
-        if (settlingNow(api).get(connectionId) === run) settlingNow(api).delete(connectionId);
+        await settleOnce(api, connectionId);
     }
+}
+
+/** Waits for the connection's settle running now, or runs one: at most one at a time per connection. */
+async function settleOnce(api: Auth0Api, connectionId: string): Promise<void> {
+    const running = settlingNow(api).get(connectionId);
+    if (running !== undefined) {
+        await running.catch(() => undefined);
+        return;
+    }
+    const run = settleAll(api, connectionId);
+    settlingNow(api).set(connectionId, run);
+    await run.catch(() => undefined);
+    if (settlingNow(api).get(connectionId) === run) settlingNow(api).delete(connectionId);
 }
 
 /**
@@ -186,10 +191,12 @@ export async function settleRequest(api: Auth0Api, connectionId: string, pending
 export async function afterSettles(api: Auth0Api, connectionId: string): Promise<void> {
     // First every sibling with state is read: one whose request is unanswered may be diffed after this create started.
     await declaredRead(api, connectionId);
+    // Then the settle itself, run here when no delete has started it yet: a create must not sit idle
+    // until blockedUntil waiting for a delete that runs after it (or never, under --target).
     for (;;) {
         const open = [...settlesOn(api, connectionId).values()].filter((s) => s.outcome === undefined);
         const until = Math.max(0, ...open.map((s) => blockedUntil(s.pending.request)));
         if (open.length === 0 || Date.now() >= until) return;
-        await nextChange(api, until - Date.now());
+        await settleOnce(api, connectionId);
     }
 }
