@@ -21,22 +21,22 @@ export function pacerFor(host: string): PacerState {
     return state;
 }
 
-/**
- * Per pacer, the requests waiting ahead of the queue (the rest of a read-modify-write, a listing's
- * next page): the queue's head takes no token while one waits, so a refill goes to them first.
- */
-const aheadWaiting = new WeakMap<PacerState, number>();
-
 /** How long the queue's head yields to requests ahead of it before it looks again. */
 const YIELD_MS = 5;
 
-/** Takes `count` tokens once the bucket has them; true when it had to wait. */
-async function take(state: PacerState, count: number, ahead: boolean): Promise<boolean> {
+/**
+ * Takes `count` tokens once the bucket has them; true when it had to wait. While requests wait
+ * ahead of the queue (the rest of a read-modify-write, a listing's page), the queue's head takes no
+ * token, so a refill goes to them first. The count lives in the process state, not in this module:
+ * a provider serialized whole (earlier versions' state) captures module values by copy.
+ */
+async function take(host: string, state: PacerState, count: number, ahead: boolean): Promise<boolean> {
+    const aheadWaiting = processState().aheadWaiting;
     let waited = false;
-    if (ahead) aheadWaiting.set(state, (aheadWaiting.get(state) ?? 0) + 1);
+    if (ahead) aheadWaiting.set(host, (aheadWaiting.get(host) ?? 0) + 1);
     try {
         for (;;) {
-            if (!ahead && (aheadWaiting.get(state) ?? 0) > 0) {
+            if (!ahead && (aheadWaiting.get(host) ?? 0) > 0) {
                 waited = true;
                 await sleep(YIELD_MS);
                 continue;
@@ -47,7 +47,7 @@ async function take(state: PacerState, count: number, ahead: boolean): Promise<b
             await sleep(wait);
         }
     } finally {
-        if (ahead) aheadWaiting.set(state, (aheadWaiting.get(state) ?? 1) - 1);
+        if (ahead) aheadWaiting.set(host, (aheadWaiting.get(host) ?? 1) - 1);
     }
 }
 
@@ -68,7 +68,7 @@ async function acquire(host: string, count: number, aheadOfQueue = false): Promi
         );
     await ahead;
     try {
-        const waited = await take(state, count, aheadOfQueue);
+        const waited = await take(host, state, count, aheadOfQueue);
         // Read right after the synchronous grant: nothing can run in between.
         return { granted: state.lastGranted, waited };
     } finally {
@@ -92,7 +92,7 @@ export async function paced(host: string): Promise<boolean> {
  */
 export async function pacedAheadOfQueue(host: string): Promise<boolean> {
     const state = pacerFor(host);
-    const waited = await take(state, 1, true);
+    const waited = await take(host, state, 1, true);
     sendReserved(state);
     return waited;
 }

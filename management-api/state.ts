@@ -49,6 +49,8 @@ export interface ClientProcessState {
     queues: Map<string, Promise<void>>;
     /** Open reservations: id -> requests still to send on it. */
     reservations: Map<string, number>;
+    /** Per tenant host, requests waiting ahead of the queue (bucket-queue.ts). */
+    aheadWaiting: Map<string, number>;
     /** SDK-backed clients by tenant and credential hash, so access tokens are fetched once. */
     clients: Map<string, Auth0Api>;
     stats: RequestStats;
@@ -64,7 +66,14 @@ export function emptyStats(): RequestStats {
 /** The shared state of this process, created on first use. */
 export function processState(): ClientProcessState {
     const holder = globalThis as typeof globalThis & { [KEY]?: ClientProcessState };
-    holder[KEY] ??= { pacers: new Map(), queues: new Map(), reservations: new Map(), clients: new Map(), stats: emptyStats() };
+    holder[KEY] ??= {
+        pacers: new Map(),
+        queues: new Map(),
+        reservations: new Map(),
+        aheadWaiting: new Map(),
+        clients: new Map(),
+        stats: emptyStats(),
+    };
     return holder[KEY];
 }
 
@@ -81,5 +90,6 @@ export function resetClientState(): void {
     state.pacers.clear();
     state.queues.clear();
     state.reservations.clear();
+    state.aheadWaiting.clear();
     state.clients.clear();
 }
