@@ -2,13 +2,12 @@ import * as assert from "node:assert/strict";
 import type { RunningEmulator } from "../../emulator";
 import { type ScimTokenOutputs, scimTokenProvider as p } from "../../components/provider/scimToken";
 import { CLOCK_SKEW_MS, type UnansweredRequest } from "../../components/provider/token-facts";
-import { emulatorFetch, SAMPLE, SAMPLE_TOKEN, startForProvider, useEmulator, writes } from "../helpers/api";
+import { SAMPLE, startForProvider, useEmulator, writes } from "../helpers/api";
+import { issuedBehindOurBack, tokenIds, tokensAged, requestAged } from "../helpers/scim-tokens";
 
 const CONN = SAMPLE.samlp;
 const TOKEN_URL = `/api/v2/connections/${CONN}/scim-configuration/tokens`;
 const USERS = ["get:users"];
-
-const earlier = (iso: string, ms: number) => new Date(Date.parse(iso) - ms).toISOString();
 
 /** The state of a token whose create got no clear answer a second ago; its token may land for a minute. */
 function pendingState(tokensOnConnection: number | undefined): ScimTokenOutputs {
@@ -28,21 +27,14 @@ const LATER = 60_000 + 2 * CLOCK_SKEW_MS + 1000;
  * emulator and the request's times in the state move into the past alike.
  */
 function windowPassed(emu: RunningEmulator, state: ScimTokenOutputs): ScimTokenOutputs {
-    for (const t of emu.state.scimTokens[CONN]) t.created_at = earlier(t.created_at, LATER);
+    tokensAged(emu, CONN, LATER);
     const r = state.unanswered;
     if (r === undefined) return assert.fail("no unanswered request");
-    return { ...state, unanswered: { ...r, askedAt: earlier(r.askedAt, LATER), until: earlier(r.until, LATER) } };
+    return { ...state, unanswered: requestAged(r, LATER) };
 }
 
 /** A token POST by the run that lost its answer (the server carried it out late): resolves to its token id. */
-async function landedLate(emu: RunningEmulator): Promise<string> {
-    const res = await emulatorFetch(emu, TOKEN_URL, {
-        method: "POST",
-        headers: { authorization: `Bearer ${SAMPLE_TOKEN}`, "content-type": "application/json" },
-        body: JSON.stringify({ scopes: USERS }),
-    });
-    return ((await res.json()) as { token_id: string }).token_id;
-}
+const landedLate = (emu: RunningEmulator) => issuedBehindOurBack(emu, CONN, USERS);
 
 /** Runs `work`, collecting the warnings shown to the person running the command (the provider process's stderr). */
 async function warningsOf(work: () => Promise<unknown>): Promise<string[]> {
@@ -59,7 +51,7 @@ async function warningsOf(work: () => Promise<unknown>): Promise<string[]> {
     return shown;
 }
 
-const ids = (emu: RunningEmulator) => emu.state.scimTokens[CONN].map((t) => t.token_id).sort();
+const ids = (emu: RunningEmulator) => tokenIds(emu, CONN);
 
 describe("ScimToken: a destroy that reads no token settles an unanswered request only when no declared sibling can hold its candidate", () => {
     let emu: RunningEmulator;

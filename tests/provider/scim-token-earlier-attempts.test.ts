@@ -2,14 +2,13 @@ import * as assert from "node:assert/strict";
 import type { RunningEmulator } from "../../emulator";
 import { type ScimTokenOutputs, scimTokenProvider as p } from "../../components/provider/scimToken";
 import { CLOCK_SKEW_MS } from "../../components/provider/token-facts";
-import { emulatorFetch, SAMPLE, SAMPLE_TOKEN, startForProvider, useEmulator, writes } from "../helpers/api";
+import { SAMPLE, startForProvider, useEmulator, writes } from "../helpers/api";
+import { issuedBehindOurBack, tokenIds, tokensAged, requestAged } from "../helpers/scim-tokens";
 
 const CONN = SAMPLE.samlp;
 const TOKENS_PATH = "/scim-configuration/tokens$";
 const TOKEN_URL = `/api/v2/connections/${CONN}/scim-configuration/tokens`;
 const USERS = ["get:users"];
-
-const earlier = (iso: string, ms: number) => new Date(Date.parse(iso) - ms).toISOString();
 
 /** Far enough for any request window (a minute at most) and twice the clock skew to have passed. */
 const LATER = 60_000 + 2 * CLOCK_SKEW_MS + 1000;
@@ -19,21 +18,14 @@ const LATER = 60_000 + 2 * CLOCK_SKEW_MS + 1000;
  * recorded POSTs' times in the state move into the past alike.
  */
 function timePassed(emu: RunningEmulator, state: ScimTokenOutputs): ScimTokenOutputs {
-    for (const t of emu.state.scimTokens[CONN]) t.created_at = earlier(t.created_at, LATER);
+    tokensAged(emu, CONN, LATER);
     const r = state.earlierAttempts;
     if (r === undefined) return state;
-    return { ...state, earlierAttempts: { ...r, askedAt: earlier(r.askedAt, LATER), until: earlier(r.until, LATER) } };
+    return { ...state, earlierAttempts: requestAged(r, LATER) };
 }
 
 /** A token POST the server carried out after it answered 429 (or someone else's): resolves to its token id. */
-async function landedLate(emu: RunningEmulator): Promise<string> {
-    const res = await emulatorFetch(emu, TOKEN_URL, {
-        method: "POST",
-        headers: { authorization: `Bearer ${SAMPLE_TOKEN}`, "content-type": "application/json" },
-        body: JSON.stringify({ scopes: USERS }),
-    });
-    return ((await res.json()) as { token_id: string }).token_id;
-}
+const landedLate = (emu: RunningEmulator) => issuedBehindOurBack(emu, CONN, USERS);
 
 /** Runs `work`, collecting the warnings shown to the person running the command (the provider process's stderr). */
 async function warningsOf<T>(work: () => Promise<T>): Promise<{ readonly result: T; readonly shown: string[] }> {
@@ -55,7 +47,7 @@ async function warningsOf<T>(work: () => Promise<T>): Promise<{ readonly result:
  */
 const answered429 = (times: number) => [{ method: "POST", path: TOKENS_PATH, kind: "status" as const, status: 429, gateway: true, times }];
 
-const ids = (emu: RunningEmulator) => emu.state.scimTokens[CONN].map((t) => t.token_id).sort();
+const ids = (emu: RunningEmulator) => tokenIds(emu, CONN);
 const tokenWrites = (emu: RunningEmulator) => writes(emu.journal).map((e) => `${e.method} ${e.path}`);
 
 describe("ScimToken: POSTs answered 429 by a gateway before the one that issued the token are settled by the next run", () => {

@@ -2,7 +2,8 @@ import * as assert from "node:assert/strict";
 import { ResourceInitError } from "../../components/provider/skeleton";
 import type { RunningEmulator } from "../../emulator";
 import { scimTokenProvider as p } from "../../components/provider/scimToken";
-import { emulatorFetch, SAMPLE, SAMPLE_TOKEN, startForProvider, useEmulator } from "../helpers/api";
+import { SAMPLE, startForProvider, useEmulator } from "../helpers/api";
+import { issuedBehindOurBack } from "../helpers/scim-tokens";
 
 const CONN = SAMPLE.samlp;
 const USERS = ["get:users"];
@@ -13,14 +14,7 @@ const TOKEN_URL = `/api/v2/connections/${CONN}/scim-configuration/tokens`;
 const auth0429 = (times: number) => ({ method: "POST", path: TOKENS_PATH, kind: "status" as const, status: 429, times });
 
 /** Someone else (the identity provider's administrator, in the dashboard) issues a token with these scopes. */
-async function issuedElsewhere(emu: RunningEmulator, scopes: readonly string[]): Promise<string> {
-    const res = await emulatorFetch(emu, TOKEN_URL, {
-        method: "POST",
-        headers: { authorization: `Bearer ${SAMPLE_TOKEN}`, "content-type": "application/json" },
-        body: JSON.stringify({ scopes }),
-    });
-    return ((await res.json()) as { token_id: string }).token_id;
-}
+const issuedElsewhere = (emu: RunningEmulator, scopes: readonly string[]) => issuedBehindOurBack(emu, CONN, scopes);
 
 const tokenCalls = (emu: RunningEmulator) => emu.journal.filter((e) => e.path.startsWith(TOKEN_URL)).map((e) => `${e.method} ${e.status}`);
 

@@ -3,14 +3,13 @@ import type { RunningEmulator } from "../../emulator";
 import { type ScimTokenOutputs, scimTokenProvider as p } from "../../components/provider/scimToken";
 import { ResourceInitError } from "../../components/provider/skeleton";
 import { CLOCK_SKEW_MS, type UnansweredRequest } from "../../components/provider/token-facts";
-import { emulatorFetch, SAMPLE, SAMPLE_TOKEN, settle, startForProvider, useEmulator, writes } from "../helpers/api";
+import { SAMPLE, settle, startForProvider, useEmulator, writes } from "../helpers/api";
+import { issuedBehindOurBack, tokenIds, tokensAged, requestAged } from "../helpers/scim-tokens";
 
 const CONN = SAMPLE.samlp;
 const TOKENS_PATH = "/scim-configuration/tokens$";
 const TOKEN_URL = `/api/v2/connections/${CONN}/scim-configuration/tokens`;
 const USERS = ["get:users"];
-
-const earlier = (iso: string, ms: number) => new Date(Date.parse(iso) - ms).toISOString();
 
 /** A request sent `agoMs` ago (a second by default) whose token may land for `landsInMs` more. */
 function requestNow(landsInMs: number, agoMs = 1000): UnansweredRequest {
@@ -27,28 +26,17 @@ function pendingState(request: UnansweredRequest, tokensOnConnection?: number): 
  * the past by `ms`; the states returned have their requests' times moved by as much.
  */
 function timePassed(emu: RunningEmulator, ms: number, states: ScimTokenOutputs[]): ScimTokenOutputs[] {
-    for (const t of emu.state.scimTokens[CONN]) t.created_at = earlier(t.created_at, ms);
-    return states.map((s) => {
-        const r = s.unanswered;
-        return r === undefined ? s : { ...s, unanswered: { ...r, askedAt: earlier(r.askedAt, ms), until: earlier(r.until, ms) } };
-    });
+    tokensAged(emu, CONN, ms);
+    return states.map((s) => (s.unanswered === undefined ? s : { ...s, unanswered: requestAged(s.unanswered, ms) }));
 }
 
 /** Far enough for any request window (a minute at most) and twice the clock skew to have passed. */
 const LATER = 60_000 + 2 * CLOCK_SKEW_MS + 1000;
 
 /** A token POST by someone else (the run that lost its answer, a dashboard): resolves to its token id. */
-async function postedElsewhere(emu: RunningEmulator): Promise<string> {
-    const res = await emulatorFetch(emu, TOKEN_URL, {
-        method: "POST",
-        headers: { authorization: `Bearer ${SAMPLE_TOKEN}`, "content-type": "application/json" },
-        body: JSON.stringify({ scopes: USERS }),
-    });
-    const body = (await res.json()) as { token_id: string };
-    return body.token_id;
-}
+const postedElsewhere = (emu: RunningEmulator) => issuedBehindOurBack(emu, CONN, USERS);
 
-const ids = (emu: RunningEmulator) => emu.state.scimTokens[CONN].map((t) => t.token_id).sort();
+const ids = (emu: RunningEmulator) => tokenIds(emu, CONN);
 const rejection = (p: Promise<unknown>) =>
     p.then(
         () => assert.fail("expected a refusal"),
