@@ -44,6 +44,8 @@ interface RunFacts {
     readonly settles: Map<string, Map<string, Settle>>;
     /** Per connection, the settle in progress. */
     readonly settling: Map<string, Promise<void>>;
+    /** Per connection, requests a delete forgot in this run (their resource went away): a settle still counts their POSTs. */
+    readonly forgotten: Map<string, PendingRequest[]>;
     /** Resolved (and replaced) whenever one of the facts above changes: waiters look again. */
     changed: { readonly promise: Promise<void>; readonly resolve: () => void };
     /** When a token was last checked, diffed or read in this run. */
@@ -80,6 +82,7 @@ function facts(api: Auth0Api): RunFacts {
             replacing: new Map(),
             settles: new Map(),
             settling: new Map(),
+            forgotten: new Map(),
             changed: signal(),
             lastActivity: Date.now(),
         };
@@ -203,6 +206,11 @@ function entry<T>(map: Map<string, T>, key: string, empty: () => T): T {
 /** The token ids the connection's declared tokens hold, as this run read them. */
 export function held(api: Auth0Api, connectionId: string): Set<string> {
     return entry(facts(api).held, connectionId, () => new Set<string>());
+}
+
+/** Requests a delete forgot on the connection in this run (see token-settle.ts `forget`). */
+export function forgottenOn(api: Auth0Api, connectionId: string): PendingRequest[] {
+    return entry(facts(api).forgotten, connectionId, (): PendingRequest[] => []);
 }
 
 /** The unanswered requests on the connection this run recorded or read from state. */

@@ -12,6 +12,7 @@ import { blockedUntil, landsBy, lateTokensOf, type PendingRequest, type Unanswer
 import {
     block,
     declaredOn,
+    forgottenOn,
     held,
     lastActivity,
     nextChange,
@@ -90,14 +91,25 @@ async function settleAll(api: Auth0Api, connectionId: string): Promise<void> {
         const wait = Math.max(0, ...requests.map((r) => landsBy(r, Date.now()))) - Date.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         await oneAtATime(providerState().tokenCreations, `${api.host}|${connectionId}`, async () => {
-            const live = await api.listScimTokens(connectionId);
-            const { tokens, accounted } = lateTokensOf(
-                mine.map((s) => s.pending),
-                live,
-                held(api, connectionId),
-            );
-            if (!accounted) throw new Error(ambiguousLateTokensMessage(connectionId, requests, tokens));
-            for (const t of tokens) await unlessGone(api.deleteScimToken(connectionId, t.token_id));
+            // A sibling's request its delete forgot in this run (see `forget`) still accounts for a token:
+            // its resource is gone, so that token is ours and held by nobody. Such a delete may come a
+            // moment after this one: once unaccounted, look again when the run has gone quiet.
+            const forgotten = forgottenOn(api, connectionId);
+            for (;;) {
+                const counted = forgotten.length;
+                const live = await api.listScimTokens(connectionId);
+                const { tokens, accounted } = lateTokensOf([...mine.map((s) => s.pending), ...forgotten], live, held(api, connectionId));
+                if (accounted) {
+                    for (const t of tokens) await unlessGone(api.deleteScimToken(connectionId, t.token_id));
+                    return;
+                }
+                // Listed again only when a delete forgot another request meanwhile.
+                for (let quietAt = lastActivity(api) + DECLARED_READS_QUIET_MS; forgotten.length === counted; ) {
+                    if (Date.now() >= quietAt) throw new Error(ambiguousLateTokensMessage(connectionId, requests, tokens));
+                    await nextChange(api, quietAt - Date.now());
+                    quietAt = lastActivity(api) + DECLARED_READS_QUIET_MS;
+                }
+            }
         });
         for (const s of mine) s.outcome = "settled";
     } catch (err) {
@@ -141,6 +153,8 @@ function siblingsUnseen(api: Auth0Api, connectionId: string, request: Unanswered
  * named in a warning, with how to revoke it. The run goes on: a destroy must finish.
  */
 async function forget(api: Auth0Api, connectionId: string, pending: PendingRequest, unseen: number): Promise<void> {
+    forgottenOn(api, connectionId).push(pending);
+    notifyChange(api);
     const wait = landsBy(pending.request, Date.now()) - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     // No SCIM configuration any more: no token either.

@@ -238,4 +238,30 @@ export const FOUND_BUGS: readonly FoundBug[] = [
             { t: "run", cmd: "up", faults: { kind: "repeat-cursor", p: 1, times: 1, seed: 0 } },
         ],
     },
+    {
+        id: "forgotten-sibling-request",
+        title: "a destroy forgot a sibling's unanswered token request, and the other token's settle was stuck on its late token for good",
+        property: "P3",
+        why:
+            "Issue 21: two unanswered token POSTs on one connection (an up, then up --target the new same-scope sibling); a " +
+            "destroy forgets the sibling's request (its state counts two tokens, the other unread) while the first token's " +
+            "settle (its state counts one) saw two unknown tokens for one request and refused in every later up. A settle now " +
+            "counts the requests a delete forgot in the same run. Seed 20261603 of the default run, shrunk; fails on 72bc8ec.",
+        steps: [
+            { t: "directory", config: null },
+            { t: "directory", config: { mapping: [4], auto: false, groups: "off", onDelete: null, syncOnChange: true, selected: null } },
+            { t: "run", cmd: "up", faults: { kind: "none", p: 0.35, times: 2, seed: 897688 } },
+            { t: "token", conn: "waad", slot: "a", scopes: ["patch:groups"], lifetime: 86400, rotate: "1h" },
+            { t: "run", cmd: "up", faults: { kind: "late-next", p: 1, times: 1, seed: 696718 } },
+            { t: "twin", conn: "waad", slot: "b" },
+            { t: "run", cmd: "preview", faults: { kind: "429-random", p: 0.35, times: 3, seed: 310566 } },
+            { t: "run", cmd: "up", faults: { kind: "late-next", p: 1, times: 1, seed: 172409 }, target: { conn: "waad", slot: "b" } },
+            { t: "run", cmd: "up", faults: { kind: "none", p: 0.5, times: 1, seed: 63853 }, target: { conn: "waad", slot: "a" } },
+            { t: "owned", conn: "waad", field: "scimUserId", pick: 80 },
+            { t: "owned", conn: "samlp", field: "scimUserId", pick: 41 },
+            { t: "profile", conn: "samlp", mode: "never_on_login", onDelete: "retain" },
+            { t: "oob", conn: "database", what: "scim", pick: 63 },
+            { t: "run", cmd: "destroy", faults: { kind: "429-random", p: 0.35, times: 3, seed: 369667 } },
+        ],
+    },
 ];
