@@ -64,10 +64,18 @@ interface Round {
     added: number;
 }
 
-const byClient = new WeakMap<Auth0Api, RunFacts>();
+// On globalThis, as the other process state: a provider serialized whole (earlier versions' state)
+// copies module values, and a copied WeakMap fails every call.
+const KEY = "__auth0ConnectionSyncTokenRuns";
+
+function byClient(): WeakMap<Auth0Api, RunFacts> {
+    const holder = globalThis as typeof globalThis & { [KEY]?: WeakMap<Auth0Api, RunFacts> };
+    holder[KEY] ??= new WeakMap();
+    return holder[KEY];
+}
 
 function facts(api: Auth0Api): RunFacts {
-    let f = byClient.get(api);
+    let f = byClient().get(api);
     if (f === undefined) {
         f = {
             held: new Map(),
@@ -86,7 +94,7 @@ function facts(api: Auth0Api): RunFacts {
             changed: signal(),
             lastActivity: Date.now(),
         };
-        byClient.set(api, f);
+        byClient().set(api, f);
     }
     return f;
 }
@@ -192,7 +200,7 @@ export function settlingNow(api: Auth0Api): Map<string, Promise<void>> {
  * a new process, so this only matters to a harness that keeps its clients across commands.
  */
 export function newRun(api: Auth0Api): void {
-    byClient.delete(api);
+    byClient().delete(api);
 }
 
 function entry<T>(map: Map<string, T>, key: string, empty: () => T): T {

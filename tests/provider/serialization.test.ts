@@ -65,6 +65,27 @@ describe("Provider serialization", () => {
         });
     }
 
+    it("serves a call from the whole token provider, as earlier versions stored it, in a fresh process", async function () {
+        this.timeout(60_000);
+        // Module values are copied into the serialized text: run state kept in a module's WeakMap broke every call.
+        const { text } = await pulumi.runtime.serializeFunction(() => scimTokenProvider, { allowSecrets: true });
+        // Inside the checkout, as the host's working folder is: the text requires packages by name.
+        mkdirSync(path.join(REPO_ROOT, ".e2e"), { recursive: true });
+        const dir = mkdtempSync(path.join(REPO_ROOT, ".e2e", "whole-provider-"));
+        try {
+            writeFileSync(path.join(dir, "provider.js"), text);
+            const token = JSON.stringify({ connectionId: "con_x", scopes: ["get:users"] });
+            const script =
+                `require(${JSON.stringify(path.join(dir, "provider.js"))}).handler().check(${token}, ${token})` +
+                `.then((r) => console.log(JSON.stringify(r.failures)), (e) => console.log("ERROR " + e.message));`;
+            // Credentials from the environment, as a run without stack config has them; no request is sent.
+            const env = { ...process.env, AUTH0_DOMAIN: "tenant.example.com", AUTH0_API_TOKEN: "token-value" };
+            assert.equal(execFileSync(process.execPath, ["-e", script], { cwd: REPO_ROOT, env, encoding: "utf8" }).trim(), "[]");
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
     describe("the loader the engine stores", () => {
         for (const kind of KINDS) {
             it(`keeps ${kind}'s stored closure small and free of credentials`, async function () {
