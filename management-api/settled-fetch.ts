@@ -8,7 +8,15 @@
 /** The status of the stand-in answer; no server sends it, and the SDK only passes it on. */
 const STAND_IN_STATUS = 599;
 
-const failures = new WeakMap<Headers, unknown>();
+// On globalThis, as the other process state: a provider serialized whole (earlier versions' state)
+// copies module values, and a copied WeakMap fails every call.
+const KEY = "__auth0ConnectionSyncTransportFailures";
+
+function failures(): WeakMap<Headers, unknown> {
+    const holder = globalThis as typeof globalThis & { [KEY]?: WeakMap<Headers, unknown> };
+    holder[KEY] ??= new WeakMap();
+    return holder[KEY];
+}
 
 function isTokenRequest(input: string | URL | Request): boolean {
     const href = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
@@ -24,7 +32,7 @@ export function settledFetch(fetchFn: typeof fetch): typeof fetch {
             // The SDK's token request starts no timer, and reads the error it is given.
             if (isTokenRequest(input)) throw err;
             const answer = new Response("{}", { status: STAND_IN_STATUS, headers: { "content-type": "application/json" } });
-            failures.set(answer.headers, err);
+            failures().set(answer.headers, err);
             return answer;
         }
     };
@@ -35,5 +43,5 @@ export function transportFailure(sdkError: unknown): unknown {
     if (typeof sdkError !== "object" || sdkError === null || !("rawResponse" in sdkError)) return undefined;
     const raw = sdkError.rawResponse;
     if (typeof raw !== "object" || raw === null || !("headers" in raw) || !(raw.headers instanceof Headers)) return undefined;
-    return failures.get(raw.headers);
+    return failures().get(raw.headers);
 }
