@@ -8,7 +8,7 @@
 import { performance } from "node:perf_hooks";
 import * as pulumi from "@pulumi/pulumi";
 import { inlineStack } from "../scripts/toolchain";
-import { asSetUp, stateAtRest } from "./engine-stack";
+import { asSetUp, changes, stateAtRest } from "./engine-stack";
 import { OPS, type OpName } from "./measure";
 import { CHANGED_MODE, declaredConnections, type DeclaredConnection } from "./seed";
 
@@ -68,12 +68,6 @@ export interface FloorOp {
     readonly resources: number;
     readonly stateChars: number;
     readonly steps: string;
-}
-
-function changes(summary: Record<string, number> | undefined): string {
-    return Object.entries(summary ?? {})
-        .map(([k, v]) => `${k} ${v}`)
-        .join(", ");
 }
 
 /**

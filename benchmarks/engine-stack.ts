@@ -29,3 +29,10 @@ export async function asSetUp<T>(stack: StackOf, run: () => Promise<T>): Promise
         else env.PULUMI_SKIP_CHECKPOINTS = was;
     }
 }
+
+/** What an operation did, from its summary: `create 376, same 2`. */
+export function changes(summary: Record<string, number> | undefined): string {
+    return Object.entries(summary ?? {})
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ");
+}

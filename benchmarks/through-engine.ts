@@ -25,7 +25,7 @@ import { inlineStack as createTestStack, REPO_ROOT, toolchainBin } from "../scri
 
 const pulumiBin = () => toolchainBin({ build: false });
 import type { EmulatorProxy } from "./emulator-proxy";
-import { asSetUp, stateAtRest } from "./engine-stack";
+import { asSetUp, changes, stateAtRest } from "./engine-stack";
 import { readFloor, shapeOf, writeFloor } from "./floors";
 import { countJournal, LIMITS, OPS, saveTimeline, SET_UP_LIMIT, type LimitName, type OpName, type OpResult } from "./measure";
 import { CHANGED_MODE, declaredConnections, type DeclaredConnection } from "./seed";
@@ -247,12 +247,6 @@ export async function runEngine(
 type StackOf = Awaited<ReturnType<typeof createTestStack>>["stack"];
 
 type Common = { color: "never"; onEvent: (e: EngineEvent) => void; parallel?: number };
-
-function changes(summary: Record<string, number> | undefined): string {
-    return Object.entries(summary ?? {})
-        .map(([k, v]) => `${k} ${v}`)
-        .join(", ");
-}
 
 async function runOp(op: OpName, stack: StackOf, common: Common): Promise<string> {
     switch (op) {
