@@ -47,7 +47,12 @@ async function take(host: string, state: PacerState, count: number, ahead: boole
             await sleep(wait);
         }
     } finally {
-        if (ahead) aheadWaiting.set(host, (aheadWaiting.get(host) ?? 1) - 1);
+        if (ahead) {
+            // Never below zero (a reset of the process state while requests waited).
+            const left = (aheadWaiting.get(host) ?? 1) - 1;
+            if (left > 0) aheadWaiting.set(host, left);
+            else aheadWaiting.delete(host);
+        }
     }
 }
 

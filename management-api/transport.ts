@@ -16,6 +16,13 @@ import { Agent, fetch as undiciFetch } from "undici";
 import { Auth0NoResponseError, RateLimitedError, RateLimitWaitError, RedirectRefusedError, TransportError } from "./errors";
 import { processState } from "./state";
 
+/** The tenant-wide listings whose pages go ahead of the queue (see auth0Fetch). */
+const TENANT_LISTINGS: ReadonlySet<string> = new Set([
+    "/api/v2/connections",
+    "/api/v2/connections-scim-configurations",
+    "/api/v2/connections-directory-provisionings",
+]);
+
 /** Knobs of the transport; defaults suit a real tenant. */
 export interface TransportOptions {
     /** Per-attempt timeout in ms. */
@@ -172,10 +179,12 @@ export function createTransport(options: TransportOptions): typeof fetch {
         let rateLimited = 0;
         let errors = 0;
 
-        // A page of a tenant-wide listing (checkpoint paging: `take`, then `from`) goes ahead of the
+        // A page of a tenant-wide listing (checkpoint paging: `take`, then `from`; not a per-connection
+        // listing such as selected groups, which would crowd the queue) goes ahead of the
         // queue: it stands for many single GETs, and each ms behind them ages what it holds (a
         // listing older than its 5 s bound answers no one, and every object is read one by one).
-        const listingPage = method === "GET" && isApi && (url.searchParams.has("take") || url.searchParams.has("from"));
+        const listingPage =
+            method === "GET" && TENANT_LISTINGS.has(url.pathname) && (url.searchParams.has("take") || url.searchParams.has("from"));
         for (;;) {
             if (isApi) {
                 // A reservation covers the first attempt only; retries queue like everyone else.

@@ -107,10 +107,14 @@ function signal(): RunFacts["changed"] {
     return { promise, resolve };
 }
 
-/** Wakes every waiter: a fact changed (a token read, a check round done, a settle done). */
-export function notifyChange(api: Auth0Api): void {
+/**
+ * Wakes every waiter: a fact changed (a token read, a check round done, a settle done). Only a
+ * token checked, diffed, read or created (`activity`) restarts the quiet period the waits count
+ * from: a settle ending must not push back the other connections' waits.
+ */
+export function notifyChange(api: Auth0Api, activity = true): void {
     const f = facts(api);
-    f.lastActivity = Date.now();
+    if (activity) f.lastActivity = Date.now();
     const { resolve } = f.changed;
     f.changed = signal();
     resolve();

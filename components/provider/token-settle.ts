@@ -100,7 +100,16 @@ async function settleAll(api: Auth0Api, connectionId: string): Promise<void> {
                 const live = await api.listScimTokens(connectionId);
                 const { tokens, accounted } = lateTokensOf([...mine.map((s) => s.pending), ...forgotten], live, held(api, connectionId));
                 if (accounted) {
-                    for (const t of tokens) await unlessGone(api.deleteScimToken(connectionId, t.token_id));
+                    // A token only a forgotten request's window covers may still be a sibling's the
+                    // config holds (why it was forgotten): it counts, but is not revoked here.
+                    const own = new Set(
+                        lateTokensOf(
+                            mine.map((s) => s.pending),
+                            live,
+                            held(api, connectionId),
+                        ).tokens.map((t) => t.token_id),
+                    );
+                    for (const t of tokens) if (own.has(t.token_id)) await unlessGone(api.deleteScimToken(connectionId, t.token_id));
                     return;
                 }
                 // Listed again only when a delete forgot another request meanwhile.
@@ -119,7 +128,7 @@ async function settleAll(api: Auth0Api, connectionId: string): Promise<void> {
         block(api, connectionId, until, unsettledMessage(connectionId, mine, failure));
         throw failure;
     } finally {
-        notifyChange(api);
+        notifyChange(api, false);
     }
 }
 
@@ -154,7 +163,7 @@ function siblingsUnseen(api: Auth0Api, connectionId: string, request: Unanswered
  */
 async function forget(api: Auth0Api, connectionId: string, pending: PendingRequest, unseen: number): Promise<void> {
     forgottenOn(api, connectionId).push(pending);
-    notifyChange(api);
+    notifyChange(api, false);
     const wait = landsBy(pending.request, Date.now()) - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     // No SCIM configuration any more: no token either.

@@ -111,4 +111,25 @@ describe("ScimToken: a destroy that reads no token settles an unanswered request
         );
         assert.deepEqual(ids(emu), [c.outs.tokenId]);
     });
+
+    it("keeps a sibling's token that only a forgotten request's window covers, when another request's settle counts that request", async () => {
+        // Z: a declared sibling not destroyed, issued in the last minute, next to Y's unanswered POST.
+        const z = await issuedBehindOurBack(emu, CONN, USERS);
+        const iso = (ago: number) => new Date(Date.now() - ago).toISOString();
+        const request = (askedAgo: number, untilAgo: number): UnansweredRequest => ({
+            askedAt: iso(askedAgo),
+            until: iso(untilAgo),
+            baseline: [],
+        });
+        const state = (r: UnansweredRequest, tokensOnConnection: number): ScimTokenOutputs => ({
+            ...pendingState(tokensOnConnection),
+            unanswered: r,
+        });
+        // X: unanswered two hours ago, when it was alone (its state counts 1); Y: half a minute ago, three declared.
+        const x = state(request(7_200_000, 7_190_000), 1);
+        const y = state(request(32_000, 27_000), 3);
+        // destroy --target X --target Y: Y's delete forgets its request (siblings unseen), X's settles.
+        await warningsOf(() => Promise.allSettled([p.delete("y", y), p.delete("x", x)]));
+        assert.deepEqual(ids(emu), [z], "the sibling's token is kept");
+    });
 });
