@@ -22,7 +22,8 @@ import {
 } from "./token-facts";
 import { issue } from "./token-issue";
 import { earlierAttemptsKeptMessage, warn } from "./token-messages";
-import { held, noteCreate, noteIssued, noteRead, noteReplacing, requestKey, unblock, vetNewTokens } from "./token-run";
+import { held, noteCreate, noteIssued, noteRead, noteReplacing, refusalOn, requestKey, unblock } from "./token-run";
+import { vetNewTokens } from "./token-vet";
 import { afterSettles, settleLater, settleRequest } from "./token-settle";
 
 export type { ScimTokenInputs } from "./schemas";
@@ -133,6 +134,9 @@ export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchem
             noteCreate(api, inputs.connectionId);
             // Before the queue: a settle waiting for its requests' windows must not hold up other connections' work.
             await afterSettles(api, inputs.connectionId);
+            // Its siblings were checked meanwhile (afterSettles waits for them): a change refused whole issues nothing.
+            const refused = refusalOn(api, inputs.connectionId);
+            if (refused !== undefined) throw refused;
             const { token: created, earlierAttempts } = await oneAtATime(
                 providerState().tokenCreations,
                 `${api.host}|${inputs.connectionId}`,

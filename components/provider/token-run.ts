@@ -5,11 +5,8 @@
  * answer, and the checks of its declared tokens (to refuse a change the two-token limit cannot
  * carry). Kept per client, so a new client (a new run, a new test) starts empty.
  */
-import { getApi, type Auth0Api } from "../../management-api/client";
-import { unlessGone } from "../../management-api/errors";
-import { liveScimTokens } from "./live-reads";
-import { MAX_ACTIVE_SCIM_TOKENS, type ScimTokenInputs } from "./schemas";
-import { isActive, type PendingRequest, type UnansweredRequest } from "./token-facts";
+import type { Auth0Api } from "../../management-api/client";
+import type { PendingRequest, UnansweredRequest } from "./token-facts";
 
 /** An unanswered request and the scopes it asked with. */
 export interface Unanswered {
@@ -22,6 +19,8 @@ interface RunFacts {
     readonly unanswered: Map<string, Unanswered[]>;
     readonly blocked: Map<string, { readonly until: number; readonly why: string }>;
     readonly rounds: Map<string, Round>;
+    /** Per connection, the refusal of the last round of checks, until a new round starts. */
+    readonly refusals: Map<string, Error>;
     /** Per connection, the inputs of tokens checked against old inputs in this round and the one before. */
     readonly kept: Map<string, Set<string>>;
     /**
@@ -82,6 +81,7 @@ function facts(api: Auth0Api): RunFacts {
             unanswered: new Map(),
             blocked: new Map(),
             rounds: new Map(),
+            refusals: new Map(),
             kept: new Map(),
             issued: new Map(),
             reads: new Map(),
@@ -152,7 +152,8 @@ export function noteRead(api: Auth0Api, connectionId: string, key: string, decla
     noteDeclared(api, connectionId, declared);
 }
 
-function noteDeclared(api: Auth0Api, connectionId: string, declared: number | undefined): void {
+/** Notes how many tokens the config declares on the connection, as a check or diff said. */
+export function noteDeclared(api: Auth0Api, connectionId: string, declared: number | undefined): void {
     const { declared: counts } = facts(api);
     if (declared !== undefined) counts.set(connectionId, Math.max(declared, counts.get(connectionId) ?? 0));
     notifyChange(api);
@@ -277,6 +278,7 @@ export function countCheck(
     const { rounds, kept } = facts(api);
     const seen = entry(kept, connectionId, () => new Set<string>());
     if (isNew && seen.has(inputs)) return undefined;
+    if (!rounds.has(connectionId)) facts(api).refusals.delete(connectionId);
     const round = entry(rounds, connectionId, newRound);
     if (round.checked === 0 && !isNew) seen.clear();
     if (!isNew) seen.add(inputs);
@@ -287,28 +289,18 @@ export function countCheck(
     return { added: round.added };
 }
 
-/**
- * Refuses, at preview, a change that declares more new tokens on a connection than it has free
- * slots: the engine issues every new token before it revokes any token removed from the config
- * (deletes run last), so such a run would issue some, then stop at Auth0's limit with the removed
- * token never revoked, and so would every later run. Decided once every declared token was checked.
- */
-export async function vetNewTokens(olds: Partial<ScimTokenInputs>, news: ScimTokenInputs): Promise<void> {
-    const api = getApi();
-    noteDeclared(api, news.connectionId, news.tokensOnConnection ?? 1);
-    const { tokensOnConnection: _count, ...own } = news;
-    const round = countCheck(api, news.connectionId, Object.keys(olds).length === 0, news.tokensOnConnection ?? 1, JSON.stringify(own));
-    if (round === undefined || round.added === 0) return;
-    // No SCIM configuration yet: no token either. Tokens this run issued are counted as new already.
-    const live = (await unlessGone(liveScimTokens(api, news.connectionId))) ?? [];
-    const issued = entry(facts(api).issued, news.connectionId, () => new Set<string>());
-    const active = live.filter((t) => isActive(t, Date.now()) && !issued.has(t.token_id));
-    if (active.length + round.added <= MAX_ACTIVE_SCIM_TOKENS) return;
-    throw new Error(
-        `connection "${news.connectionId}" cannot take this change in one run: it declares ${round.added} new SCIM token(s) ` +
-            `while the connection holds ${active.length} active (${active.map((t) => t.token_id).join(", ")}), and Auth0 allows ` +
-            `${MAX_ACTIVE_SCIM_TOKENS}. A token removed from the config is revoked only at the end of a run, after every new one ` +
-            "is issued, so this run would stop half-way. Do it in two runs: first remove the tokens you no longer use (a renamed " +
-            "token counts as removed and added), then add the new ones.",
-    );
+/** The tokens this process issued on the connection. */
+export function issuedOn(api: Auth0Api, connectionId: string): ReadonlySet<string> {
+    return entry(facts(api).issued, connectionId, () => new Set<string>());
+}
+
+/** Records the refusal of the connection's round of checks: creates on it in this run refuse too. */
+export function noteRefusal(api: Auth0Api, connectionId: string, refusal: Error): void {
+    facts(api).refusals.set(connectionId, refusal);
+    notifyChange(api, false);
+}
+
+/** The refusal of the connection's last round of checks, if it refused. */
+export function refusalOn(api: Auth0Api, connectionId: string): Error | undefined {
+    return facts(api).refusals.get(connectionId);
 }

@@ -45,6 +45,15 @@ describe("Token changes under the engine", function () {
         );
         assert.deepEqual(writes(emu.journal), [], "nothing written");
 
+        // Without a preview (`up --skip-preview`, as CI jobs run it) the change is refused whole as well.
+        const upErr = await cli.up(t).then(
+            () => undefined,
+            (e: unknown) => e,
+        );
+        assert.ok(upErr instanceof cli.CliError, "the up fails");
+        assert.match(upErr.stdout, /cannot take this change in one run/);
+        assert.deepEqual(writes(emu.journal), [], "no token issued, none revoked");
+
         // The two runs the refusal asks for.
         await setConnections(t, { "okta-workforce": { scim: { tokens: { a2: { scopes: SCOPES } } } } });
         await cli.up(t);

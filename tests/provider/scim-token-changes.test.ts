@@ -39,6 +39,21 @@ describe("ScimToken: a change the two-token limit cannot carry is refused at pre
         assert.deepEqual(writes(emu.journal), [], "refused before any write");
     });
 
+    it("refuses the create of a new token its check let through once a later check of the same change refuses it (up --skip-preview)", async () => {
+        const a = await p.create({ connectionId: CONN, scopes: SCOPES });
+        useEmulator(emu); // The next run, without a preview: the engine creates a2 as soon as it is checked.
+        emu.clearJournal();
+        assert.deepEqual((await p.check({}, TWO)).failures, [], "a2 alone fits");
+        const created = p.create(TWO).then(
+            () => assert.fail("expected a2's create to be refused"),
+            (e: unknown) => e as Error,
+        );
+        await assert.rejects(p.check({}, TWO), /cannot take this change in one run/);
+        const err = await created;
+        assert.match(err.message, new RegExp(`connection "${CONN}" cannot take this change in one run.*\\(${a.outs.tokenId}\\)`));
+        assert.deepEqual(writes(emu.journal), [], "no token issued: the change is refused whole");
+    });
+
     it("lets a kept token and a new one through, and two new tokens on a first run, issued as it goes", async () => {
         const a = await p.create({ connectionId: CONN, scopes: SCOPES });
         useEmulator(emu);
