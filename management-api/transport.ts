@@ -16,12 +16,11 @@ import { Agent, fetch as undiciFetch } from "undici";
 import { Auth0NoResponseError, RateLimitedError, RateLimitWaitError, RedirectRefusedError, TransportError } from "./errors";
 import { processState } from "./state";
 
-/** The tenant-wide listings whose pages go ahead of the queue (see auth0Fetch). */
-const TENANT_LISTINGS: ReadonlySet<string> = new Set([
-    "/api/v2/connections",
-    "/api/v2/connections-scim-configurations",
-    "/api/v2/connections-directory-provisionings",
-]);
+/**
+ * The tenant-wide listings whose pages go ahead of the queue (see auth0Fetch). A RegExp, not a Set:
+ * providers serialized whole (earlier versions' state) copy module values, and a copied Set fails.
+ */
+const TENANT_LISTING = /^\/api\/v2\/(connections|connections-scim-configurations|connections-directory-provisionings)$/;
 
 /** Knobs of the transport; defaults suit a real tenant. */
 export interface TransportOptions {
@@ -184,7 +183,7 @@ export function createTransport(options: TransportOptions): typeof fetch {
         // queue: it stands for many single GETs, and each ms behind them ages what it holds (a
         // listing older than its 5 s bound answers no one, and every object is read one by one).
         const listingPage =
-            method === "GET" && TENANT_LISTINGS.has(url.pathname) && (url.searchParams.has("take") || url.searchParams.has("from"));
+            method === "GET" && TENANT_LISTING.test(url.pathname) && (url.searchParams.has("take") || url.searchParams.has("from"));
         for (;;) {
             if (isApi) {
                 // A reservation covers the first attempt only; retries queue like everyone else.

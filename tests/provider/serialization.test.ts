@@ -62,6 +62,9 @@ describe("Provider serialization", () => {
             for (const secret of ["very-secret-value", "token-value", "cid-value"]) {
                 assert.ok(!text.includes(secret), `serialized provider contains ${secret}`);
             }
+            // A captured Set or Map is copied as a plain object carrying the prototype's methods,
+            // which throw on it: every call through such a stored provider (earlier versions' state) fails.
+            assert.doesNotMatch(text, /global\.(Set|Map|WeakSet|WeakMap)\.prototype/, "a module-level Set or Map is captured");
         });
     }
 
