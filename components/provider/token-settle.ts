@@ -17,6 +17,7 @@ import {
     lastActivity,
     nextChange,
     notifyChange,
+    refusalOn,
     requestKey,
     type Settle,
     settlesOn,
@@ -61,12 +62,16 @@ function unread(api: Auth0Api, connectionId: string): string | undefined {
     );
 }
 
-/** Waits until every token declared on the connection was read, or until the run has gone quiet; returns what is still unread. */
+/**
+ * Waits until every token declared on the connection was read, until the run has gone quiet, or
+ * until the checks refused the change there (no token of it will be read or created); returns what
+ * is still unread.
+ */
 async function declaredRead(api: Auth0Api, connectionId: string): Promise<string | undefined> {
     for (;;) {
         const missing = unread(api, connectionId);
         const quietAt = lastActivity(api) + DECLARED_READS_QUIET_MS;
-        if (missing === undefined || Date.now() >= quietAt) return missing;
+        if (missing === undefined || Date.now() >= quietAt || refusalOn(api, connectionId) !== undefined) return missing;
         await nextChange(api, quietAt - Date.now());
     }
 }

@@ -24,6 +24,7 @@ import {
 } from "./steps";
 import type { JsonValue } from "../../emulator";
 import { pagedBurst } from "./paged-burst";
+import { renameChunk, renameStep } from "./rename-chunk";
 
 /**
  * One chunk in this many after the first `up` is a burst (below): MODEL_BURSTS, default 100 (0: no
@@ -38,6 +39,9 @@ const BURST_ONE_IN = burstOdds(process.env.MODEL_BURSTS);
  * then commands under a repeated cursor. Cheap (no waits): about 125 per 1,000 sequences.
  */
 const PAGED_ONE_IN = 40;
+
+/** One chunk in this many is a rename chunk (rename-chunk.ts): about 150 per 1,000 sequences. */
+const RENAME_ONE_IN = 30;
 
 function burstOdds(raw: string | undefined): number {
     if (raw === undefined || raw === "") return 100;
@@ -178,6 +182,7 @@ export const configStep: fc.Arbitrary<Step> = fc.oneof(
     { arbitrary: tokenStep, weight: 3 },
     { arbitrary: directoryStep, weight: 2 },
     { arbitrary: twinStep, weight: 1 },
+    { arbitrary: renameStep, weight: 1 },
     { arbitrary: tenantStep, weight: 1 },
 );
 
@@ -295,15 +300,16 @@ const burst: fc.Arbitrary<Step[]> = fc.tuple(fc.constantFrom(...SCIM_CONNS), fc.
 });
 
 /** After the first `up`: mostly single steps, now and then a burst. */
-const chunk: fc.Arbitrary<Step[]> = chunkOf(BURST_ONE_IN === 0 ? 0 : 1000 / BURST_ONE_IN, 1000 / PAGED_ONE_IN);
+const chunk: fc.Arbitrary<Step[]> = chunkOf(BURST_ONE_IN === 0 ? 0 : 1000 / BURST_ONE_IN, 1000 / PAGED_ONE_IN, 1000 / RENAME_ONE_IN);
 
-/** Single steps, token bursts and paged bursts, with weights per 1,000 chunks. */
-function chunkOf(bursts: number, paged: number): fc.Arbitrary<Step[]> {
-    const single = Math.max(0, 1000 - bursts - paged);
+/** Single steps, token bursts, paged bursts and rename chunks, with weights per 1,000 chunks. */
+function chunkOf(bursts: number, paged: number, renames: number): fc.Arbitrary<Step[]> {
+    const single = Math.max(0, 1000 - bursts - paged - renames);
     const kinds = [
         { arbitrary: anyStep.map((s) => [s]), weight: Math.round(single) },
         { arbitrary: burst, weight: Math.round(bursts) },
         { arbitrary: pagedBurst, weight: Math.round(paged) },
+        { arbitrary: renameChunk, weight: Math.round(renames) },
     ];
     return fc.oneof(...kinds.filter((k) => k.weight > 0));
 }

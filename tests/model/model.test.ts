@@ -94,7 +94,8 @@ describe("Model-based random sequences (providers against the emulator)", functi
         console.log(
             `      ${s.runs} sequences in ${(elapsedMs / 1000).toFixed(1)} s (${WORKERS} workers): ${s.commands} commands, ` +
                 `${s.requests} requests, ${s.faults} answered with an injected fault or a 429, ${s.failedCommands} commands ` +
-                `reported errors; ${s.failed} sequences broke a property (${s.shrinkRuns} re-runs shrinking them)`,
+                `reported errors, ${s.renameAdds} renames (most with an add) in one change met by a fault-free up; ${s.failed} ` +
+                `sequences broke a property (${s.shrinkRuns} re-runs shrinking them)`,
         );
         assert.equal(results.length, RUNS, "every sequence ran");
         assert.ok(s.faults > 0, "faults were injected");

@@ -157,7 +157,7 @@ export class Model {
     }
 
     /** Applies a step that is not a command; returns what it did, or why it was skipped. */
-    apply(step: Exclude<Step, { t: "run" }>, state: EmulatorState): string {
+    apply(step: Exclude<Step, { t: "run" } | { t: "rename" }>, state: EmulatorState): string {
         const d = this.declared;
         switch (step.t) {
             case "profile":
@@ -183,7 +183,7 @@ export class Model {
                 return "declared";
             }
             case "twin": {
-                const other = d.scim[step.conn]?.tokens[step.slot === "a" ? "b" : "a"];
+                const other = Object.entries(d.scim[step.conn]?.tokens ?? {}).find(([s]) => s !== step.slot)?.[1];
                 if (other === undefined) return "skipped: no other token declared";
                 return this.apply(
                     { ...step, t: "token", scopes: [...other.scopes], lifetime: other.lifetime, rotate: other.rotate },

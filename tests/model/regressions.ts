@@ -264,4 +264,22 @@ export const FOUND_BUGS: readonly FoundBug[] = [
             { t: "run", cmd: "destroy", faults: { kind: "429-random", p: 0.35, times: 3, seed: 369667 } },
         ],
     },
+    {
+        id: "rename-add-half-way",
+        title: "renaming the one live token and adding another in one change issued the renamed token, then stopped at the two-token limit",
+        property: "P11",
+        why:
+            "Issue 21, class 3: the engine issues new tokens before it revokes removed ones, so with the renamed token live the " +
+            "change cannot fit two active tokens. The preview refuses it (the check that completes the connection's round), and " +
+            "an up without a preview (as this engine runs, like `up --skip-preview`) issued the first new token before that " +
+            "check came. Now a new token's create waits for its siblings' checks and refuses with them. Found with each fix " +
+            "removed (16 of 300 sequences at the default seed); shrunk.",
+        steps: [
+            { t: "token", conn: "okta", slot: "a", scopes: ["patch:users"], lifetime: null, rotate: null },
+            { t: "scim", conn: "okta", config: { userIdAttribute: "externalId", mapping: null, onDelete: null } },
+            { t: "run", cmd: "up", faults: NONE },
+            { t: "rename", conn: "okta", add: { scopes: ["get:groups"], lifetime: null } },
+            { t: "run", cmd: "up", faults: NONE },
+        ],
+    },
 ];

@@ -21,6 +21,8 @@ export interface Summary {
     /** Commands that reported at least one error. */
     readonly failedCommands: number;
     readonly failed: number;
+    /** Renames (most with an add) in one change that a fault-free up met. */
+    readonly renameAdds: number;
 }
 
 /** Adds up the reports of the generated sequences (not the shrinking re-runs). */
@@ -34,6 +36,7 @@ export function summarize(results: readonly SeedResult[]): Summary {
         faults: sum((r) => r.first.faults),
         failedCommands: sum((r) => r.first.failedCommands),
         failed: results.filter((r) => r.shrunk !== undefined).length,
+        renameAdds: sum((r) => r.first.renameAdds),
     };
 }
 

@@ -4,7 +4,7 @@
  * profile, waits until the emulator has finished every request (slow faults process late), checks
  * the invariants, and finishes with the convergence check (two fault-free `up`s).
  */
-import type { EmulatorState, FaultRule, RateLimit, RunningEmulator } from "../../emulator";
+import type { EmulatorState, RunningEmulator } from "../../emulator";
 import { newRun } from "../../components/provider/token-run";
 import { processState } from "../../management-api/state";
 import { settle, useEmulator } from "../helpers/api";
@@ -14,18 +14,11 @@ import { syncModel } from "./model-sync";
 import { Model, names } from "./model";
 import { heldTokens } from "./revokes";
 import { ownedOf, restore } from "./tenant";
-import {
-    CONN_KEYS,
-    CONNECTIONS,
-    type ConnKey,
-    type FaultProfile,
-    ODD_VALID_UNTIL,
-    type OddValidUntil,
-    type ScimConn,
-    type Step,
-} from "./steps";
+import { CONN_KEYS, CONNECTIONS, type ConnKey, type FaultProfile, type ScimConn, type Step } from "./steps";
 import { land, landBefore, type Landing, owedLandings } from "./late-landings";
+import { faultRules, oddServerRule } from "./fault-rules";
 import { letTokenWindowsPass, soonestLanding } from "./pending-requests";
+import { checkRenameAdd, type RenameAdd, refusableOn, renameToken, splitRenameAdd, stillDeclared } from "./rename-add";
 
 /** How a sequence runs. */
 export interface RunSettings {
@@ -51,72 +44,11 @@ export interface SequenceReport {
     readonly requests: number;
     /** Commands that ended with at least one error. */
     readonly failedCommands: number;
+    /** Renames (most with an add) in one change that a fault-free up met (P11 checked). */
+    readonly renameAdds: number;
 }
 
 const NO_FAULTS: FaultProfile = { kind: "none", p: 0, times: 0, seed: 0 };
-
-/** Token POSTs, the requests the `late` profile delays. */
-const TOKEN_POST = { method: "POST", path: "^/api/v2/connections/[^/]+/scim-configuration/tokens$" };
-
-/** Token listings, whose `valid_until` the odd kinds change. */
-const TOKEN_LISTING = { method: "GET", path: "^/api/v2/connections/[^/]+/scim-configuration/tokens$" };
-
-/** The checkpoint listings a `repeat-cursor` fault can make page for ever. */
-const CHECKPOINT_LISTINGS = {
-    method: "GET",
-    path: "^/api/v2/(connections|connections-scim-configurations|connections-directory-provisionings|connections/[^/]+/directory-provisioning/synchronized-groups)$",
-};
-
-/** The emulator rule's `value` for an odd `valid_until` (none: its dice pick one per request). */
-function oddValue(odd: OddValidUntil): { value?: string | null } {
-    return odd === "null" ? { value: null } : odd === "empty" ? { value: "" } : odd === "not-a-date" ? { value: "not-a-date" } : {};
-}
-
-/** The rule of a server that lists every token's `valid_until` oddly (a tenant step: in every command, faulty or not). */
-export function oddServerRule(odd: OddValidUntil): FaultRule {
-    return { ...TOKEN_LISTING, kind: "odd-valid-until", ...oddValue(odd) };
-}
-
-/** Past the client's timeout and the provider's 3-second stray search: the token lands after the create failed. */
-const LATE_MS = 4000;
-
-/** The emulator rules (and rate limit) for a fault profile. */
-export function faultRules(f: FaultProfile, timeoutMs: number): { rules: FaultRule[]; rateLimit?: RateLimit } {
-    const common = { path: f.path ?? "^/api/v2/", probability: f.p, times: f.times, ...(f.method ? { method: f.method } : {}) };
-    switch (f.kind) {
-        case "none":
-            return { rules: [] };
-        case "5xx":
-            return { rules: [{ ...common, kind: "status", status: [500, 502, 503, 504][f.seed % 4] }] };
-        case "503-after":
-            return { rules: [{ ...common, kind: "status-after-processing", status: 503 }] };
-        case "slow":
-            return { rules: [{ ...common, kind: "slow", delayMs: timeoutMs + 100 + (f.seed % 200) }] };
-        case "late":
-            // Every token POST of the command (up to `times`): the dice would rarely meet the few there are.
-            return { rules: [{ ...common, ...TOKEN_POST, probability: 1, kind: "slow", delayMs: LATE_MS + (f.seed % 1000) }] };
-        case "late-next":
-            // The connection drops before the work is done; the runner does it after the next command (late-landings.ts).
-            return { rules: [{ ...common, ...TOKEN_POST, probability: 1, kind: "drop" }] };
-        case "drop":
-            return { rules: [{ ...common, kind: "drop" }] };
-        case "429-random":
-            return { rules: [{ ...common, kind: "status", status: 429 }] };
-        case "429-bucket":
-            return { rules: [], rateLimit: { rate: 20 + 60 * f.p, burst: 1 } };
-        case "odd-valid-until":
-            // Every token listing of the command: there are only a few.
-            return {
-                rules: [{ ...TOKEN_LISTING, kind: "odd-valid-until", ...oddValue(ODD_VALID_UNTIL[f.seed % ODD_VALID_UNTIL.length]) }],
-            };
-        case "repeat-cursor":
-            // Even seeds repeat on every page, so a listing that follows `next` blindly never ends (a hang);
-            // odd ones on the first `times` pages, after which the listing pages on (page one seen again).
-            return {
-                rules: [{ ...CHECKPOINT_LISTINGS, kind: "repeat-cursor", ...(f.seed % 2 === 0 ? {} : { times: f.times }) }],
-            };
-    }
-}
 
 /**
  * Every Pulumi command runs the providers in a new process: caches, hand-offs, pacing and counters
@@ -158,8 +90,11 @@ export async function runSequence(
     let faults = 0;
     let requests = 0;
     let failedCommands = 0;
+    let renameAdds = 0;
     /** Token POSTs of the previous command the server has yet to carry out (`late-next`). */
     let owed: Landing[] = [];
+    /** Renames (maybe with an add) declared in one change, per connection, watched by the next command (rename-add.ts). */
+    const renames = new Map<ScimConn, RenameAdd>();
 
     const command = async (
         cmd: "up" | "preview" | "refresh" | "destroy",
@@ -171,6 +106,8 @@ export async function runSequence(
         const appliedBefore = new Map(model.applied);
         const inStateBefore = new Set(engine.state.keys());
         const heldBefore = heldTokens(engine);
+        const watched = [...renames.values()].filter((r) => stillDeclared(model, r));
+        renames.clear();
         const outsBefore = new Map([...engine.state].map(([n, e]) => [n, { ...e.outs, initError: e.initError === true }]));
         // A fault-free command comes after any owed token landed and any open token request window
         // passed, as a person would run it later; a faulty one, or a fault-free one run at once
@@ -237,10 +174,19 @@ export async function runSequence(
             outsBefore,
             tokensBefore,
             startedAt: started,
+            refusable: watched.map(refusableOn),
         };
         const found = checkRun(model, emu.state, ctx);
         syncModel(model, emu.state, ctx);
         violations.push(...found.map((v) => ({ ...v, step: at })));
+        for (const w of watched) {
+            // A command started at once may meet a late token landing mid-run: no promise then.
+            const promised = { cmd, faulted: ctx.faulted || how.now === true };
+            if (cmd === "up" && !promised.faulted) renameAdds += 1;
+            const p11 = checkRenameAdd(w, promised, result, engine);
+            violations.push(...p11.map((v) => ({ ...v, step: at })));
+            splitRenameAdd(model, w, result);
+        }
         const landed = [...landedFirst, ...landedAfter];
         const ops = [...result.outcomes].map(([n, o]) => `${n}:${o.op}${o.ok ? "" : "!"}`).join(" ");
         log.push(
@@ -250,6 +196,12 @@ export async function runSequence(
     };
 
     for (const [i, step] of steps.entries()) {
+        if (step.t === "rename") {
+            const { said, pending } = renameToken(model, step);
+            if (pending !== null) renames.set(pending.conn, pending);
+            log.push(`#${i} ${JSON.stringify(step)} -> ${said}`);
+            continue;
+        }
         if (step.t !== "run") {
             log.push(`#${i} ${JSON.stringify(step)} -> ${model.apply(step, emu.state)}`);
             continue;
@@ -257,6 +209,8 @@ export async function runSequence(
         await command(step.cmd, step.faults, i, step);
         if (violations.length > 0) break;
     }
+    // A rename and an add no command met yet: the up that meets it, then the person's two runs.
+    if (violations.length === 0 && renames.size > 0) await command("up", NO_FAULTS, steps.length);
     if (violations.length === 0) {
         const first = await command("up", NO_FAULTS, steps.length);
         if (first !== undefined && violations.length === 0) {
@@ -273,7 +227,7 @@ export async function runSequence(
             }
         }
     }
-    return { violations, log, commands, faults, requests, failedCommands };
+    return { violations, log, commands, faults, requests, failedCommands, renameAdds };
 }
 
 type RunContextBefore = Record<ConnKey, ReturnType<typeof ownedOf>>;

@@ -29,10 +29,12 @@ export const CONN_KEYS = Object.keys(CONNECTIONS) as ConnKey[];
 export const MODES = ["on_each_login", "on_first_login", "never_on_login"] as const;
 /** A profile sync mode. */
 export type Mode = (typeof MODES)[number];
-/** The names of the (at most two) token resources per connection. */
-export const SLOTS = ["a", "b"] as const;
+/** The names of token resources per connection (at most two declared at once): "c" only by a rename. */
+export const TOKEN_SLOTS = ["a", "b", "c"] as const;
 /** A token resource name suffix. */
-export type Slot = (typeof SLOTS)[number];
+export type Slot = (typeof TOKEN_SLOTS)[number];
+/** The names token steps declare. */
+export const SLOTS = ["a", "b"] as const satisfies readonly Slot[];
 
 /** The `rotateBeforeExpiry` values a token may declare, in seconds (each shorter than the declared lifetimes it goes with). */
 export const ROTATE_SECONDS = { "1h": 3600, "12h": 43_200, "2d": 172_800 } as const;
@@ -209,6 +211,15 @@ export type Step =
     | { readonly t: "odd"; readonly value: OddValidUntil | null }
     /** Declares `slot` with the scopes and lifetime of the connection's other declared token: a new same-scope token. */
     | { readonly t: "twin"; readonly conn: ScimConn; readonly slot: Slot }
+    /**
+     * Renames the connection's one declared token (to a name not declared) and, with `add`, declares
+     * another token in the same change (rename-add.ts).
+     */
+    | {
+          readonly t: "rename";
+          readonly conn: ScimConn;
+          readonly add: { readonly scopes: string[]; readonly lifetime: number | null } | null;
+      }
     | {
           readonly t: "run";
           readonly cmd: "up" | "preview" | "refresh" | "destroy";
