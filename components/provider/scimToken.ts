@@ -22,8 +22,8 @@ import {
 } from "./token-facts";
 import { issue } from "./token-issue";
 import { earlierAttemptsKeptMessage, warn } from "./token-messages";
-import { held, noteCreate, noteIssued, noteRead, noteReplacing, refusalOn, requestKey, unblock } from "./token-run";
-import { vetNewTokens } from "./token-vet";
+import { held, noteCreate, noteIssued, noteRead, noteReplacing, requestKey, unblock } from "./token-run";
+import { awaitVerdict, unlessRefused, vetNewTokens } from "./token-vet";
 import { afterSettles, settleLater, settleRequest } from "./token-settle";
 
 export type { ScimTokenInputs } from "./schemas";
@@ -132,15 +132,15 @@ export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchem
         async create(inputs, progress) {
             const api = getApi();
             noteCreate(api, inputs.connectionId);
+            // A change its siblings' checks refused issues nothing (`up --skip-preview` creates as it checks).
+            await awaitVerdict(api, inputs.connectionId);
             // Before the queue: a settle waiting for its requests' windows must not hold up other connections' work.
             await afterSettles(api, inputs.connectionId);
-            // Its siblings were checked meanwhile (afterSettles waits for them): a change refused whole issues nothing.
-            const refused = refusalOn(api, inputs.connectionId);
-            if (refused !== undefined) throw refused;
             const { token: created, earlierAttempts } = await oneAtATime(
                 providerState().tokenCreations,
                 `${api.host}|${inputs.connectionId}`,
                 async () => {
+                    unlessRefused(api, inputs.connectionId);
                     const issued = await issue(api, inputs, progress);
                     // Held before the queue moves on, so a settle right after never takes it for a late token.
                     held(api, inputs.connectionId).add(issued.token.token_id);
@@ -170,6 +170,7 @@ export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchem
             if (pending === undefined) return { outs };
             const api = getApi();
             try {
+                await awaitVerdict(api, olds.connectionId);
                 await settleRequest(api, olds.connectionId, pending, olds.tokensOnConnection ?? 1);
             } catch (err) {
                 // Kept for the next run: the token the identity provider holds works, so this run goes on.
@@ -199,6 +200,9 @@ export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchem
         },
 
         async delete(id, props) {
+            // A replaced token is revoked while the engine still checks the others (`up --skip-preview`):
+            // nothing is revoked before the change is known to fit in one run.
+            await awaitVerdict(getApi(), props.connectionId);
             if (props.unanswered !== undefined) {
                 const request = parseUnanswered(props.unanswered, `SCIM token ${id} on connection ${props.connectionId}`);
                 return settleRequest(getApi(), props.connectionId, { request, scopes: props.scopes }, props.tokensOnConnection ?? 1);

@@ -19,8 +19,8 @@ interface RunFacts {
     readonly unanswered: Map<string, Unanswered[]>;
     readonly blocked: Map<string, { readonly until: number; readonly why: string }>;
     readonly rounds: Map<string, Round>;
-    /** Per connection, the refusal of the last round of checks, until a new round starts. */
-    readonly refusals: Map<string, Error>;
+    /** Per connection, the verdict of the current (or last) round of checks on the change. */
+    readonly verdicts: Map<string, Verdict>;
     /** Per connection, the inputs of tokens checked against old inputs in this round and the one before. */
     readonly kept: Map<string, Set<string>>;
     /**
@@ -57,6 +57,13 @@ export interface Settle {
     outcome?: "settled" | Error;
 }
 
+/**
+ * Whether the change the config makes to a connection's tokens fits in one run: `open` while not
+ * every declared token was checked, `deciding` while the last check reads the live tokens, then
+ * `ok` or the refusal.
+ */
+export type Verdict = "open" | "deciding" | "ok" | Error;
+
 /** The checks of one run's declared tokens on a connection: each is checked once per run. */
 interface Round {
     checked: number;
@@ -81,7 +88,7 @@ function facts(api: Auth0Api): RunFacts {
             unanswered: new Map(),
             blocked: new Map(),
             rounds: new Map(),
-            refusals: new Map(),
+            verdicts: new Map(),
             kept: new Map(),
             issued: new Map(),
             reads: new Map(),
@@ -278,7 +285,7 @@ export function countCheck(
     const { rounds, kept } = facts(api);
     const seen = entry(kept, connectionId, () => new Set<string>());
     if (isNew && seen.has(inputs)) return undefined;
-    if (!rounds.has(connectionId)) facts(api).refusals.delete(connectionId);
+    if (!rounds.has(connectionId)) facts(api).verdicts.set(connectionId, "open");
     const round = entry(rounds, connectionId, newRound);
     if (round.checked === 0 && !isNew) seen.clear();
     if (!isNew) seen.add(inputs);
@@ -286,6 +293,7 @@ export function countCheck(
     if (isNew) round.added += 1;
     if (round.checked < declared) return undefined;
     rounds.delete(connectionId);
+    setVerdict(api, connectionId, round.added === 0 ? "ok" : "deciding");
     return { added: round.added };
 }
 
@@ -294,13 +302,13 @@ export function issuedOn(api: Auth0Api, connectionId: string): ReadonlySet<strin
     return entry(facts(api).issued, connectionId, () => new Set<string>());
 }
 
-/** Records the refusal of the connection's round of checks: creates on it in this run refuse too. */
-export function noteRefusal(api: Auth0Api, connectionId: string, refusal: Error): void {
-    facts(api).refusals.set(connectionId, refusal);
+/** Records the verdict of the connection's round of checks (token writes on it wait for one, see token-vet.ts). */
+export function setVerdict(api: Auth0Api, connectionId: string, verdict: Verdict): void {
+    facts(api).verdicts.set(connectionId, verdict);
     notifyChange(api, false);
 }
 
-/** The refusal of the connection's last round of checks, if it refused. */
-export function refusalOn(api: Auth0Api, connectionId: string): Error | undefined {
-    return facts(api).refusals.get(connectionId);
+/** The verdict of the connection's round of checks in this run; undefined when no token there was checked (a destroy). */
+export function verdictOn(api: Auth0Api, connectionId: string): Verdict | undefined {
+    return facts(api).verdicts.get(connectionId);
 }

@@ -17,12 +17,12 @@ import {
     lastActivity,
     nextChange,
     notifyChange,
-    refusalOn,
     requestKey,
     type Settle,
     settlesOn,
     settlingNow,
     unansweredOn,
+    verdictOn,
 } from "./token-run";
 
 /**
@@ -71,7 +71,7 @@ async function declaredRead(api: Auth0Api, connectionId: string): Promise<string
     for (;;) {
         const missing = unread(api, connectionId);
         const quietAt = lastActivity(api) + DECLARED_READS_QUIET_MS;
-        if (missing === undefined || Date.now() >= quietAt || refusalOn(api, connectionId) !== undefined) return missing;
+        if (missing === undefined || Date.now() >= quietAt || verdictOn(api, connectionId) instanceof Error) return missing;
         await nextChange(api, quietAt - Date.now());
     }
 }

@@ -1,15 +1,17 @@
 /**
- * A change the two-token limit cannot carry in one run is refused whole, before any token of it is
- * issued: at preview (the check that completes a connection's round of checks), and in an `up`
- * without a preview, where the engine may start creating a token it checked before it checks the
- * next one, by that create (it waits for its siblings' checks, see token-settle.ts `afterSettles`).
+ * A change the two-token limit cannot carry in one run is refused whole, before any token is issued
+ * or revoked: at preview (by the check that completes a connection's round of checks), and in an
+ * `up` without a preview, where the engine starts a token's create, or the delete of a token it
+ * replaces, as soon as that token is checked: every token write on the connection first waits for
+ * the round's verdict (`awaitVerdict`).
  */
-import { getApi } from "../../management-api/client";
+import { type Auth0Api, getApi } from "../../management-api/client";
 import { unlessGone } from "../../management-api/errors";
 import { liveScimTokens } from "./live-reads";
 import { MAX_ACTIVE_SCIM_TOKENS, type ScimTokenInputs } from "./schemas";
 import { isActive } from "./token-facts";
-import { countCheck, issuedOn, noteDeclared, noteRefusal } from "./token-run";
+import { DECLARED_READS_QUIET_MS } from "./token-settle";
+import { countCheck, issuedOn, lastActivity, nextChange, noteDeclared, setVerdict, verdictOn } from "./token-run";
 
 /**
  * Refuses, at preview, a change that declares more new tokens on a connection than it has free
@@ -23,18 +25,56 @@ export async function vetNewTokens(olds: Partial<ScimTokenInputs>, news: ScimTok
     const { tokensOnConnection: _count, ...own } = news;
     const round = countCheck(api, news.connectionId, Object.keys(olds).length === 0, news.tokensOnConnection ?? 1, JSON.stringify(own));
     if (round === undefined || round.added === 0) return;
+    let refusal: Error | undefined;
+    try {
+        refusal = await refusalOf(api, news.connectionId, round.added);
+    } catch (err) {
+        // No verdict without the live tokens: the writes waiting for one do not guess.
+        refusal = err instanceof Error ? err : new Error(String(err));
+    }
+    setVerdict(api, news.connectionId, refusal ?? "ok");
+    if (refusal !== undefined) throw refusal;
+}
+
+/** Why `added` new tokens do not fit on the connection in one run, or undefined when they do. */
+async function refusalOf(api: Auth0Api, connectionId: string, added: number): Promise<Error | undefined> {
     // No SCIM configuration yet: no token either. Tokens this run issued are counted as new already.
-    const live = (await unlessGone(liveScimTokens(api, news.connectionId))) ?? [];
-    const issued = issuedOn(api, news.connectionId);
+    const live = (await unlessGone(liveScimTokens(api, connectionId))) ?? [];
+    const issued = issuedOn(api, connectionId);
     const active = live.filter((t) => isActive(t, Date.now()) && !issued.has(t.token_id));
-    if (active.length + round.added <= MAX_ACTIVE_SCIM_TOKENS) return;
-    const refusal = new Error(
-        `connection "${news.connectionId}" cannot take this change in one run: it declares ${round.added} new SCIM token(s) ` +
+    if (active.length + added <= MAX_ACTIVE_SCIM_TOKENS) return undefined;
+    return new Error(
+        `connection "${connectionId}" cannot take this change in one run: it declares ${added} new SCIM token(s) ` +
             `while the connection holds ${active.length} active (${active.map((t) => t.token_id).join(", ")}), and Auth0 allows ` +
             `${MAX_ACTIVE_SCIM_TOKENS}. A token removed from the config is revoked only at the end of a run, after every new one ` +
             "is issued, so this run would stop half-way. Do it in two runs: first remove the tokens you no longer use (a renamed " +
             "token counts as removed and added), then add the new ones.",
     );
-    noteRefusal(api, news.connectionId, refusal);
-    throw refusal;
+}
+
+/**
+ * Waits, before a token write on the connection (a create, a revocation, a settle), for the verdict
+ * of this run's checks there, and throws the refusal when they refused the change. A round some
+ * declared token never joins (`--target` left it out) is waited for until the run has gone quiet;
+ * a verdict being read (the last check's listing) however long that takes. No round at all (a
+ * destroy checks nothing): no wait.
+ */
+export async function awaitVerdict(api: Auth0Api, connectionId: string): Promise<void> {
+    for (;;) {
+        const verdict = verdictOn(api, connectionId);
+        if (verdict instanceof Error) throw verdict;
+        if (verdict === undefined || verdict === "ok") return;
+        if (verdict === "deciding") await nextChange(api, 60_000);
+        else {
+            const quietAt = lastActivity(api) + DECLARED_READS_QUIET_MS;
+            if (Date.now() >= quietAt) return;
+            await nextChange(api, quietAt - Date.now());
+        }
+    }
+}
+
+/** Throws the refusal when this run's checks refused the change on the connection (right before a POST). */
+export function unlessRefused(api: Auth0Api, connectionId: string): void {
+    const verdict = verdictOn(api, connectionId);
+    if (verdict instanceof Error) throw verdict;
 }

@@ -4,6 +4,7 @@ import * as cli from "../helpers/cli";
 import { requireEngine, type TestStack } from "../helpers/pulumi";
 import { rootProgramStack, setConnections } from "../helpers/root-stack";
 import { SAMPLE, writes } from "../helpers/api";
+import { issuedBehindOurBack, tokenIds } from "../helpers/scim-tokens";
 
 const SCOPES = ["get:users", "post:users"];
 
@@ -62,6 +63,29 @@ describe("Token changes under the engine", function () {
         const live = (emu.state.scimTokens[SAMPLE.okta] ?? []).map((x) => x.token_id);
         assert.equal(live.length, 2, "a2 and b are live");
         assert.ok(!live.includes(a), "a is revoked");
+    });
+
+    it("replacing a token and adding another where someone else's token takes a slot is refused whole by an up without a preview, revoking nothing", async () => {
+        emu.state.scimTokens[SAMPLE.okta] = [];
+        t = await rootProgramStack(bin, emu, "token-replace-add", { "okta-workforce": { scim: { tokens: { k: { scopes: SCOPES } } } } });
+        await cli.up(t);
+        const theirs = await issuedBehindOurBack(emu, SAMPLE.okta, ["delete:users"]);
+        const before = tokenIds(emu, SAMPLE.okta);
+
+        // k's new scopes replace it (revoked first: two active); n needs a third slot. The engine starts
+        // k's revocation as soon as it is checked, before it checks n.
+        const tokens = { k: { scopes: ["get:users", "patch:users"] }, n: { scopes: ["get:users", "put:users"] } };
+        await setConnections(t, { "okta-workforce": { scim: { tokens } } });
+        emu.clearJournal();
+        const err = await cli.up(t).then(
+            () => undefined,
+            (e: unknown) => e,
+        );
+        assert.ok(err instanceof cli.CliError, "the up fails");
+        assert.match(err.stdout, /cannot take this change in one run/);
+        assert.deepEqual(writes(emu.journal), [], "no token revoked or issued");
+        assert.deepEqual(tokenIds(emu, SAMPLE.okta), before, "the identity provider keeps its token");
+        assert.ok(before.includes(theirs));
     });
 
     it('moving tokens: [A, B] to names {"1": A, "2": B} previews and applies with nothing re-issued', async () => {

@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import type { RunningEmulator } from "../../emulator";
 import { scimTokenProvider as p } from "../../components/provider/scimToken";
 import { SAMPLE, startForProvider, useEmulator, writes } from "../helpers/api";
+import { issuedBehindOurBack, tokenIds } from "../helpers/scim-tokens";
 
 const CONN = SAMPLE.samlp;
 const SCOPES = ["get:users"];
@@ -17,6 +18,7 @@ describe("ScimToken: a change the two-token limit cannot carry is refused at pre
     beforeEach(() => {
         useEmulator(emu);
         emu.state.scimTokens[CONN] = [];
+        emu.setFaults([]);
         emu.clearJournal();
     });
 
@@ -52,6 +54,41 @@ describe("ScimToken: a change the two-token limit cannot carry is refused at pre
         const err = await created;
         assert.match(err.message, new RegExp(`connection "${CONN}" cannot take this change in one run.*\\(${a.outs.tokenId}\\)`));
         assert.deepEqual(writes(emu.journal), [], "no token issued: the change is refused whole");
+    });
+
+    it("revokes no token it replaces before the change's last check is in, and none when that check refuses (someone else's token on the connection)", async () => {
+        const k = await p.create({ connectionId: CONN, scopes: SCOPES });
+        const theirs = await issuedBehindOurBack(emu, CONN, ["delete:users"]);
+        useEmulator(emu); // The next run, without a preview: k gets new scopes (revoked first: two active), n is new.
+        emu.clearJournal();
+        const k2 = { ...TWO, scopes: ["get:users", "patch:users"] };
+        assert.deepEqual((await p.check({ connectionId: CONN, scopes: SCOPES }, k2)).failures, []);
+        assert.equal((await p.diff(k.id, k.outs, k2)).deleteBeforeReplace, true);
+        // The engine runs the replacement's delete while it goes on checking.
+        const revoked = p.delete(k.id, k.outs).then(
+            () => assert.fail("expected k's revocation to be refused with the change"),
+            (e: unknown) => e as Error,
+        );
+        await assert.rejects(p.check({}, { ...TWO, scopes: ["post:users"] }), /cannot take this change in one run/);
+        assert.match((await revoked).message, /cannot take this change in one run/);
+        assert.deepEqual(writes(emu.journal), [], "nothing revoked, nothing issued");
+        assert.deepEqual(tokenIds(emu, CONN), [k.outs.tokenId, theirs].sort());
+    });
+
+    it("waits for the last check's live read however slow, and issues nothing when it refuses", async () => {
+        await p.create({ connectionId: CONN, scopes: SCOPES });
+        useEmulator(emu);
+        emu.clearJournal();
+        assert.deepEqual((await p.check({}, TWO)).failures, [], "a2 alone fits");
+        const created = p.create(TWO).then(
+            () => assert.fail("expected a2's create to be refused"),
+            (e: unknown) => e as Error,
+        );
+        // b's check reads the live tokens slower than the 5 s a create waits for a quiet run.
+        emu.setFaults([{ method: "GET", path: "/scim-configuration/tokens$", kind: "slow", delayMs: 6_000, times: 1 }]);
+        await assert.rejects(p.check({}, TWO), /cannot take this change in one run/);
+        assert.match((await created).message, /cannot take this change in one run/);
+        assert.deepEqual(writes(emu.journal), [], "no token issued");
     });
 
     it("lets a kept token and a new one through, and two new tokens on a first run, issued as it goes", async () => {
