@@ -22,8 +22,8 @@ import {
 } from "./token-facts";
 import { issue } from "./token-issue";
 import { earlierAttemptsKeptMessage, warn } from "./token-messages";
-import { held, noteCreate, noteIssued, noteRead, noteReplacing, requestKey, unblock } from "./token-run";
-import { awaitVerdict, unlessRefused, vetNewTokens } from "./token-vet";
+import { held, noteCreate, noteIssued, noteRead, noteRecheck, noteReplacing, requestKey, unblock } from "./token-run";
+import { awaitVerdict, tokenCheckFailed, tokenKey, unlessRefused, vetNewTokens } from "./token-vet";
 import { afterSettles, settleLater, settleRequest } from "./token-settle";
 
 export type { ScimTokenInputs } from "./schemas";
@@ -85,6 +85,7 @@ export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchem
     scimTokenSchema,
     {
         vet: vetNewTokens,
+        rejected: tokenCheckFailed,
 
         async diff(id, olds, news) {
             const api = getApi();
@@ -95,6 +96,7 @@ export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchem
                 noteRead(api, olds.connectionId, requestKey(request), news.tokensOnConnection ?? 1);
                 // The settle waits for the request's window itself; tokens this run issues wait for the settle.
                 unblock(api, olds.connectionId);
+                noteRecheck(api, news.connectionId, tokenKey(news));
                 return { changes: true, replaces: ["tokenId"], deleteBeforeReplace: true };
             }
             // A hand-edited record is refused at preview, naming the field.
@@ -125,6 +127,7 @@ export const scimTokenProvider = defineProvider<ReturnType<typeof scimTokenSchem
             if (earlier !== undefined && deleteBeforeReplace) settleLater(api, olds.connectionId, earlier);
             // Its create is no new token: a settle on the connection must not count it as one.
             noteReplacing(api, news.connectionId, olds.tokenId);
+            noteRecheck(api, news.connectionId, tokenKey(news));
             read();
             return { changes: true, replaces, deleteBeforeReplace };
         },

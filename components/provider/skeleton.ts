@@ -62,6 +62,8 @@ export interface ProviderParts<I, O extends I> {
      * empty for a resource the state does not hold yet.
      */
     vet?(olds: Partial<I>, news: I): Promise<void>;
+    /** Optional: told of a check that failed (the run will fail), with the raw inputs. */
+    rejected?(news: Readonly<Record<string, unknown>>): void;
     /** Compares live with desired; called only with known inputs on an unchanged connection. */
     diff(id: string, olds: O, news: I): Promise<pulumi.dynamic.DiffResult>;
     /** Creates; tells `progress` what it wrote, so a later failure still leaves the engine holding it. */
@@ -111,7 +113,7 @@ export function defineProvider<S extends z.ZodObject<{ connectionId: z.ZodString
             const failures = checked.inputs === undefined ? checked.failures : rules(checked.inputs);
             if (failures.length === 0 && checked.inputs !== undefined && !anyUnknown(checked.inputs)) {
                 await parts.vet?.(olds, checked.inputs);
-            }
+            } else if (failures.length > 0) parts.rejected?.(news);
             return { ...checked, failures } satisfies pulumi.dynamic.CheckResult<I>;
         },
 

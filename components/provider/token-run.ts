@@ -22,7 +22,7 @@ interface RunFacts {
     /** Per connection, the verdict of the current (or last) round of checks on the change. */
     readonly verdicts: Map<string, Verdict>;
     /** Per connection, the inputs of tokens checked against old inputs in this round and the one before. */
-    readonly kept: Map<string, Set<string>>;
+    readonly rechecks: Map<string, string[]>;
     /**
      * Per connection, the tokens this process issued. Not per round: the engine checks and creates a
      * level's tokens concurrently, so a token can be issued after the round that counted it closed.
@@ -89,7 +89,7 @@ function facts(api: Auth0Api): RunFacts {
             blocked: new Map(),
             rounds: new Map(),
             verdicts: new Map(),
-            kept: new Map(),
+            rechecks: new Map(),
             issued: new Map(),
             reads: new Map(),
             declared: new Map(),
@@ -268,27 +268,40 @@ function newRound(): Round {
 }
 
 /**
+ * Notes a token this run's diff replaces (its `key`, see token-vet.ts): the engine checks a
+ * replacement a second time, with no old inputs, right after that diff, and that check is no new token.
+ */
+export function noteRecheck(api: Auth0Api, connectionId: string, key: string): void {
+    entry(facts(api).rechecks, connectionId, (): string[] => []).push(key);
+}
+
+/**
  * Counts one declared token's check on the connection; once all `declared` were checked (the
- * engine checks each once per run), returns how many are new to the state, and starts a new round (a provider process may serve more than one run). A
- * replacement is checked a second time, with no old inputs, after the round that checked it against
- * its old ones: a check with no old inputs whose `inputs` equal a token checked with old inputs in
- * this round or the one before is that re-check, and is not counted (should a new token have the very
- * same inputs, it goes uncounted here, and the create's own check still refuses it before the POST).
+ * engine checks each once per run), returns how many are new to the state and sets the round's
+ * verdict to deciding; the next counted check starts a new round (a provider process may serve more
+ * than one run). A check with no old inputs that a replacement's diff announced (`noteRecheck`)
+ * takes that announcement and is not counted: tokens with equal inputs are interchangeable.
  */
 export function countCheck(
     api: Auth0Api,
     connectionId: string,
     isNew: boolean,
     declared: number,
-    inputs: string,
+    key: string,
 ): { readonly added: number } | undefined {
-    const { rounds, kept } = facts(api);
-    const seen = entry(kept, connectionId, () => new Set<string>());
-    if (isNew && seen.has(inputs)) return undefined;
-    if (!rounds.has(connectionId)) facts(api).verdicts.set(connectionId, "open");
+    const { rounds, rechecks, verdicts } = facts(api);
+    const due = entry(rechecks, connectionId, (): string[] => []);
+    const announced = isNew ? due.indexOf(key) : -1;
+    if (announced >= 0) {
+        due.splice(announced, 1);
+        return undefined;
+    }
+    if (!rounds.has(connectionId)) {
+        // A new run: what an earlier run's diffs announced is no longer due.
+        due.length = 0;
+        verdicts.set(connectionId, "open");
+    }
     const round = entry(rounds, connectionId, newRound);
-    if (round.checked === 0 && !isNew) seen.clear();
-    if (!isNew) seen.add(inputs);
     round.checked += 1;
     if (isNew) round.added += 1;
     if (round.checked < declared) return undefined;

@@ -13,6 +13,27 @@ import { isActive } from "./token-facts";
 import { DECLARED_READS_QUIET_MS } from "./token-settle";
 import { countCheck, issuedOn, lastActivity, nextChange, noteDeclared, setVerdict, verdictOn } from "./token-run";
 
+/** What tells one declared token's checked inputs from another's, whatever order the engine sends their fields in. */
+export function tokenKey(inputs: ScimTokenInputs): string {
+    return JSON.stringify([inputs.connectionId, inputs.scopes, inputs.tokenLifetime ?? null, inputs.rotateBeforeExpiry ?? null]);
+}
+
+/**
+ * A declared token whose check failed (its error says why): the run fails, and no token write on
+ * the connection may go ahead meanwhile (a replaced token revoked with no replacement to follow).
+ */
+export function tokenCheckFailed(news: Readonly<Record<string, unknown>>): void {
+    const connectionId = news.connectionId;
+    if (typeof connectionId !== "string") return;
+    setVerdict(
+        getApi(),
+        connectionId,
+        new Error(
+            `a SCIM token declared on connection "${connectionId}" failed its check (its own error says why): nothing is written to the connection's tokens in this run`,
+        ),
+    );
+}
+
 /**
  * Refuses, at preview, a change that declares more new tokens on a connection than it has free
  * slots: the engine issues every new token before it revokes any token removed from the config
@@ -22,8 +43,7 @@ import { countCheck, issuedOn, lastActivity, nextChange, noteDeclared, setVerdic
 export async function vetNewTokens(olds: Partial<ScimTokenInputs>, news: ScimTokenInputs): Promise<void> {
     const api = getApi();
     noteDeclared(api, news.connectionId, news.tokensOnConnection ?? 1);
-    const { tokensOnConnection: _count, ...own } = news;
-    const round = countCheck(api, news.connectionId, Object.keys(olds).length === 0, news.tokensOnConnection ?? 1, JSON.stringify(own));
+    const round = countCheck(api, news.connectionId, Object.keys(olds).length === 0, news.tokensOnConnection ?? 1, tokenKey(news));
     if (round === undefined || round.added === 0) return;
     let refusal: Error | undefined;
     try {

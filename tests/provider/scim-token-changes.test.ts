@@ -122,17 +122,59 @@ describe("ScimToken: a change the two-token limit cannot carry is refused at pre
     it("lets both tokens on a connection holding two be replaced in one run: the engine checks a replacement again with no old inputs", async () => {
         const idp = { ...TWO, scopes: ["get:users"] };
         const backup = { ...TWO, scopes: ["get:users", "patch:users"] };
-        await p.create(idp);
-        await p.create(backup);
+        const a = await p.create(idp);
+        const b = await p.create(backup);
         useEmulator(emu); // The next run: both get new scopes, so both are replaced (revoked first at the limit).
         emu.clearJournal();
         const idp2 = { ...TWO, scopes: ["get:users", "put:users"] };
         const backup2 = { ...TWO, scopes: ["get:users", "delete:users"] };
-        // The engine's order: each declared token checked against its old inputs, then each replacement checked anew.
-        assert.deepEqual((await p.check(idp, idp2)).failures, []);
-        assert.deepEqual((await p.check(backup, backup2)).failures, []);
-        assert.deepEqual((await p.check({}, idp2)).failures, [], "the replacement of idp is not a new token");
-        assert.deepEqual((await p.check({}, backup2)).failures, [], "nor is the replacement of backup");
+        // The engine's order, per token: check against the old inputs, diff, and a replacement's check anew.
+        for (const [old, now, made] of [
+            [idp, idp2, a],
+            [backup, backup2, b],
+        ] as const) {
+            assert.deepEqual((await p.check(old, now)).failures, []);
+            assert.deepEqual((await p.diff(made.id, made.outs, now)).replaces, ["scopes"]);
+            assert.deepEqual((await p.check({}, now)).failures, [], "a replacement is not a new token");
+        }
         assert.deepEqual(writes(emu.journal), []);
+    });
+
+    it("counts a new token whose inputs equal a replaced sibling's new ones, and refuses what then cannot fit, revoking nothing", async () => {
+        const k = await p.create({ connectionId: CONN, scopes: SCOPES });
+        const theirs = await issuedBehindOurBack(emu, CONN, ["delete:users"]);
+        useEmulator(emu); // k gets new scopes (revoked first: two active); n is new, with the very same inputs.
+        emu.clearJournal();
+        const both = { ...TWO, scopes: ["get:users", "patch:users"] };
+        assert.deepEqual((await p.check({ connectionId: CONN, scopes: SCOPES }, both)).failures, []);
+        assert.equal((await p.diff(k.id, k.outs, both)).deleteBeforeReplace, true);
+        assert.deepEqual((await p.check({}, both)).failures, [], "k's replacement checked anew: not counted");
+        const revoked = p.delete(k.id, k.outs).then(
+            () => assert.fail("expected k's revocation to be refused with the change"),
+            (e: unknown) => e as Error,
+        );
+        await assert.rejects(p.check({}, both), /cannot take this change in one run: it declares 1 new SCIM token/);
+        assert.match((await revoked).message, /cannot take this change in one run/);
+        assert.deepEqual(writes(emu.journal), [], "nothing revoked, nothing issued");
+        assert.deepEqual(tokenIds(emu, CONN), [k.outs.tokenId, theirs].sort());
+    });
+
+    it("revokes no token it replaces while a sibling declared on the connection fails its check", async () => {
+        const k = await p.create({ connectionId: CONN, scopes: SCOPES });
+        await issuedBehindOurBack(emu, CONN, ["delete:users"]);
+        useEmulator(emu);
+        emu.clearJournal();
+        const k2 = { ...TWO, scopes: ["get:users", "patch:users"] };
+        assert.deepEqual((await p.check({ connectionId: CONN, scopes: SCOPES }, k2)).failures, []);
+        assert.equal((await p.diff(k.id, k.outs, k2)).deleteBeforeReplace, true);
+        const revoked = p.delete(k.id, k.outs).then(
+            () => assert.fail("expected k's revocation to be refused"),
+            (e: unknown) => e as Error,
+        );
+        // n: rotateBeforeExpiry without a token lifetime, which the schema refuses (the run fails).
+        const n = await p.check({}, { ...TWO, scopes: ["post:users"], rotateBeforeExpiry: "1h" });
+        assert.notDeepEqual(n.failures, []);
+        assert.match((await revoked).message, new RegExp(`connection "${CONN}" failed its check`));
+        assert.deepEqual(writes(emu.journal), [], "nothing revoked");
     });
 });

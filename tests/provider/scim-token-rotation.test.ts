@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import type { RunningEmulator } from "../../emulator";
 import { mustRevokeFirst, scimTokenProvider as p, type ScimTokenInputs, type ScimTokenOutputs } from "../../components/provider/scimToken";
-import { apiCalls, SAMPLE, startForProvider, writes } from "../helpers/api";
+import { apiCalls, SAMPLE, startForProvider, useEmulator, writes } from "../helpers/api";
 
 const CONN = SAMPLE.samlp;
 
@@ -16,6 +16,7 @@ describe("ScimToken rotation and the two-token limit", () => {
     });
     after(() => emu.close());
     beforeEach(() => {
+        useEmulator(emu); // Each test a new run, as each Pulumi command is a new provider process.
         emu.state.scimTokens[CONN] = [];
         emu.clearJournal();
     });
