@@ -22,8 +22,8 @@ import {
 } from "./token-facts";
 import { issue } from "./token-issue";
 import { earlierAttemptsKeptMessage, warn } from "./token-messages";
-import { held, noteCreate, noteIssued, noteRead, noteRecheck, noteReplacing, requestKey, unblock } from "./token-run";
-import { awaitVerdict, tokenCheckFailed, tokenKey, unlessRefused, vetNewTokens } from "./token-vet";
+import { held, noteCreate, noteIssued, noteRead, noteReplacing, requestKey, unblock } from "./token-run";
+import { awaitVerdict, noteRecheck, tokenCheckFailed, tokenKey, unlessRefused, vetNewTokens } from "./token-vet";
 import { afterSettles, settleLater, settleRequest } from "./token-settle";
 
 export type { ScimTokenInputs } from "./schemas";

@@ -65,7 +65,7 @@ export interface Settle {
 export type Verdict = "open" | "deciding" | "ok" | Error;
 
 /** The checks of one run's declared tokens on a connection: each is checked once per run. */
-interface Round {
+export interface Round {
     checked: number;
     added: number;
 }
@@ -263,51 +263,16 @@ export function noteIssued(api: Auth0Api, connectionId: string, tokenId: string)
     entry(facts(api).issued, connectionId, () => new Set<string>()).add(tokenId);
 }
 
-function newRound(): Round {
-    return { checked: 0, added: 0 };
+/** The per-run state of the checks of each connection's declared tokens, by connection (token-vet.ts counts them). */
+export interface CheckRounds {
+    readonly rounds: Map<string, Round>;
+    readonly rechecks: Map<string, string[]>;
+    readonly verdicts: Map<string, Verdict>;
 }
 
-/**
- * Notes a token this run's diff replaces (its `key`, see token-vet.ts): the engine checks a
- * replacement a second time, with no old inputs, right after that diff, and that check is no new token.
- */
-export function noteRecheck(api: Auth0Api, connectionId: string, key: string): void {
-    entry(facts(api).rechecks, connectionId, (): string[] => []).push(key);
-}
-
-/**
- * Counts one declared token's check on the connection; once all `declared` were checked (the
- * engine checks each once per run), returns how many are new to the state and sets the round's
- * verdict to deciding; the next counted check starts a new round (a provider process may serve more
- * than one run). A check with no old inputs that a replacement's diff announced (`noteRecheck`)
- * takes that announcement and is not counted: tokens with equal inputs are interchangeable.
- */
-export function countCheck(
-    api: Auth0Api,
-    connectionId: string,
-    isNew: boolean,
-    declared: number,
-    key: string,
-): { readonly added: number } | undefined {
-    const { rounds, rechecks, verdicts } = facts(api);
-    const due = entry(rechecks, connectionId, (): string[] => []);
-    const announced = isNew ? due.indexOf(key) : -1;
-    if (announced >= 0) {
-        due.splice(announced, 1);
-        return undefined;
-    }
-    if (!rounds.has(connectionId)) {
-        // A new run: what an earlier run's diffs announced is no longer due.
-        due.length = 0;
-        verdicts.set(connectionId, "open");
-    }
-    const round = entry(rounds, connectionId, newRound);
-    round.checked += 1;
-    if (isNew) round.added += 1;
-    if (round.checked < declared) return undefined;
-    rounds.delete(connectionId);
-    setVerdict(api, connectionId, round.added === 0 ? "ok" : "deciding");
-    return { added: round.added };
+/** This run's check rounds. */
+export function checkRounds(api: Auth0Api): CheckRounds {
+    return facts(api);
 }
 
 /** The tokens this process issued on the connection. */

@@ -11,7 +11,56 @@ import { liveScimTokens } from "./live-reads";
 import { MAX_ACTIVE_SCIM_TOKENS, type ScimTokenInputs } from "./schemas";
 import { isActive } from "./token-facts";
 import { DECLARED_READS_QUIET_MS } from "./token-settle";
-import { countCheck, issuedOn, lastActivity, nextChange, noteDeclared, setVerdict, verdictOn } from "./token-run";
+import { checkRounds, issuedOn, lastActivity, nextChange, noteDeclared, setVerdict, verdictOn } from "./token-run";
+
+/**
+ * Notes a token this run's diff replaces (its `key`): the engine checks a replacement a second
+ * time, with no old inputs, right after that diff, and that check is no new token.
+ */
+export function noteRecheck(api: Auth0Api, connectionId: string, key: string): void {
+    const { rechecks } = checkRounds(api);
+    rechecks.set(connectionId, [...(rechecks.get(connectionId) ?? []), key]);
+}
+
+/**
+ * Counts one declared token's check on the connection; once all `declared` were checked (the
+ * engine checks each once per run), returns how many are new to the state and sets the round's
+ * verdict to deciding; the next counted check starts a new round (a provider process may serve more
+ * than one run). A check with no old inputs that a replacement's diff announced (`noteRecheck`)
+ * takes that announcement and is not counted: tokens with equal inputs are interchangeable.
+ */
+export function countCheck(
+    api: Auth0Api,
+    connectionId: string,
+    isNew: boolean,
+    declared: number,
+    key: string,
+): { readonly added: number } | undefined {
+    const { rounds, rechecks, verdicts } = checkRounds(api);
+    const due = rechecks.get(connectionId) ?? [];
+    const announced = isNew ? due.indexOf(key) : -1;
+    if (announced >= 0) {
+        rechecks.set(
+            connectionId,
+            due.filter((_, i) => i !== announced),
+        );
+        return undefined;
+    }
+    let round = rounds.get(connectionId);
+    if (round === undefined) {
+        // A new run: what an earlier run's diffs announced is no longer due.
+        rechecks.delete(connectionId);
+        verdicts.set(connectionId, "open");
+        round = { checked: 0, added: 0 };
+        rounds.set(connectionId, round);
+    }
+    round.checked += 1;
+    if (isNew) round.added += 1;
+    if (round.checked < declared) return undefined;
+    rounds.delete(connectionId);
+    setVerdict(api, connectionId, round.added === 0 ? "ok" : "deciding");
+    return { added: round.added };
+}
 
 /** What tells one declared token's checked inputs from another's, whatever order the engine sends their fields in. */
 export function tokenKey(inputs: ScimTokenInputs): string {
