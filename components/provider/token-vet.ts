@@ -74,8 +74,15 @@ export function tokenKey(inputs: ScimTokenInputs): string {
 export function tokenCheckFailed(news: Readonly<Record<string, unknown>>): void {
     const connectionId = news.connectionId;
     if (typeof connectionId !== "string") return;
+    let api: Auth0Api;
+    try {
+        api = getApi();
+    } catch {
+        // No credentials: no client, so no write in this run either; the check's own failures stand.
+        return;
+    }
     setVerdict(
-        getApi(),
+        api,
         connectionId,
         new Error(
             `a SCIM token declared on connection "${connectionId}" failed its check (its own error says why): nothing is written to the connection's tokens in this run`,

@@ -3,6 +3,7 @@ import type { RunningEmulator } from "../../emulator";
 import { scimTokenProvider as p } from "../../components/provider/scimToken";
 import { SAMPLE, startForProvider, useEmulator, writes } from "../helpers/api";
 import { issuedBehindOurBack, tokenIds } from "../helpers/scim-tokens";
+import { storeSettings } from "../../management-api/settings";
 
 const CONN = SAMPLE.samlp;
 const SCOPES = ["get:users"];
@@ -176,5 +177,20 @@ describe("ScimToken: a change the two-token limit cannot carry is refused at pre
         assert.notDeepEqual(n.failures, []);
         assert.match((await revoked).message, new RegExp(`connection "${CONN}" failed its check`));
         assert.deepEqual(writes(emu.journal), [], "nothing revoked");
+    });
+    it("returns a failing token check's failures, naming the field, where no credentials are set", async () => {
+        // A preview of a config with neither a stack tenant nor AUTH0_* variables.
+        const saved = Object.entries(process.env).filter(([k]) => k.startsWith("AUTH0_"));
+        for (const [k] of saved) delete process.env[k];
+        storeSettings({});
+        try {
+            const r = await p.check({}, { ...TWO, rotateBeforeExpiry: "1h" });
+            assert.deepEqual(
+                r.failures.map((f) => f.property),
+                ["rotateBeforeExpiry"],
+            );
+        } finally {
+            for (const [k, v] of saved) process.env[k] = v;
+        }
     });
 });
