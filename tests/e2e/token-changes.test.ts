@@ -4,6 +4,7 @@ import * as cli from "../helpers/cli";
 import { requireEngine, type TestStack } from "../helpers/pulumi";
 import { rootProgramStack, setConnections } from "../helpers/root-stack";
 import { SAMPLE, writes } from "../helpers/api";
+import { rejection } from "../helpers/rejection";
 import { issuedBehindOurBack, tokenIds } from "../helpers/scim-tokens";
 
 const SCOPES = ["get:users", "post:users"];
@@ -35,10 +36,7 @@ describe("Token changes under the engine", function () {
         const both = { a2: { scopes: SCOPES }, b: { scopes: SCOPES } };
         await setConnections(t, { "okta-workforce": { scim: { tokens: both } } });
         emu.clearJournal();
-        const err = await cli.preview(t).then(
-            () => undefined,
-            (e: unknown) => e,
-        );
+        const err = await rejection(cli.preview(t), "the preview to fail");
         assert.ok(err instanceof cli.CliError, "the preview fails");
         assert.match(
             err.stdout,
@@ -47,10 +45,7 @@ describe("Token changes under the engine", function () {
         assert.deepEqual(writes(emu.journal), [], "nothing written");
 
         // Without a preview (`up --skip-preview`, as CI jobs run it) the change is refused whole as well.
-        const upErr = await cli.up(t).then(
-            () => undefined,
-            (e: unknown) => e,
-        );
+        const upErr = await rejection(cli.up(t), "the up to fail");
         assert.ok(upErr instanceof cli.CliError, "the up fails");
         assert.match(upErr.stdout, /cannot take this change in one run/);
         assert.deepEqual(writes(emu.journal), [], "no token issued, none revoked");
@@ -77,10 +72,7 @@ describe("Token changes under the engine", function () {
         const tokens = { k: { scopes: ["get:users", "patch:users"] }, n: { scopes: ["get:users", "put:users"] } };
         await setConnections(t, { "okta-workforce": { scim: { tokens } } });
         emu.clearJournal();
-        const err = await cli.up(t).then(
-            () => undefined,
-            (e: unknown) => e,
-        );
+        const err = await rejection(cli.up(t), "the up to fail");
         assert.ok(err instanceof cli.CliError, "the up fails");
         assert.match(err.stdout, /cannot take this change in one run/);
         assert.deepEqual(writes(emu.journal), [], "no token revoked or issued");

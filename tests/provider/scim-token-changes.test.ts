@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import type { RunningEmulator } from "../../emulator";
 import { scimTokenProvider as p } from "../../components/provider/scimToken";
 import { SAMPLE, startForProvider, useEmulator, writes } from "../helpers/api";
+import { rejection } from "../helpers/rejection";
 import { issuedBehindOurBack, tokenIds } from "../helpers/scim-tokens";
 import { storeSettings } from "../../management-api/settings";
 
@@ -29,10 +30,7 @@ describe("ScimToken: a change the two-token limit cannot carry is refused at pre
         emu.clearJournal();
         const a2 = await p.check({}, TWO);
         assert.deepEqual(a2.failures, [], "one new token fits next to the live one");
-        const err = await p.check({}, TWO).then(
-            () => assert.fail("expected the second new token to be refused"),
-            (e: unknown) => e as Error,
-        );
+        const err = await rejection(p.check({}, TWO), "the second new token to be refused");
         assert.match(
             err.message,
             /cannot take this change in one run: it declares 2 new SCIM token\(s\) while the connection holds 1 active/,
@@ -47,10 +45,7 @@ describe("ScimToken: a change the two-token limit cannot carry is refused at pre
         useEmulator(emu); // The next run, without a preview: the engine creates a2 as soon as it is checked.
         emu.clearJournal();
         assert.deepEqual((await p.check({}, TWO)).failures, [], "a2 alone fits");
-        const created = p.create(TWO).then(
-            () => assert.fail("expected a2's create to be refused"),
-            (e: unknown) => e as Error,
-        );
+        const created = rejection(p.create(TWO), "a2's create to be refused");
         await assert.rejects(p.check({}, TWO), /cannot take this change in one run/);
         const err = await created;
         assert.match(err.message, new RegExp(`connection "${CONN}" cannot take this change in one run.*\\(${a.outs.tokenId}\\)`));
@@ -66,10 +61,7 @@ describe("ScimToken: a change the two-token limit cannot carry is refused at pre
         assert.deepEqual((await p.check({ connectionId: CONN, scopes: SCOPES }, k2)).failures, []);
         assert.equal((await p.diff(k.id, k.outs, k2)).deleteBeforeReplace, true);
         // The engine runs the replacement's delete while it goes on checking.
-        const revoked = p.delete(k.id, k.outs).then(
-            () => assert.fail("expected k's revocation to be refused with the change"),
-            (e: unknown) => e as Error,
-        );
+        const revoked = rejection(p.delete(k.id, k.outs), "k's revocation to be refused with the change");
         await assert.rejects(p.check({}, { ...TWO, scopes: ["post:users"] }), /cannot take this change in one run/);
         assert.match((await revoked).message, /cannot take this change in one run/);
         assert.deepEqual(writes(emu.journal), [], "nothing revoked, nothing issued");
@@ -81,10 +73,7 @@ describe("ScimToken: a change the two-token limit cannot carry is refused at pre
         useEmulator(emu);
         emu.clearJournal();
         assert.deepEqual((await p.check({}, TWO)).failures, [], "a2 alone fits");
-        const created = p.create(TWO).then(
-            () => assert.fail("expected a2's create to be refused"),
-            (e: unknown) => e as Error,
-        );
+        const created = rejection(p.create(TWO), "a2's create to be refused");
         // b's check reads the live tokens slower than the 5 s a create waits for a quiet run.
         emu.setFaults([{ method: "GET", path: "/scim-configuration/tokens$", kind: "slow", delayMs: 6_000, times: 1 }]);
         await assert.rejects(p.check({}, TWO), /cannot take this change in one run/);
@@ -150,10 +139,7 @@ describe("ScimToken: a change the two-token limit cannot carry is refused at pre
         assert.deepEqual((await p.check({ connectionId: CONN, scopes: SCOPES }, both)).failures, []);
         assert.equal((await p.diff(k.id, k.outs, both)).deleteBeforeReplace, true);
         assert.deepEqual((await p.check({}, both)).failures, [], "k's replacement checked anew: not counted");
-        const revoked = p.delete(k.id, k.outs).then(
-            () => assert.fail("expected k's revocation to be refused with the change"),
-            (e: unknown) => e as Error,
-        );
+        const revoked = rejection(p.delete(k.id, k.outs), "k's revocation to be refused with the change");
         await assert.rejects(p.check({}, both), /cannot take this change in one run: it declares 1 new SCIM token/);
         assert.match((await revoked).message, /cannot take this change in one run/);
         assert.deepEqual(writes(emu.journal), [], "nothing revoked, nothing issued");
@@ -168,10 +154,7 @@ describe("ScimToken: a change the two-token limit cannot carry is refused at pre
         const k2 = { ...TWO, scopes: ["get:users", "patch:users"] };
         assert.deepEqual((await p.check({ connectionId: CONN, scopes: SCOPES }, k2)).failures, []);
         assert.equal((await p.diff(k.id, k.outs, k2)).deleteBeforeReplace, true);
-        const revoked = p.delete(k.id, k.outs).then(
-            () => assert.fail("expected k's revocation to be refused"),
-            (e: unknown) => e as Error,
-        );
+        const revoked = rejection(p.delete(k.id, k.outs), "k's revocation to be refused");
         // n: rotateBeforeExpiry without a token lifetime, which the schema refuses (the run fails).
         const n = await p.check({}, { ...TWO, scopes: ["post:users"], rotateBeforeExpiry: "1h" });
         assert.notDeepEqual(n.failures, []);
