@@ -21,6 +21,15 @@ export class EmulatorProxy {
         return this.baseUrl;
     }
 
+    /** The stack config of a benchmark stack on this emulator: its URL and the seed's client. */
+    stackConfig(): Record<string, { value: string; secret?: boolean }> {
+        return {
+            "auth0:domain": { value: this.url },
+            "auth0:clientId": { value: "local-client" },
+            "auth0:clientSecret": { value: "local-secret", secret: true },
+        };
+    }
+
     /** Forks the host, seeds `size` connections and applies `rateLimit`. */
     static async start(size: number, rateLimit: RateLimit): Promise<EmulatorProxy> {
         const child = fork(path.join(__dirname, "emulator-host.ts"), [], {

@@ -70,6 +70,13 @@ export interface FloorOp {
     readonly steps: string;
 }
 
+/** The floor's program: one floor component per declared connection. */
+export function floorProgram(declared: readonly DeclaredConnection[]): () => Promise<void> {
+    return async () => {
+        for (const c of declared) new FloorConnection(c);
+    };
+}
+
 /**
  * Runs the measured operations (create, no-op preview, no-op up, a change of `k` profile syncs,
  * refresh) on the floor program of `size` connections. `ops` limits which are timed; the others
@@ -87,9 +94,8 @@ export async function runEngineFloor(
     const t = await inlineStack({
         bin,
         stackName,
-        program: async () => {
-            for (const c of declared) new FloorConnection(c);
-        },
+        // Reads `declared` when the program runs: the change operation swaps it.
+        program: () => floorProgram(declared)(),
     });
     const results: FloorOp[] = [];
     try {

@@ -11,14 +11,13 @@ import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { ConnectionSync } from "../components/ConnectionSync";
-import { plainSdkDebugStacks } from "../program/sdk-stacks";
 import { inlineStack, toolchainBin } from "../scripts/toolchain";
 import { flagValue } from "../scripts/argv";
 import { EmulatorProxy } from "./emulator-proxy";
 import { shapeOf } from "./floors";
 import { SET_UP_LIMIT } from "./measure";
 import { declaredConnections } from "./seed";
+import { declareConnectionSyncs } from "./through-engine";
 
 /** A node of a V8 CPU profile, as much of it as this script reads. */
 interface ProfileNode {
@@ -84,23 +83,9 @@ async function main(): Promise<void> {
     const t = await inlineStack({
         bin,
         stackName: `profile-${size}`,
-        program: async () => {
-            // As index.ts sets up the project's program; --mapped-sdk-stacks measures without it.
-            if (!mappedSdkStacks) plainSdkDebugStacks();
-            for (const c of declared) {
-                new ConnectionSync(c.name, {
-                    connection: c.id,
-                    profileSync: c.mode,
-                    ...(c.scim ? { scim: c.scim } : {}),
-                    ...(c.directoryProvisioning ? { directoryProvisioning: c.directoryProvisioning } : {}),
-                });
-            }
-        },
-        config: {
-            "auth0:domain": { value: emu.url },
-            "auth0:clientId": { value: "local-client" },
-            "auth0:clientSecret": { value: "local-secret", secret: true },
-        },
+        // As index.ts sets up the project's program; --mapped-sdk-stacks measures without it.
+        program: async () => declareConnectionSyncs(declared, { plainSdkStacks: !mappedSdkStacks }),
+        config: emu.stackConfig(),
     });
     const session = new Session();
     session.connect();

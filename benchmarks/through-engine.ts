@@ -124,9 +124,15 @@ function cliCpuSampler(bin: string): { stop(): number } {
 // USER_HZ, 100 on every Linux we run on; /proc/<pid>/stat counts CPU in these ticks.
 const CLOCK_TICKS = 100;
 
-/** The program: one ConnectionSync per connection, set up as index.ts sets up the project's program. */
-function declare(conns: readonly DeclaredConnection[]): void {
-    plainSdkDebugStacks();
+/**
+ * The benchmark's program: one ConnectionSync per connection, set up as index.ts sets up the
+ * project's program (`plainSdkStacks: false` leaves out program/sdk-stacks.ts, to see its effect).
+ */
+export function declareConnectionSyncs(
+    conns: readonly DeclaredConnection[],
+    opts: { plainSdkStacks: boolean } = { plainSdkStacks: true },
+): void {
+    if (opts.plainSdkStacks) plainSdkDebugStacks();
     for (const c of conns) {
         new ConnectionSync(c.name, {
             connection: c.id,
@@ -168,12 +174,8 @@ export async function runEngine(
     const t = await createTestStack({
         bin: probe.bin,
         stackName: `bench-${size}-${limitName}`,
-        program: async () => declare(declared),
-        config: {
-            "auth0:domain": { value: emu.url },
-            "auth0:clientId": { value: "local-client" },
-            "auth0:clientSecret": { value: "local-secret", secret: true },
-        },
+        program: async () => declareConnectionSyncs(declared),
+        config: emu.stackConfig(),
     });
     const results: OpResult[] = [];
     try {

@@ -2,7 +2,7 @@
  * The engine stores a resource's serialized provider in its state twice (inputs and outputs), and
  * the file backend rewrites the whole state after every step, so each stored character is written
  * about (resources ÷ 2) times in one `up`. Our full provider serializes to ~50 k characters; what
- * the engine stores instead is the small object `thinProvider` makes (~1.3 k characters): its kind,
+ * the engine stores instead is the small object `thinProvider` makes (~2 k characters): its kind,
  * and a `configure` that finds this package where the program runs, requires its `provider.js` (as
  * a provider plugin would be found) and takes on the real provider's methods. State written by
  * earlier versions carries its full provider, a loader with one forwarder per method (release
