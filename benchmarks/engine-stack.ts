@@ -5,10 +5,14 @@ import type { inlineStack } from "../scripts/toolchain";
 
 type StackOf = Awaited<ReturnType<typeof inlineStack>>["stack"];
 
+/** The text of the stack's state file at rest in a benchmark stack's file backend. */
+export function stateText(stateDir: string, stackName: string, project: string): string {
+    return readFileSync(path.join(stateDir, "backend", ".pulumi", "stacks", project, `${stackName}.json`), "utf8");
+}
+
 /** Characters and resources of the stack's state file at rest (what the backend rewrites per step). */
 export function stateAtRest(stateDir: string, stackName: string, project: string): { chars: number; resources: number } {
-    const file = path.join(stateDir, "backend", ".pulumi", "stacks", project, `${stackName}.json`);
-    const text = readFileSync(file, "utf8");
+    const text = stateText(stateDir, stackName, project);
     const parsed: { checkpoint?: { latest?: { resources?: unknown[] } } } = JSON.parse(text);
     return { chars: text.length, resources: parsed.checkpoint?.latest?.resources?.length ?? 0 };
 }

@@ -13,13 +13,14 @@
  * what is left of each when the state is not rewritten after every step.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { flagValue } from "../scripts/argv";
 import { inlineStack, REPO_ROOT, toolchainBin } from "../scripts/toolchain";
 import { EmulatorProxy } from "./emulator-proxy";
 import { floorProgram } from "./engine-floor";
+import { stateText } from "./engine-stack";
 import { type GoProfileTop, ledgerTotal, parsePprofTop, SAVE_FRAME, saveParts, stateLedger, type LedgerRow } from "./engine-profile";
 import { SET_UP_LIMIT } from "./measure";
 import { declaredConnections } from "./seed";
@@ -84,10 +85,7 @@ async function profiledCreate(
             undefined,
         );
         if (up === undefined) throw new Error(`the CLI left no CPU profile of ${name}'s up in ${dir}`);
-        const state = readFileSync(
-            path.join(t.stateDir, "backend", ".pulumi", "stacks", "auth0-connection-sync-e2e", `${name}.json`),
-            "utf8",
-        );
+        const state = stateText(t.stateDir, name, "auth0-connection-sync-e2e");
         const parts = saveParts(up.top, pprofTop(up.file, `-focus=${SAVE_FRAME.replace(/[()*.]/g, "\\$&")}`));
         return { name, wallS, cpuS: up.top.totalS, parts, ledger: stateLedger(state) };
     } finally {
